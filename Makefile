@@ -1,0 +1,44 @@
+# nnbook: two commands do the whole set-up on a fresh machine (Python 3.11, make, git, npm).
+#   make book   build the HTML book into _build/html
+#   make test   run the whole test suite (unit, notebook, grader, book build with -W, browser)
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: book test exercises bench assets clean help
+
+help:
+	@echo "make book       build the book into _build/html (creates .venv on first use)"
+	@echo "make test       run every test (unit, notebooks, grader, book build, browser)"
+	@echo "make exercises  regenerate exercises/ from solutions/"
+	@echo "make bench      run the benchmarks and write benchmarks/results.md"
+
+$(STAMP): requirements.txt pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m pip install --quiet --no-deps -e .
+	$(PY) -m ipykernel install --sys-prefix --name python3 >/dev/null
+	touch $(STAMP)
+
+# JavaScript bundled into the site so that it works with no network (see tools/).
+assets: $(STAMP)
+	@if [ -f tools/bundle_assets.py ]; then $(PY) tools/bundle_assets.py; fi
+
+book: $(STAMP) assets
+	$(VENV)/bin/jupyter-book build . -W --keep-going
+	@echo "The book: $(CURDIR)/_build/html/index.html"
+
+test: $(STAMP) assets
+	$(PY) -m pytest
+
+exercises: $(STAMP)
+	$(PY) tools/make_exercises.py
+
+bench: $(STAMP)
+	$(PY) benchmarks/run.py
+
+clean:
+	rm -rf _build .pytest_cache

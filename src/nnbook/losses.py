@@ -1,0 +1,210 @@
+"""Loss functions (chapters 6 and 13): ``forward(y_pred, y) -> float``, ``backward() -> dL/dy_pred``.
+
+Every loss averages over the samples of a batch, so a gradient is the mean of the
+per-sample gradients (seed 004's "average the gradients of a batch").
+Targets must have the predictions' shape: nothing is broadcast (seed 004's PyTorch
+listing compares a (1, 2) output with a (1, 1) label, and nnbook refuses that).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ._validation import as_float_array, check_finite, check_same_shape
+
+# log(TINY) ≈ −708: the loss of a prediction that is exactly 0 or 1 and wrong is huge but finite.
+TINY = np.finfo(np.float64).tiny
+
+
+class Loss:
+    """Base class. ``forward`` validates and stores; ``backward`` returns ∂L/∂y_pred."""
+
+    def forward(self, y_pred, y) -> float:
+        y_pred = as_float_array(y_pred, "y_pred")
+        if y_pred.ndim not in (1, 2) or y_pred.size == 0:
+            raise ValueError(
+                f"expected y_pred of shape (n_samples, n_out) or one example (n_out,), got shape {y_pred.shape}"
+            )
+        check_finite(y_pred, "y_pred")
+        y = self._check_targets(y_pred, y)
+        return self._forward(y_pred, y)
+
+    __call__ = forward
+
+    def backward(self):
+        """∂L/∂y_pred for the last ``forward``, of the shape of ``y_pred``."""
+        if not hasattr(self, "_cache"):
+            raise RuntimeError(f"{type(self).__name__}.backward called before forward")
+        return self._backward()
+
+    def _check_targets(self, y_pred, y):
+        y = as_float_array(y, "y")
+        check_finite(y, "y")
+        return check_same_shape(y_pred, y, type(self).__name__)
+
+    @staticmethod
+    def _n_samples(y_pred) -> int:
+        return 1 if y_pred.ndim == 1 else y_pred.shape[0]
+
+    def get_config(self) -> dict:
+        return {}
+
+
+class SquaredErrorLoss(Loss):
+    """L = c · Σ_k (ŷ_k − y_k)² per sample, averaged over the batch.
+
+    ``half=False`` (c = 1) is seed 000's (x₂ − y)²; ``half=True`` (c = ½) is the
+    ½(ŷ − y)² of seeds 001 and 004, whose gradient is simply ŷ − y.
+    Gradient: ∂L/∂ŷ = 2c (ŷ − y) / n_samples.
+    """
+
+    def __init__(self, half: bool = False):
+        if not isinstance(half, bool):
+            raise TypeError(f"expected half as True or False, got {half!r}")
+        self.half = half
+        self.c = 0.5 if half else 1.0
+
+    def _forward(self, y_pred, y):
+        diff = y_pred - y
+        self._cache = (diff, self._n_samples(y_pred))
+        return float(self.c * np.sum(diff * diff) / self._cache[1])
+
+    def _backward(self):
+        diff, n = self._cache
+        return (2.0 * self.c / n) * diff
+
+    def get_config(self) -> dict:
+        return {"half": self.half}
+
+    def __repr__(self) -> str:
+        return f"SquaredErrorLoss(half={self.half})"
+
+
+class MSELoss(Loss):
+    """Mean squared error, L = (1/N) Σ (ŷ − y)² over all N entries (seed 002).
+
+    For one output per sample, N is the number of samples: seed 002's
+    MSE = (1/n) Σᵢ (y_true − y_pred)². Gradient: 2 (ŷ − y) / N.
+    """
+
+    def _forward(self, y_pred, y):
+        diff = y_pred - y
+        self._cache = diff
+        return float(np.mean(diff * diff))
+
+    def _backward(self):
+        diff = self._cache
+        return (2.0 / diff.size) * diff
+
+    def __repr__(self) -> str:
+        return "MSELoss()"
+
+
+class BCELoss(Loss):
+    """Binary cross-entropy on probabilities (seed 001):
+    L = −(1/n) Σ [y log p + (1 − y) log(1 − p)], with y in {0, 1} (or in [0, 1]) and p in [0, 1].
+
+    A probability of exactly 0 or 1 (a saturated sigmoid) never reaches ``log(0)``: the
+    logarithm's argument is floored at the smallest positive float, so the loss stays finite.
+    Gradient: (p − y) / (p (1 − p)) / n, with the same floor in the denominator.
+    """
+
+    def _check_targets(self, y_pred, y):
+        if y_pred.min() < 0 or y_pred.max() > 1:
+            raise ValueError(
+                f"expected probabilities y_pred in [0, 1] (a sigmoid output), got values in "
+                f"[{y_pred.min():.4g}, {y_pred.max():.4g}]"
+            )
+        y = super()._check_targets(y_pred, y)
+        if y.min() < 0 or y.max() > 1:
+            raise ValueError(f"expected targets y in [0, 1] (class 0 or 1), got values in [{y.min():.4g}, {y.max():.4g}]")
+        return y
+
+    def _forward(self, y_pred, y):
+        n = self._n_samples(y_pred)
+        self._cache = (y_pred, y, n)
+        loss = -(y * np.log(np.maximum(y_pred, TINY)) + (1 - y) * np.log(np.maximum(1 - y_pred, TINY)))
+        return float(np.sum(loss) / n)
+
+    def _backward(self):
+        p, y, n = self._cache
+        return (p - y) / np.maximum(p * (1 - p), TINY) / n
+
+    def __repr__(self) -> str:
+        return "BCELoss()"
+
+
+class SoftmaxCrossEntropyLoss(Loss):
+    """Softmax followed by cross-entropy, on logits (seed 003).
+
+    ``y_pred`` are logits of shape ``(n_samples, n_classes)`` (or one example ``(n_classes,)``);
+    ``y`` are integer class labels of shape ``(n_samples,)`` or one-hot rows of the logits' shape.
+    L = −(1/n) Σᵢ Σ_k t_ik log softmax(z_i)_k, computed as a stable log-softmax.
+    Gradient: (softmax(Z) − T) / n, seed 003's "y − t" averaged over the batch.
+    """
+
+    def _check_targets(self, y_pred, y):
+        y_arr = np.asarray(y)
+        n_classes = y_pred.shape[-1]
+        if y_pred.ndim == 2 and n_classes < 2 or y_pred.ndim == 1 and y_pred.size < 2:
+            raise ValueError(f"expected logits with at least 2 classes, got shape {y_pred.shape}")
+        if y_arr.shape == y_pred.shape:  # one-hot (or soft) targets
+            T = as_float_array(y_arr, "y")
+            check_finite(T, "y")
+            if T.min() < 0 or not np.allclose(T.sum(axis=-1), 1.0):
+                raise ValueError("expected one-hot target rows (non-negative, each summing to 1)")
+            return T
+        labels_shape = () if y_pred.ndim == 1 else (y_pred.shape[0],)
+        if y_arr.shape != labels_shape:
+            raise ValueError(
+                f"expected integer labels of shape {labels_shape} or one-hot targets of shape {y_pred.shape}, "
+                f"got shape {y_arr.shape}"
+            )
+        if y_arr.dtype == bool or not np.issubdtype(y_arr.dtype, np.number):
+            raise TypeError(f"expected integer class labels, got dtype {y_arr.dtype}")
+        if not np.all(np.isfinite(y_arr)) or not np.all(np.mod(y_arr, 1) == 0):
+            raise TypeError("expected integer class labels, got non-integer values")
+        labels = y_arr.astype(np.intp)
+        if labels.min() < 0 or labels.max() >= n_classes:
+            raise ValueError(
+                f"expected class labels in 0..{n_classes - 1} ({n_classes} classes), "
+                f"got labels in {labels.min()}..{labels.max()}"
+            )
+        T = np.zeros_like(y_pred)
+        if y_pred.ndim == 1:
+            T[labels] = 1.0
+        else:
+            T[np.arange(len(labels)), labels] = 1.0
+        return T
+
+    def _forward(self, Z, T):
+        shifted = Z - Z.max(axis=-1, keepdims=True)
+        log_sum = np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
+        log_probs = shifted - log_sum
+        n = self._n_samples(Z)
+        self._cache = (np.exp(log_probs), T, n)
+        return float(-np.sum(T * log_probs) / n)
+
+    def _backward(self):
+        P, T, n = self._cache
+        return (P - T) / n
+
+    def __repr__(self) -> str:
+        return "SoftmaxCrossEntropyLoss()"
+
+
+LOSSES = {
+    "mse": MSELoss,
+    "squared_error": SquaredErrorLoss,
+    "bce": BCELoss,
+    "softmax_cross_entropy": SoftmaxCrossEntropyLoss,
+}
+
+
+def get_loss(loss) -> Loss:
+    """A loss instance from an instance or a name (one of ``LOSSES``)."""
+    if isinstance(loss, Loss):
+        return loss
+    if isinstance(loss, str) and loss.lower() in LOSSES:
+        return LOSSES[loss.lower()]()
+    raise ValueError(f"unknown loss {loss!r}; expected a Loss instance or one of {', '.join(sorted(LOSSES))}")

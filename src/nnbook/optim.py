@@ -1,0 +1,43 @@
+"""Stochastic gradient descent (chapter 8): w ← w − α ∇L."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ._validation import check_positive_float
+
+
+class SGD:
+    """Plain SGD, with optional momentum.
+
+    ``step(model)`` updates every parameter of ``model`` (a layer or a ``Sequential``)
+    in place from the gradients its last ``backward`` stored:
+
+    * momentum = 0: ``p ← p − lr · g``
+    * momentum = μ > 0: ``v ← μ v − lr · g``, ``p ← p + v``
+    """
+
+    def __init__(self, lr: float, momentum: float = 0.0):
+        self.lr = check_positive_float(lr, "lr (learning rate)")
+        if isinstance(momentum, bool) or not isinstance(momentum, (int, float)) or not 0 <= momentum < 1:
+            raise ValueError(f"expected momentum in [0, 1), got {momentum!r}")
+        self.momentum = float(momentum)
+        self._velocity: dict[int, np.ndarray] = {}
+
+    def step(self, model) -> None:
+        if not hasattr(model, "parameters"):
+            raise TypeError(f"expected an nnbook layer or model, got {type(model).__name__}")
+        lr, mu = self.lr, self.momentum
+        for _, p, g in model.parameters():
+            if mu == 0.0:
+                p -= lr * g
+            else:
+                v = self._velocity.get(id(p))
+                if v is None:
+                    v = self._velocity[id(p)] = np.zeros_like(p)
+                v *= mu
+                v -= lr * g
+                p += v
+
+    def __repr__(self) -> str:
+        return f"SGD(lr={self.lr}, momentum={self.momentum})"
