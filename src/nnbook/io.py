@@ -44,7 +44,11 @@ def save(model: Layer, path) -> None:
 
 def _build(desc: dict) -> Layer:
     if desc["class"] == "MLP":
-        return MLP(**desc["config"], init="zeros")
+        config = dict(desc["config"])
+        init = config.pop("init", "xavier")
+        model = MLP(**config, init="zeros")  # the weights come from the file
+        model.init = init
+        return model
     layers = []
     for spec in desc["layers"]:
         cls = Linear if spec["class"] == "Linear" else getattr(activations, spec["class"])
