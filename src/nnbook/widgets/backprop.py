@@ -1,0 +1,217 @@
+"""The backpropagation stepper of chapter 10: seed 002's 2-2-1 network, one local gradient at a time.
+
+The network: h1 = σ(w1 x1 + w2 x2 + b1), h2 = σ(w3 x1 + w4 x2 + b2),
+o1 = σ(w5 h1 + w6 h2 + b3), loss L = (y_true − o1)². The arithmetic is in
+:func:`backprop_steps` (testable without widgets): a list of steps, each one local
+gradient ∂(node)/∂(input) multiplied into the running product ∂L/∂(input). The widget
+steps through that list, highlighting the edge or neuron of the current step.
+"""
+
+from __future__ import annotations
+
+import html
+import numbers
+
+import numpy as np
+
+from ..activations import sigmoid
+from ._common import figure_to_png, new_figure
+
+__all__ = ["backprop_stepper"]
+
+# The original post's example: x = [−2, −1], every weight 1, every bias 0, y_true = 1.
+DEFAULTS = {"x": (-2.0, -1.0), "y_true": 1.0, "w": (1.0,) * 6, "b": (0.0,) * 3}
+
+
+def _numbers(values, n: int, name: str) -> list[float]:
+    values = list(values) if not isinstance(values, numbers.Real) else [values]
+    if len(values) != n:
+        raise ValueError(f"expected {n} numbers for {name}, got {len(values)}")
+    out = []
+    for v in values:
+        if isinstance(v, bool) or not isinstance(v, numbers.Real) or not np.isfinite(v):
+            raise TypeError(f"expected finite real numbers for {name}, got {v!r}")
+        out.append(float(v))
+    return out
+
+
+def forward_221(x=DEFAULTS["x"], y_true=DEFAULTS["y_true"], w=DEFAULTS["w"], b=DEFAULTS["b"]) -> dict:
+    """The forward pass: every intermediate value by name (z_h1, h1, z_h2, h2, z_o1, o1, L)."""
+    x1, x2 = _numbers(x, 2, "x")
+    (y,) = _numbers([y_true], 1, "y_true")
+    w1, w2, w3, w4, w5, w6 = _numbers(w, 6, "w (w1 … w6)")
+    b1, b2, b3 = _numbers(b, 3, "b (b1, b2, b3)")
+    v = dict(x1=x1, x2=x2, y_true=y, w1=w1, w2=w2, w3=w3, w4=w4, w5=w5, w6=w6, b1=b1, b2=b2, b3=b3)
+    v["z_h1"] = w1 * x1 + w2 * x2 + b1
+    v["h1"] = float(sigmoid(v["z_h1"]))
+    v["z_h2"] = w3 * x1 + w4 * x2 + b2
+    v["h2"] = float(sigmoid(v["z_h2"]))
+    v["z_o1"] = w5 * v["h1"] + w6 * v["h2"] + b3
+    v["o1"] = float(sigmoid(v["z_o1"]))
+    v["L"] = (y - v["o1"]) ** 2
+    return v
+
+
+def backprop_steps(x=DEFAULTS["x"], y_true=DEFAULTS["y_true"], w=DEFAULTS["w"], b=DEFAULTS["b"]) -> list[dict]:
+    """The backward pass as a list of steps, from ∂L/∂L = 1 back to every weight and bias.
+
+    Each step is a dict with ``target`` (the quantity whose gradient it finds, e.g. "w1"),
+    ``source`` (the node the gradient comes from), ``local_name`` and ``local_formula``
+    (the local gradient ∂source/∂target, in words), ``local`` (its value), ``upstream``
+    (∂L/∂source), ``grad`` = ``upstream · local`` (∂L/∂target, the running product)
+    and ``highlight`` (("edge", name), ("neuron", name) or ("bias", name)) for the picture.
+    """
+    v = forward_221(x, y_true, w, b)
+    s_o1 = v["o1"] * (1 - v["o1"])
+    s_h1 = v["h1"] * (1 - v["h1"])
+    s_h2 = v["h2"] * (1 - v["h2"])
+    grads = {"L": 1.0}
+    steps = [dict(target="L", source="L", local_name="∂L/∂L", local_formula="1 (the start)", local=1.0,
+                  upstream=1.0, grad=1.0, highlight=("neuron", "L"))]
+
+    def step(target, source, local_formula, local, highlight):
+        upstream = grads[source]
+        grads[target] = upstream * local
+        steps.append(dict(target=target, source=source, local_name=f"∂{source}/∂{target}",
+                          local_formula=local_formula, local=local, upstream=upstream,
+                          grad=grads[target], highlight=highlight))
+
+    step("o1", "L", "−2(y_true − o1)", -2 * (v["y_true"] - v["o1"]), ("edge", "o1-L"))
+    step("z_o1", "o1", "σ′(z_o1) = o1(1 − o1)", s_o1, ("neuron", "o1"))
+    step("w5", "z_o1", "h1", v["h1"], ("edge", "w5"))
+    step("w6", "z_o1", "h2", v["h2"], ("edge", "w6"))
+    step("b3", "z_o1", "1", 1.0, ("bias", "b3"))
+    for h, wout, s_h, (wa, wb, bias) in (("h1", "w5", s_h1, ("w1", "w2", "b1")),
+                                          ("h2", "w6", s_h2, ("w3", "w4", "b2"))):
+        step(h, "z_o1", wout, v[wout], ("edge", wout))
+        step(f"z_{h}", h, f"σ′(z_{h}) = {h}(1 − {h})", s_h, ("neuron", h))
+        step(wa, f"z_{h}", "x1", v["x1"], ("edge", wa))
+        step(wb, f"z_{h}", "x2", v["x2"], ("edge", wb))
+        step(bias, f"z_{h}", "1", 1.0, ("bias", bias))
+    return steps
+
+
+_POS = {"x1": (0.0, 1.0), "x2": (0.0, -1.0), "h1": (2.2, 1.0), "h2": (2.2, -1.0), "o1": (4.4, 0.0), "L": (6.2, 0.0)}
+_EDGES = {"w1": ("x1", "h1"), "w2": ("x2", "h1"), "w3": ("x1", "h2"), "w4": ("x2", "h2"),
+          "w5": ("h1", "o1"), "w6": ("h2", "o1"), "o1-L": ("o1", "L")}
+_BIAS_OF = {"b1": "h1", "b2": "h2", "b3": "o1"}
+
+
+def stepper_png(steps: list[dict], k: int, values: dict) -> bytes:
+    """The network with step ``k`` highlighted and the gradients found so far written in red."""
+    if not 0 <= k < len(steps):
+        raise ValueError(f"expected a step index in 0..{len(steps) - 1}, got {k}")
+    current = steps[k]["highlight"]
+    found = {s["target"]: s["grad"] for s in steps[: k + 1]}
+    fig = new_figure((6.4, 3.4))
+    ax = fig.add_subplot()
+    hot = "tab:orange"
+    for name, (a, c) in _EDGES.items():
+        (xa, ya), (xc, yc) = _POS[a], _POS[c]
+        on = current == ("edge", name)
+        ax.plot([xa, xc], [ya, yc], color=hot if on else "0.6", lw=3.2 if on else 1.2, zorder=1)
+        if name in found and name != "o1-L":
+            t = {"w1": 0.32, "w4": 0.32, "w5": 0.55, "w6": 0.55}.get(name, 0.68)
+            mx, my = xa + t * (xc - xa), ya + t * (yc - ya)
+            ax.text(mx, my + 0.14, f"∂L/∂{name} = {found[name]:.4f}", color="tab:red", fontsize=7,
+                    ha="center", va="bottom", zorder=4,
+                    bbox=dict(boxstyle="round,pad=0.1", fc="white", ec="none", alpha=0.85))
+        elif name != "o1-L":
+            t = {"w1": 0.32, "w4": 0.32, "w5": 0.55, "w6": 0.55}.get(name, 0.68)
+            ax.text(xa + t * (xc - xa), ya + t * (yc - ya) + 0.12, name, fontsize=7, color="0.35",
+                    ha="center", va="bottom", zorder=4)
+    for name, (px, py) in _POS.items():
+        on = current == ("neuron", name)
+        ax.scatter([px], [py], s=900, c="#fde2c4" if on else "#eef4fb", edgecolors=hot if on else "0.3",
+                   linewidths=2.5 if on else 1.0, zorder=2)
+        ax.text(px, py, name, ha="center", va="center", fontsize=9, zorder=3)
+        value = values[name]
+        lines = [f"{name} = {value:.4f}"] if name not in ("x1", "x2") else [f"{name} = {value:g}"]
+        if name in _POS and name not in ("x1", "x2"):
+            z = values.get(f"z_{name}")
+            if z is not None:
+                lines.insert(0, f"z = {z:.4f}")
+        for key in (name, f"z_{name}"):
+            if key in found:
+                lines.append(f"∂L/∂{key} = {found[key]:.4f}")
+        ax.text(px, py - 0.33, "\n".join(lines), ha="center", va="top", fontsize=6.5, zorder=3,
+                color="0.15")
+    for bias, neuron in _BIAS_OF.items():
+        px, py = _POS[neuron]
+        on = current == ("bias", bias)
+        label = f"{bias} = {values[bias]:g}" + (f"\n∂L/∂{bias} = {found[bias]:.4f}" if bias in found else "")
+        ax.text(px, py + 0.36, label, ha="center", va="bottom", fontsize=6.5, zorder=3,
+                color="tab:red" if bias in found else "0.35",
+                bbox=dict(boxstyle="round,pad=0.15", fc="#fde2c4" if on else "white",
+                          ec=hot if on else "0.7"))
+    ax.set_xlim(-0.7, 6.9)
+    ax.set_ylim(-2.25, 1.9)
+    ax.set_axis_off()
+    ax.set_title(f"Step {k} of {len(steps) - 1}: ∂L/∂{steps[k]['target']}", fontsize=10)
+    return figure_to_png(fig)
+
+
+def step_html(steps: list[dict], k: int) -> str:
+    """The readout: the local gradient of step ``k`` and the running product it gives."""
+    s = steps[k]
+    if k == 0:
+        body = "Start at the loss: ∂L/∂L = <b>1</b>. Each step multiplies in one local gradient."
+    else:
+        body = (
+            f"local gradient {html.escape(s['local_name'])} = {html.escape(s['local_formula'])} = "
+            f"<b>{s['local']:.4f}</b><br>"
+            f"running product ∂L/∂{s['target']} = ∂L/∂{s['source']} · {html.escape(s['local_name'])} = "
+            f"{s['upstream']:.4f} × {s['local']:.4f} = <b>{s['grad']:.4f}</b>"
+        )
+    return f"<div style='font-family: monospace'>Step {k} of {len(steps) - 1}<br>{body}</div>"
+
+
+def backprop_stepper(x=DEFAULTS["x"], y_true=DEFAULTS["y_true"], w=DEFAULTS["w"], b=DEFAULTS["b"]):
+    """Step backward through seed 002's 2-2-1 network (defaults: the original post's example).
+
+    Returns an ``ipywidgets.VBox`` with the attributes ``sliders`` (``"step"``, an
+    ``IntSlider``, and the inputs ``"x1"``, ``"x2"``), ``readout`` (``HTML``), ``image``
+    (``Image``), ``steps()`` (the current list from :func:`backprop_steps`) and ``update()``.
+    """
+    import ipywidgets as widgets
+
+    from ._common import slider
+
+    x1, x2 = _numbers(x, 2, "x")
+    forward_221((x1, x2), y_true, w, b)  # validates the rest
+    n_steps = len(backprop_steps((x1, x2), y_true, w, b))
+    sliders = {
+        "step": widgets.IntSlider(value=0, min=0, max=n_steps - 1, step=1, description="step",
+                                  continuous_update=False),
+        "x1": slider("x1", x1, min(-4.0, x1), max(4.0, x1), 0.1),
+        "x2": slider("x2", x2, min(-4.0, x2), max(4.0, x2), 0.1),
+    }
+    back = widgets.Button(description="◀ back")
+    forward = widgets.Button(description="next ▶")
+    readout = widgets.HTML()
+    image = widgets.Image(format="png")
+
+    def current():
+        xs = (sliders["x1"].value, sliders["x2"].value)
+        return backprop_steps(xs, y_true, w, b), forward_221(xs, y_true, w, b)
+
+    def update(*_):
+        steps, values = current()
+        k = sliders["step"].value
+        readout.value = step_html(steps, k)
+        image.value = stepper_png(steps, k, values)
+
+    def move(delta):
+        s = sliders["step"]
+        s.value = min(max(s.value + delta, s.min), s.max)
+
+    back.on_click(lambda _: move(-1))
+    forward.on_click(lambda _: move(+1))
+    for s in sliders.values():
+        s.observe(update, names="value")
+    update()
+    box = widgets.VBox([widgets.HBox([back, forward, sliders["step"]]),
+                        widgets.HBox([sliders["x1"], sliders["x2"]]), readout, image])
+    box.sliders, box.readout, box.image, box.update = sliders, readout, image, update
+    box.steps = lambda: current()[0]
+    return box

@@ -1,0 +1,78 @@
+"""The backprop stepper of chapter 10: its steps against nnbook's backward pass, and the widget."""
+
+import numpy as np
+import pytest
+
+import nnbook as nb
+from nnbook.widgets import backprop as bp
+
+
+def reference_grads(x, y_true, w, b):
+    """∂L/∂(every parameter) of the 2-2-1 network, from nnbook's layers."""
+    W1 = np.array([[w[0], w[1]], [w[2], w[3]]])
+    W2 = np.array([[w[4], w[5]]])
+    model = nb.Sequential(nb.Linear.from_weights(W1, b[:2]), nb.Sigmoid(),
+                          nb.Linear.from_weights(W2, b[2:]), nb.Sigmoid())
+    loss = nb.SquaredErrorLoss()  # (ŷ − y)², one sample: seed 002's (1 − y_pred)²
+    value = loss.forward(model.forward(np.array([x])), np.array([[y_true]]))
+    model.backward(loss.backward())
+    l1, l2 = model.layers[0], model.layers[2]
+    g = dict(zip(["w1", "w2", "w3", "w4"], l1.grads["W"].ravel()))
+    g.update(zip(["w5", "w6"], l2.grads["W"].ravel()))
+    g.update(b1=l1.grads["b"][0], b2=l1.grads["b"][1], b3=l2.grads["b"][0])
+    return value, g
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_steps_match_nnbook_backward(seed):
+    rng = np.random.default_rng(seed)
+    x = tuple(rng.normal(size=2))
+    w = tuple(rng.normal(size=6))
+    b = tuple(rng.normal(size=3))
+    y_true = float(rng.integers(0, 2))
+    steps = bp.backprop_steps(x, y_true, w, b)
+    value, ref = reference_grads(x, y_true, w, b)
+    assert bp.forward_221(x, y_true, w, b)["L"] == pytest.approx(value, rel=1e-12)
+    found = {s["target"]: s["grad"] for s in steps}
+    for name, g in ref.items():
+        np.testing.assert_allclose(found[name], g, rtol=1e-10, atol=1e-15)
+    for s in steps[1:]:  # each step multiplies one local gradient into the running product
+        assert s["grad"] == pytest.approx(s["upstream"] * s["local"], rel=1e-12)
+        assert s["upstream"] == found[s["source"]]
+
+
+def test_default_is_the_original_posts_example():
+    steps = bp.backprop_steps()
+    _, ref = reference_grads((-2.0, -1.0), 1.0, (1.0,) * 6, (0.0,) * 3)
+    w1 = next(s for s in steps if s["target"] == "w1")
+    np.testing.assert_allclose(w1["grad"], ref["w1"], rtol=1e-12)
+    assert round(w1["grad"], 3) == 0.021  # the seed's 0.0214, to the precision its factors allow
+
+
+def test_widget_steps_and_inputs_change_what_is_shown():
+    box = bp.backprop_stepper()
+    steps = box.steps()
+    assert box.sliders["step"].max == len(steps) - 1
+    first_image = box.image.value
+    assert "Step 0" in box.readout.value
+    k = next(i for i, s in enumerate(steps) if s["target"] == "w1")
+    box.sliders["step"].value = k
+    s = steps[k]
+    assert f"{s['local']:.4f}" in box.readout.value and f"<b>{s['grad']:.4f}</b>" in box.readout.value
+    assert box.image.value != first_image
+    image_at_k = box.image.value
+    box.sliders["x1"].value = 1.5
+    new = box.steps()[k]
+    _, ref = reference_grads((1.5, -1.0), 1.0, (1.0,) * 6, (0.0,) * 3)
+    np.testing.assert_allclose(new["grad"], ref["w1"], rtol=1e-12)
+    assert f"<b>{new['grad']:.4f}</b>" in box.readout.value
+    assert box.image.value != image_at_k
+
+
+def test_bad_input():
+    with pytest.raises(ValueError, match="expected 2 numbers for x"):
+        bp.backprop_steps(x=(1.0, 2.0, 3.0))
+    with pytest.raises(TypeError, match="finite real numbers for w"):
+        bp.backprop_steps(w=(1, 1, 1, 1, 1, "a"))
+    with pytest.raises(ValueError, match="step index"):
+        bp.stepper_png(bp.backprop_steps(), 99, bp.forward_221())
