@@ -1,0 +1,123 @@
+"""The activation explorer of chapter 4: pick a function, slide z, read f(z) and f'(z).
+
+The arithmetic lives in :func:`activation_at` (testable without widgets): the value, the
+derivative from its formula, and a central difference that checks the formula. The widget
+wires a function choice and a z slider to it and redraws both curves with the point z.
+"""
+
+from __future__ import annotations
+
+import html
+import numbers
+
+import numpy as np
+
+from ..activations import (leaky_relu, leaky_relu_prime, relu, relu_prime, sigmoid, sigmoid_prime, tanh,
+                           tanh_prime)
+from ._common import figure_to_png, new_figure, slider
+
+__all__ = ["activation_explorer"]
+
+LEAKY_ALPHA = 0.1  # larger than the usual 0.01 so the leak is visible on the plot
+
+FUNCTIONS = {
+    # name: (f, f', formula of f, formula of f')
+    "sigmoid": (sigmoid, sigmoid_prime, "σ(z) = 1 / (1 + e^(−z))", "σ'(z) = σ(z)(1 − σ(z))"),
+    "tanh": (tanh, tanh_prime, "tanh(z) = (e^z − e^(−z)) / (e^z + e^(−z))", "tanh'(z) = 1 − tanh²(z)"),
+    "relu": (relu, relu_prime, "ReLU(z) = max(0, z)", "ReLU'(z) = 1 if z > 0 else 0"),
+    "leaky_relu": (lambda z: leaky_relu(z, LEAKY_ALPHA), lambda z: leaky_relu_prime(z, LEAKY_ALPHA),
+                   f"LeakyReLU(z) = z if z > 0 else {LEAKY_ALPHA}·z", f"LeakyReLU'(z) = 1 if z > 0 else {LEAKY_ALPHA}"),
+}
+
+
+def _check_name(name):
+    if not isinstance(name, str) or name not in FUNCTIONS:
+        raise ValueError(f"unknown activation {name!r}; expected one of {', '.join(FUNCTIONS)}")
+    return name
+
+
+def _number(value, name: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"expected {name} as a real number, got {value!r} of type {type(value).__name__}")
+    if not np.isfinite(value):
+        raise ValueError(f"expected {name} as a finite number, got {value}")
+    return float(value)
+
+
+def activation_at(name: str, z: float, eps: float = 1e-5) -> dict:
+    """f(z), f'(z) from its formula, and the central difference (f(z + ε) − f(z − ε)) / 2ε.
+
+    Returns a dict with keys ``"f"``, ``"df"`` and ``"numeric"`` (floats). At ReLU's kink z = 0
+    the central difference straddles the corner and gives the average of the two slopes.
+    """
+    f, df, _, _ = FUNCTIONS[_check_name(name)]
+    z = _number(z, "z")
+    return {"f": float(f(z)), "df": float(df(z)),
+            "numeric": float((f(z + eps) - f(z - eps)) / (2 * eps))}
+
+
+def readout_html(name: str, z: float) -> str:
+    """The numbers the explorer shows for ``name`` at ``z``."""
+    values = activation_at(name, z)
+    _, _, formula, dformula = FUNCTIONS[name]
+    return (
+        "<div style='font-family: monospace'>"
+        f"{html.escape(formula)}; &nbsp; {html.escape(dformula)}<br>"
+        f"z = {z:.2f}: &nbsp; f(z) = <b>{values['f']:.4f}</b>, &nbsp; f'(z) = <b>{values['df']:.4f}</b>"
+        f" &nbsp; (central difference: {values['numeric']:.4f})"
+        "</div>"
+    )
+
+
+def activation_png(name: str, z: float, z_range: float = 6.0) -> bytes:
+    """Both curves, f and f', with the point z marked on each, as PNG bytes."""
+    f, df, _, _ = FUNCTIONS[_check_name(name)]
+    z = _number(z, "z")
+    half = max(z_range, abs(z) + 0.5)
+    grid = np.linspace(-half, half, 401)
+    fig = new_figure((5.6, 3.2))
+    ax = fig.add_subplot()
+    ax.plot(grid, f(grid), color="tab:blue", label="f(z)")
+    ax.plot(grid, df(grid), color="tab:orange", linestyle="--", label="f'(z)")
+    ax.plot([z], [float(f(z))], "o", color="tab:blue", markersize=7)
+    ax.plot([z], [float(df(z))], "o", color="tab:orange", markersize=7)
+    ax.axvline(z, color="0.6", linewidth=0.8, zorder=0)
+    ax.axhline(0.0, color="0.85", linewidth=0.8, zorder=0)
+    ax.set_xlim(-half, half)
+    if name in ("relu", "leaky_relu"):
+        ax.set_ylim(-1.0, max(2.0, half * 0.5))
+    else:
+        ax.set_ylim(-1.1, 1.1)
+    ax.set_xlabel("z")
+    ax.set_ylabel("value")
+    ax.set_title(f"{name}: f and its derivative f'")
+    ax.legend(loc="upper left", fontsize=8)
+    return figure_to_png(fig)
+
+
+def activation_explorer(name: str = "sigmoid", z: float = 0.0):
+    """Choose an activation and slide z; shows f(z), f'(z) and both curves.
+
+    Returns an ``ipywidgets.VBox`` with the attributes ``function`` (a ``ToggleButtons``),
+    ``sliders`` (``{"z": FloatSlider}``), ``readout`` (``HTML``), ``image`` (``Image``) and
+    ``update()``.
+    """
+    import ipywidgets as widgets
+
+    _check_name(name)
+    z = _number(z, "z")
+    choice = widgets.ToggleButtons(options=list(FUNCTIONS), value=name, description="f")
+    z_slider = slider("z", z, min(-8.0, z), max(8.0, z), 0.1)
+    readout = widgets.HTML()
+    image = widgets.Image(format="png")
+
+    def update(*_):
+        readout.value = readout_html(choice.value, z_slider.value)
+        image.value = activation_png(choice.value, z_slider.value)
+
+    choice.observe(update, names="value")
+    z_slider.observe(update, names="value")
+    update()
+    box = widgets.VBox([choice, z_slider, readout, image])
+    box.function, box.sliders, box.readout, box.image, box.update = choice, {"z": z_slider}, readout, image, update
+    return box
