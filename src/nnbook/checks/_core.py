@@ -1,12 +1,36 @@
-"""The check registry and the feedback printed in the notebooks."""
+"""The check registry and the feedback shown in the exercise notebooks.
+
+``check("05.3", answer_05_3)`` runs question 05.3's checker on the learner's answer and shows
+one verdict: PASS, FAIL (with what was expected, a hint and a link to the chapter section), or
+NOT ATTEMPTED YET when the answer is still the ``raise NotImplementedError`` stub (no traceback).
+``score("05")`` shows the points so far. In Jupyter the verdicts are small HTML boxes; the plain
+text version (what nbval compares and what a terminal shows) says the same.
+
+Environment variables:
+
+``NNBOOK_STRICT=1``
+    An untouched stub counts as a failure (the tests use it to prove that every blank is real).
+``NNBOOK_RESULTS=path``
+    Every verdict is also appended to ``path`` as one JSON line (``qid``, ``status``, ``reason``,
+    ``points``, ``max_points``). For the tests only: the instructor's grader never reads it.
+``NNBOOK_BOOK_URL``
+    Where section links point (default: the published book).
+"""
 
 from __future__ import annotations
 
+import html
 import importlib
+import json
 import os
-from dataclasses import dataclass
+import pkgutil
+import re
+from dataclasses import dataclass, field
 
 import numpy as np
+
+BOOK_URL = "https://nnbook.github.io/nnbook/"
+_QID = re.compile(r"^\d{2}\.\d+$")
 
 
 class CheckFailed(AssertionError):
@@ -18,18 +42,118 @@ class Question:
     qid: str  # "03.2": chapter 3, question 2
     points: int
     title: str
-    section: str  # where the book explains it, e.g. "matrices.html#from-one-example-to-a-batch"
+    section: str  # where the book explains it, e.g. "03-matrices.html#ch03-batch"
     hint: str
     checker: object  # callable(answer, rng) -> None, raises CheckFailed
 
+    @property
+    def chapter(self) -> str:
+        return self.qid.split(".")[0]
+
+    @property
+    def url(self) -> str:
+        """The section link, absolute so that it works in Colab and Binder too."""
+        if re.match(r"^[a-z]+://", self.section):
+            return self.section
+        base = os.environ.get("NNBOOK_BOOK_URL", BOOK_URL).rstrip("/") + "/"
+        path = self.section if self.section.startswith("book/") else "book/" + self.section
+        return base + path
+
+
+class _Shown:
+    """Shown once by the call that made it; shown again when displayed in a later cell."""
+
+    def _show(self) -> None:
+        ip = _ipython()
+        if ip is None:
+            print(self.text())
+            return
+        from IPython.display import display
+
+        object.__setattr__(self, "_shown_in", ip.execution_count)
+        display({"text/plain": self.text(), "text/html": self.html()}, raw=True)
+
+    def _ipython_display_(self) -> None:
+        ip = _ipython()
+        if ip is not None and getattr(self, "_shown_in", None) == ip.execution_count:
+            return  # the cell's last value: already shown by check() / score()
+        from IPython.display import display
+
+        display({"text/plain": self.text(), "text/html": self.html()}, raw=True)
+
+    def __str__(self) -> str:
+        return self.text()
+
 
 @dataclass(frozen=True)
-class Result:
+class Result(_Shown):
     qid: str
     status: str  # "passed", "failed" or "not attempted"
     points: int
     max_points: int
     message: str = ""
+    reason: str = field(default="", compare=False)  # "passed", "stub", "wrong" or "error"
+
+    @property
+    def question(self) -> Question:
+        return get_question(self.qid)
+
+    def text(self) -> str:
+        q = self.question
+        pts = f"({self.points}/{self.max_points} point{'' if self.max_points == 1 else 's'})"
+        if self.status == "passed":
+            return f"PASS  {q.qid}  {q.title}  {pts}"
+        if self.status == "not attempted":
+            return (f"NOT ATTEMPTED YET  {q.qid}  {q.title}  {pts}\n"
+                    "      Replace `raise NotImplementedError` with your code, run that cell, then this one.")
+        return (f"FAIL  {q.qid}  {q.title}  {pts}\n"
+                f"      {self.message}\n"
+                f"      hint: {q.hint}\n"
+                f"      read: {q.url}")
+
+    def html(self) -> str:
+        q = self.question
+        e = html.escape
+        colour = {"passed": "#1a7f37", "failed": "#cf222e"}.get(self.status, "#9a6700")
+        label = {"passed": "PASS", "failed": "FAIL"}.get(self.status, "NOT ATTEMPTED YET")
+        head = (f'<div style="border-left:4px solid {colour};padding:0.3em 0.8em;margin:0.2em 0">'
+                f'<strong style="color:{colour}">{label}</strong> <code>{e(q.qid)}</code> {e(q.title)} '
+                f'<span style="opacity:0.7">({self.points}/{self.max_points} point{"" if self.max_points == 1 else "s"})</span>')
+        if self.status == "passed":
+            body = ""
+        elif self.status == "not attempted":
+            body = "<br>Replace <code>raise NotImplementedError</code> with your code, run that cell, then this one."
+        else:
+            body = (f"<br>{e(self.message)}<br><em>Hint:</em> {e(q.hint)} "
+                    f'<a href="{e(q.url)}" target="_blank">Read the section in the book</a>.')
+        return head + body + "</div>"
+
+
+@dataclass(frozen=True)
+class Score(_Shown):
+    chapter: str | None
+    points: int
+    max_points: int
+    rows: tuple  # (qid, status, points, max_points, title)
+
+    def __iter__(self):  # ``got, total = score("05")``
+        return iter((self.points, self.max_points))
+
+    def text(self) -> str:
+        lines = [f"Score so far{' for chapter ' + self.chapter if self.chapter else ''}: "
+                 f"{self.points}/{self.max_points} points"]
+        for qid, status, pts, max_pts, title in self.rows:
+            lines.append(f"  {qid:<6} {status.upper():<18} {pts}/{max_pts}  {title}")
+        return "\n".join(lines)
+
+    def html(self) -> str:
+        e = html.escape
+        rows = "".join(
+            f"<tr><td><code>{e(qid)}</code></td><td>{e(status)}</td><td>{pts}/{max_pts}</td><td>{e(title)}</td></tr>"
+            for qid, status, pts, max_pts, title in self.rows)
+        return (f"<p><strong>Score so far: {self.points}/{self.max_points} points</strong></p>"
+                f"<table><thead><tr><th>question</th><th>status</th><th>points</th><th></th></tr></thead>"
+                f"<tbody>{rows}</tbody></table>")
 
 
 _QUESTIONS: dict[str, Question] = {}
@@ -37,39 +161,68 @@ _RESULTS: dict[str, Result] = {}
 
 
 def question(qid: str, *, points: int, title: str, section: str, hint: str):
-    """Register the decorated ``checker(answer, rng)`` as question ``qid``."""
+    """Register the decorated ``checker(answer, rng)`` as question ``qid`` ("05.3")."""
+    if not isinstance(qid, str) or not _QID.match(qid):
+        raise ValueError(f"expected a question id such as '05.3', got {qid!r}")
+    if not isinstance(points, int) or isinstance(points, bool) or points < 1:
+        raise ValueError(f"expected a positive integer number of points, got {points!r}")
 
     def register(checker):
-        if qid in _QUESTIONS and _QUESTIONS[qid].checker is not checker:
-            raise ValueError(f"question {qid!r} is registered twice")
+        old = _QUESTIONS.get(qid)
+        if old is not None and getattr(old.checker, "__module__", None) != getattr(checker, "__module__", None):
+            raise ValueError(f"question {qid!r} is registered twice ({old.checker.__module__} and {checker.__module__})")
         _QUESTIONS[qid] = Question(qid, points, title, section, hint, checker)
         return checker
 
     return register
 
 
-def _load_chapter(qid: str) -> None:
-    chapter = qid.split(".")[0]
+def _chapter_of(qid_or_chapter) -> str:
+    if isinstance(qid_or_chapter, int) and not isinstance(qid_or_chapter, bool):
+        return f"{qid_or_chapter:02d}"
+    if not isinstance(qid_or_chapter, str):
+        raise TypeError(f"expected a chapter such as '05' or a question id such as '05.3', got {qid_or_chapter!r}")
+    return qid_or_chapter.split(".")[0]
+
+
+def _load_chapter(chapter: str) -> None:
     try:
         importlib.import_module(f"{__package__}.ch{chapter}")
-    except ModuleNotFoundError:
-        pass
+    except ModuleNotFoundError as exc:
+        if exc.name != f"{__package__}.ch{chapter}":
+            raise
+
+
+def load_all() -> None:
+    """Import every chapter's checks (``ch01`` … ``ch15``)."""
+    from . import __path__ as path
+
+    for m in pkgutil.iter_modules(path):
+        if re.fullmatch(r"ch\d{2}", m.name):
+            _load_chapter(m.name[2:])
 
 
 def get_question(qid: str) -> Question:
     if not isinstance(qid, str):
         raise TypeError(f"expected a question id such as '03.2', got {qid!r}")
-    _load_chapter(qid)
+    _load_chapter(_chapter_of(qid))
     if qid not in _QUESTIONS:
-        raise KeyError(f"no question {qid!r}; this chapter has: {', '.join(questions(qid.split('.')[0])) or 'none'}")
+        raise KeyError(f"no question {qid!r}; chapter {_chapter_of(qid)} has: "
+                       f"{', '.join(questions(_chapter_of(qid))) or 'none'}")
     return _QUESTIONS[qid]
 
 
-def questions(chapter: str | None = None) -> list[str]:
-    """Question ids, all or one chapter's (``"03"``)."""
+def _order(qid: str):
+    chapter, number = qid.split(".")
+    return int(chapter), int(number)
+
+
+def questions(chapter=None) -> list[str]:
+    """Question ids, all registered ones or one chapter's (``"03"`` or ``3``), in order."""
     if chapter is not None:
-        _load_chapter(chapter + ".")
-    ids = sorted(_QUESTIONS)
+        chapter = _chapter_of(chapter)
+        _load_chapter(chapter)
+    ids = sorted(_QUESTIONS, key=_order)
     return [q for q in ids if chapter is None or q.split(".")[0] == chapter]
 
 
@@ -78,50 +231,70 @@ def strict() -> bool:
     return os.environ.get("NNBOOK_STRICT", "") not in ("", "0")
 
 
-def check(qid: str, answer, *, seed: int | None = None, quiet: bool = False) -> Result:
-    """Run question ``qid``'s checker on ``answer``, print the verdict and record it."""
-    q = get_question(qid)
-    rng = np.random.default_rng(seed)
+def run_checker(q: Question, answer, rng) -> Result:
+    """Run ``q``'s checker on ``answer``; never raises for anything the answer does."""
     try:
         q.checker(answer, rng)
     except NotImplementedError:
         status = "failed" if strict() else "not attempted"
-        result = Result(qid, status, 0, q.points, "not attempted yet: replace the stub with your code")
+        return Result(q.qid, status, 0, q.points, "not attempted yet: the stub still raises NotImplementedError",
+                      reason="stub")
     except CheckFailed as exc:
-        result = Result(qid, "failed", 0, q.points, str(exc))
+        return Result(q.qid, "failed", 0, q.points, str(exc), reason="wrong")
     except Exception as exc:  # the learner's code raised: report it, no traceback
-        result = Result(qid, "failed", 0, q.points, f"your code raised {type(exc).__name__}: {exc}")
-    else:
-        result = Result(qid, "passed", q.points, q.points)
+        return Result(q.qid, "failed", 0, q.points, f"your code raised {type(exc).__name__}: {exc}", reason="error")
+    return Result(q.qid, "passed", q.points, q.points, reason="passed")
+
+
+def check(qid: str, answer, *, seed: int | None = None, quiet: bool = False) -> Result:
+    """Check ``answer`` for question ``qid`` ("05.3"), show the verdict and record it.
+
+    The checker draws fresh random inputs (``seed`` fixes them, for reproducing a failure).
+    """
+    q = get_question(qid)
+    result = run_checker(q, answer, np.random.default_rng(seed))
     _RESULTS[qid] = result
+    _log(result)
     if not quiet:
-        print(_format(q, result))
+        result._show()
     return result
 
 
-def _format(q: Question, r: Result) -> str:
-    head = f"[{q.qid}] {q.title}"
-    if r.status == "passed":
-        return f"PASS {head}: {r.points}/{r.max_points} points"
-    if r.status == "not attempted":
-        return f"TODO {head}: {r.message} (0/{r.max_points} points)"
-    return f"FAIL {head}: {r.message}\n     hint: {q.hint} (see {q.section})"
+def _log(result: Result) -> None:
+    path = os.environ.get("NNBOOK_RESULTS")
+    if not path:
+        return
+    line = json.dumps({"qid": result.qid, "status": result.status, "reason": result.reason,
+                       "points": result.points, "max_points": result.max_points, "strict": strict()})
+    with open(path, "a", encoding="utf-8") as f:
+        f.write(line + "\n")
 
 
-def score(chapter: str | None = None) -> tuple[int, int]:
-    """Print the score so far for the questions checked in this session; return (points, max)."""
-    ids = questions(chapter) if chapter else sorted(_RESULTS)
-    got = total = 0
+def score(chapter=None, *, quiet: bool = False) -> Score:
+    """Show the score so far: a chapter's questions (``"05"``), or every question checked."""
+    chapter = _chapter_of(chapter) if chapter is not None else None
+    ids = questions(chapter) if chapter is not None else sorted(_RESULTS, key=_order)
+    rows = []
     for qid in ids:
         q = get_question(qid)
         r = _RESULTS.get(qid)
-        total += q.points
-        got += r.points if r else 0
-        print(f"  {qid}  {(r.status if r else 'not checked'):<14} {r.points if r else 0}/{q.points}  {q.title}")
-    print(f"Score: {got}/{total} points")
-    return got, total
+        rows.append((qid, r.status if r else "not checked", r.points if r else 0, q.points, q.title))
+    result = Score(chapter, sum(r[2] for r in rows), sum(r[3] for r in rows), tuple(rows))
+    if not quiet:
+        result._show()
+    return result
 
 
 def reset() -> None:
     """Forget the recorded results (a fresh start)."""
     _RESULTS.clear()
+
+
+def _ipython():
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return None
+    ip = get_ipython()
+    # A terminal IPython shows HTML as text anyway; only kernels get the rich bundle.
+    return ip if ip is not None and getattr(ip, "kernel", None) is not None else None
