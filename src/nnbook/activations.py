@@ -18,7 +18,8 @@ from .layers import Layer
 def _sigmoid(z):
     # Stable for any z: exp is only ever taken of -|z|, so it never overflows.
     e = np.exp(-np.abs(z))
-    return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+    s = 1.0 / (1.0 + e)  # σ(|z|); for z < 0, σ(z) = e^z / (1 + e^z) = e · σ(|z|)
+    return np.where(z >= 0, s, e * s)
 
 
 def sigmoid(z):

@@ -147,16 +147,17 @@ class Linear(Layer):
         self.X = X
         return X @ self.params["W"].T + self.params["b"]
 
-    def _backward(self, dZ):
-        # dW = dZᵀ X, db = Σ_rows dZ, dX = dZ W: the book's formulas (chapter 10).
+    def _backward(self, dZ, need_dX=True):
+        # The book's formulas (chapter 10): dW = dZᵀ X, db = Σ_rows dZ, dX = dZ W.
         X, W = self.X, self.params["W"]
         if dZ.ndim == 1:  # one example: dW is the outer product dz xᵀ
             np.outer(dZ, X, out=self.grads["W"])
             self.grads["b"][...] = dZ
         else:
-            np.matmul(dZ.T, X, out=self.grads["W"])
+            np.matmul(dZ.T, X, out=self.grads["W"])  # written into the stored array, no new one
             np.sum(dZ, axis=0, out=self.grads["b"])
-        return dZ @ W
+        # Training never needs ∂L/∂X of the data itself, so the first layer may skip dZ W.
+        return dZ @ W if need_dX else None
 
     def get_config(self) -> dict:
         return {"n_in": self.n_in, "n_out": self.n_out, "init": self.init}

@@ -90,7 +90,7 @@ class MSELoss(Loss):
     def _forward(self, y_pred, y):
         diff = y_pred - y
         self._cache = diff
-        return float(np.mean(diff * diff))
+        return float(np.sum(diff * diff)) / diff.size
 
     def _backward(self):
         diff = self._cache

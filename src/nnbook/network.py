@@ -68,10 +68,13 @@ class Sequential(Layer):
             X = layer._forward(X)
         return X
 
-    def _backward(self, dY):
-        for layer in reversed(self.layers):
+    def _backward(self, dY, need_dX=True):
+        for layer in reversed(self.layers[1:]):
             dY = layer._backward(dY)
-        return dY
+        first = self.layers[0]
+        if not need_dX and isinstance(first, Linear):
+            return first._backward(dY, need_dX=False)  # fit needs no ∂L/∂X of the data
+        return first._backward(dY)
 
     def predict(self, X):
         """The network's output for one example ``(n_in,)`` or a batch ``(n_samples, n_in)``."""
@@ -159,7 +162,7 @@ class Sequential(Layer):
                                 f"the loss became {value} at epoch {epoch}, batch {batch}; "
                                 f"try a smaller learning rate (lr={getattr(optimizer, 'lr', '?')}) or scaled inputs"
                             )
-                        backward(loss_backward())
+                        backward(loss_backward(), need_dX=False)
                         step(self)
                         total += value * len(Xb)
                         if classifier:
