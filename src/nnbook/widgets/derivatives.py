@@ -1,0 +1,142 @@
+"""The derivative as the limit of secant slopes (chapter 7).
+
+``derivative_explorer()`` draws f, the secant through (x, f(x)) and (x + h, f(x + h)), and the
+tangent at x; as h shrinks the secant's slope (f(x + h) − f(x)) / h approaches f′(x).
+The arithmetic lives in plain functions so that it can be tested without widgets.
+"""
+
+from __future__ import annotations
+
+import html
+
+import numpy as np
+
+from ..activations import sigmoid, sigmoid_prime
+from ._common import figure_to_png, new_figure
+
+__all__ = ["derivative_explorer"]
+
+# name -> (f, f′, domain of the plot, description)
+FUNCTIONS = {
+    "x³": (lambda x: x ** 3, lambda x: 3 * x ** 2, (-2.0, 2.0), "f(x) = x³, f′(x) = 3x²"),
+    "sin x": (np.sin, np.cos, (-4.0, 4.0), "f(x) = sin x, f′(x) = cos x"),
+    "eˣ": (np.exp, np.exp, (-2.0, 2.0), "f(x) = eˣ, f′(x) = eˣ"),
+    "ln x": (np.log, lambda x: 1 / x, (0.05, 4.0), "f(x) = ln x, f′(x) = 1/x"),
+    "σ(x)": (sigmoid, sigmoid_prime, (-6.0, 6.0), "f(x) = σ(x), f′(x) = σ(x)(1 − σ(x))"),
+}
+
+
+def _check_function(name):
+    if name not in FUNCTIONS:
+        raise ValueError(f"expected a function name among {list(FUNCTIONS)}, got {name!r}")
+    return FUNCTIONS[name]
+
+
+def _check_real(value, what):
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise TypeError(f"expected {what} as a real number, got {type(value).__name__}")
+    value = float(value)
+    if not np.isfinite(value):
+        raise ValueError(f"expected a finite {what}, got {value}")
+    return value
+
+
+def secant_slope(f, x: float, h: float) -> float:
+    """The difference quotient (f(x + h) − f(x)) / h: the slope of the secant (seed 000's Δy/Δx)."""
+    if not callable(f):
+        raise TypeError(f"expected f as a callable, got {type(f).__name__}")
+    x = _check_real(x, "x")
+    h = _check_real(h, "h")
+    if h == 0:
+        raise ValueError("expected a step h ≠ 0, got 0")
+    return float((f(x + h) - f(x)) / h)
+
+
+def secant_table(name: str, x: float, hs) -> list[tuple[float, float, float]]:
+    """Rows (h, secant slope, |secant slope − f′(x)|) for the named function."""
+    f, df, _, _ = _check_function(name)
+    exact = float(df(_check_real(x, "x")))
+    rows = []
+    for h in hs:
+        s = secant_slope(f, x, h)
+        rows.append((float(h), s, abs(s - exact)))
+    return rows
+
+
+def draw_secant(name: str, x: float, h: float) -> bytes:
+    """PNG of f, its secant over [x, x + h] and its tangent at x."""
+    f, df, (lo, hi), desc = _check_function(name)
+    x, h = _check_real(x, "x"), _check_real(h, "h")
+    fig = new_figure((5, 3.4))
+    ax = fig.add_subplot()
+    grid = np.linspace(lo, hi, 400)
+    ax.plot(grid, f(grid), color="black", lw=1.5, label="f")
+    s = secant_slope(f, x, h)
+    t = float(df(x))
+    span = np.linspace(min(x, x + h) - 0.6, max(x, x + h) + 0.6, 2)
+    ax.plot(span, f(x) + s * (span - x), color="tab:orange", label=f"secant, slope {s:.4f}")
+    ax.plot(span, f(x) + t * (span - x), color="tab:blue", ls="--", label=f"tangent, slope {t:.4f}")
+    ax.plot([x, x + h], [f(x), f(x + h)], "o", color="tab:orange")
+    ylo, yhi = np.min(f(grid)), np.max(f(grid))
+    pad = 0.15 * (yhi - ylo)
+    ax.set_ylim(ylo - pad, yhi + pad)
+    ax.set_xlim(lo, hi)
+    ax.set_xlabel("x")
+    ax.set_ylabel("f(x)")
+    ax.set_title(f"{desc}; h = {h:.3g}", fontsize=9)
+    ax.legend(fontsize=8, loc="best")
+    return figure_to_png(fig)
+
+
+def readout_html(name: str, x: float, h: float) -> str:
+    f, df, _, _ = _check_function(name)
+    s = secant_slope(f, x, h)
+    t = float(df(x))
+    return (f"<b>{html.escape(name)}</b> at x = {x:.3f}, h = {h:.4g}: "
+            f"secant slope = {s:.6f}, f′(x) = {t:.6f}, difference = {abs(s - t):.2e}")
+
+
+def derivative_explorer(function: str = "x³", x: float = 1.0, h: float = 1.0):
+    """A widget: pick f, x and h and watch the secant turn into the tangent as h shrinks.
+
+    Returns a ``VBox`` with ``.sliders`` (``"x"``, ``"h"``), ``.function`` (a dropdown),
+    ``.readout`` (HTML) and ``.image`` (PNG).
+    """
+    import ipywidgets as w
+
+    _check_function(function)
+    x, h = _check_real(x, "x"), _check_real(h, "h")
+    if not 1e-3 <= h <= 2:
+        raise ValueError(f"expected h in [0.001, 2], got {h}")
+    dropdown = w.Dropdown(options=list(FUNCTIONS), value=function, description="f")
+    lo, hi = FUNCTIONS[function][2]
+    x_slider = w.FloatSlider(value=min(max(x, lo), hi), min=lo, max=hi, step=0.05, description="x",
+                             continuous_update=False)
+    h_slider = w.FloatLogSlider(value=h, base=10, min=-3, max=np.log10(2), step=0.05, description="h",
+                                continuous_update=False, readout_format=".4f")
+    readout = w.HTML()
+    image = w.Image(format="png")
+
+    def redraw(*_):
+        name, xv, hv = dropdown.value, x_slider.value, h_slider.value
+        readout.value = readout_html(name, xv, hv)
+        image.value = draw_secant(name, xv, hv)
+
+    def on_function(change):
+        lo_, hi_ = FUNCTIONS[change["new"]][2]
+        # widen first, so that min ≤ max holds at every moment
+        x_slider.min, x_slider.max = min(x_slider.min, lo_), max(x_slider.max, hi_)
+        x_slider.value = min(max(x_slider.value, lo_ + 0.5), hi_)
+        x_slider.min, x_slider.max = lo_, hi_
+        redraw()
+
+    dropdown.observe(on_function, names="value")
+    x_slider.observe(redraw, names="value")
+    h_slider.observe(redraw, names="value")
+    redraw()
+    box = w.VBox([dropdown, x_slider, h_slider, readout, image])
+    box.sliders = {"x": x_slider, "h": h_slider}
+    box.function = dropdown
+    box.readout = readout
+    box.image = image
+    return box
