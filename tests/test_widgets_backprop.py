@@ -76,3 +76,38 @@ def test_bad_input():
         bp.backprop_steps(w=(1, 1, 1, 1, 1, "a"))
     with pytest.raises(ValueError, match="step index"):
         bp.stepper_png(bp.backprop_steps(), 99, bp.forward_221())
+
+
+# ---- chapter 9's logistic-regression graph explorer (nnbook.widgets.graphs) -----------------
+
+from nnbook.widgets import graphs as lg  # noqa: E402
+
+
+def test_logistic_graph_values_match_seed001_formulas():
+    rng = np.random.default_rng(4)
+    for _ in range(3):
+        x1, x2, w1, w2, b = rng.normal(size=5)
+        y = float(rng.integers(0, 2))
+        n = lg.logistic_graph_values(x1, x2, w1, w2, b, y)
+        a = float(nb.sigmoid(w1 * x1 + w2 * x2 + b))
+        np.testing.assert_allclose(n["a"].data, a, rtol=1e-12)
+        np.testing.assert_allclose(n["L"].data, nb.BCELoss().forward(np.array([a]), np.array([y])), rtol=1e-10)
+        np.testing.assert_allclose([n["w1"].grad, n["w2"].grad, n["b"].grad],
+                                   [x1 * (a - y), x2 * (a - y), a - y], rtol=1e-10, atol=1e-15)
+
+
+def test_logistic_graph_widget_updates():
+    box = lg.logistic_graph()
+    image = box.image.value
+    box.sliders["w1"].value = -2.0
+    n = box.nodes()
+    a = n["a"].data
+    expected = n["x1"].data * (a - n["y"].data)
+    assert f"{expected:.4f}" in box.readout.value
+    assert box.image.value != image
+    box.sliders["y"].value = 0.0
+    assert f"∂L/∂b = a − y = {box.nodes()['a'].data:.4f}" in box.readout.value
+    with pytest.raises(TypeError, match="unexpected arguments"):
+        lg.logistic_graph(w3=1.0)
+    with pytest.raises(ValueError, match="label y as 0 or 1"):
+        lg.logistic_graph_values(1, 1, 1, 1, 1, 0.5)

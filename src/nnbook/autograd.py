@@ -23,7 +23,7 @@ from __future__ import annotations
 import math
 import numbers
 
-__all__ = ["Value", "draw", "topological_order"]
+__all__ = ["Value", "draw", "graph_figsize", "topological_order"]
 
 
 def _as_number(x, what: str) -> float:
@@ -232,7 +232,7 @@ def topological_order(root: Value) -> list[Value]:
 
 
 def _layout(root: Value):
-    """Positions: a value of depth d at x = 3d, its op circle at x = 3d − 1.3; rows centred.
+    """Positions: a value of depth d at x = 2.6d, its op circle at x = 2.6d − 1.2; rows centred.
 
     The depth of a computed value is the longest path from an input; an input (a leaf)
     sits one step before its earliest user, so constants appear next to where they are used.
@@ -259,8 +259,20 @@ def _layout(root: Value):
     for (d, kind), nodes in columns.items():
         n = len(nodes)
         for i, node in enumerate(nodes):
-            pos[(kind, id(node))] = (3.0 * d - (1.3 if kind == "op" else 0.0), 1.2 * ((n - 1) / 2.0 - i))
+            pos[(kind, id(node))] = (2.6 * d - (1.2 if kind == "op" else 0.0), 1.2 * ((n - 1) / 2.0 - i))
     return order, pos, max(depth.values()), max(len(v) for v in columns.values())
+
+
+def _extent(max_depth: int, n_rows: int):
+    return (-0.85, 2.6 * max_depth + 0.85), (-0.6 * n_rows - 0.05, 0.6 * n_rows + 0.05)
+
+
+def graph_figsize(value: Value, inches_per_unit: float = 0.5, max_width: float = 14.0) -> tuple[float, float]:
+    """A figure size (width, height) in inches that fits ``draw(value)`` with little empty space."""
+    _, _, max_depth, n_rows = _layout(value)
+    (x0, x1), (y0, y1) = _extent(max_depth, n_rows)
+    scale = min(inches_per_unit, max_width / (x1 - x0))
+    return (x1 - x0) * scale, (y1 - y0) * scale + 0.3
 
 
 def draw(value: Value, ax=None, *, max_nodes: int = 200, fmt: str = ".4f"):
@@ -294,17 +306,20 @@ def draw(value: Value, ax=None, *, max_nodes: int = 200, fmt: str = ".4f"):
     if len(order) > max_nodes:
         raise ValueError(f"expected a graph of at most max_nodes={max_nodes} values to draw, got {len(order)}")
     box_w, box_h, r = 1.5, 0.78, 0.27
-    x_range = (-box_w / 2 - 0.1, 3.0 * max_depth + box_w / 2 + 0.1)
-    y_range = (-0.6 * n_rows - 0.05, 0.6 * n_rows + 0.05)
+    x_range, y_range = _extent(max_depth, n_rows)
     if ax is None:
         import matplotlib.pyplot as plt
 
-        width = x_range[1] - x_range[0]
-        _, ax = plt.subplots(figsize=(min(0.75 * width, 14.0), 0.75 * (y_range[1] - y_range[0]) + 0.2))
+        _, ax = plt.subplots(figsize=graph_figsize(value), layout="constrained")
     ax.set_xlim(*x_range)
     ax.set_ylim(*y_range)
     ax.set_aspect("equal")
     ax.set_axis_off()
+    # Font size from the space a box gets: inches per data unit, with the equal aspect.
+    bbox = ax.get_position()
+    fig_w, fig_h = ax.figure.get_size_inches()
+    per_unit = min(bbox.width * fig_w / (x_range[1] - x_range[0]), bbox.height * fig_h / (y_range[1] - y_range[0]))
+    size = float(min(8.0, max(3.5, 16.0 * per_unit)))
 
     def arrow(p, q):
         ax.add_patch(FancyArrowPatch(p, q, arrowstyle="-|>", mutation_scale=9, color="0.45", lw=0.8,
@@ -317,11 +332,11 @@ def draw(value: Value, ax=None, *, max_nodes: int = 200, fmt: str = ".4f"):
                                     facecolor="#eef4fb" if node.op else "#fdf3e1", edgecolor="0.3", lw=0.8,
                                     zorder=2))
         lines = [node.label or " ", f"data {node.data:{fmt}}", f"grad {node.grad:{fmt}}"]
-        ax.text(x, y, "\n".join(lines), ha="center", va="center", fontsize=6.5, zorder=3)
+        ax.text(x, y, "\n".join(lines), ha="center", va="center", fontsize=size, zorder=3)
         if node.op:
             ox, oy = pos[("op", id(node))]
             ax.add_patch(Circle((ox, oy), r, gid="op", facecolor="white", edgecolor="0.3", lw=0.8, zorder=2))
-            ax.text(ox, oy, node.op, ha="center", va="center", fontsize=7 if len(node.op) < 4 else 5.5, zorder=3)
+            ax.text(ox, oy, node.op, ha="center", va="center", fontsize=size if len(node.op) < 4 else 0.8 * size, zorder=3)
             arrow((ox + r, oy), (x - box_w / 2, y))
             for child in node.children:
                 cx, cy = pos[("value", id(child))]
