@@ -178,12 +178,13 @@ class SoftmaxCrossEntropyLoss(Loss):
         return T
 
     def _forward(self, Z, T):
-        shifted = Z - Z.max(axis=-1, keepdims=True)
-        log_sum = np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
-        log_probs = shifted - log_sum
+        shifted = Z - Z.max(axis=-1, keepdims=True)  # every exponent ≤ 0: no overflow
+        E = np.exp(shifted)
+        S = E.sum(axis=-1, keepdims=True)
         n = self._n_samples(Z)
-        self._cache = (np.exp(log_probs), T, n)
-        return float(-np.sum(T * log_probs) / n)
+        self._cache = (E / S, T, n)  # softmax(Z), kept for backward
+        # log softmax(Z) = shifted − log S, never log(0)
+        return float(-np.sum(T * (shifted - np.log(S))) / n)
 
     def _backward(self):
         P, T, n = self._cache
