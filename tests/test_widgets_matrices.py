@@ -86,3 +86,11 @@ def test_explorer_any_shape():
     z = W @ np.array([1.0, 0.5, -1.0]) + np.array([1.0, -1.0])
     box.index.value = 2
     assert _bold_numbers(box.readout.value) == pytest.approx([z[1]], abs=5e-5)
+
+
+def test_png_rejects_bad_view_or_index():
+    with pytest.raises(ValueError, match="view 'row' or 'column'"):
+        mod.matvec_png(W004, 0.2, [2, 3], view="diagonal")
+    with pytest.raises(ValueError, match=r"column index in 0..1"):
+        mod.matvec_png(W004, 0.2, [2, 3], view="column", index=3)
+    assert mod.matvec_png(W004, 0.2, [2, 3], view="column", index=1)[:4] == b"\x89PNG"

@@ -96,3 +96,10 @@ def test_step_toggle_changes_the_output():
 def test_playground_rejects_bad_start_values():
     with pytest.raises(TypeError, match="expected w1 as a real number"):
         nb.widgets.neuron_playground(w1="one")
+
+
+def test_activation_plot_rejects_bad_input():
+    with pytest.raises(ValueError, match="unknown activation"):
+        mod.activation_plot_png(0.0, 0.5, "relu")
+    with pytest.raises(TypeError, match="expected z as a real number"):
+        mod.activation_plot_png("0", 0.5)

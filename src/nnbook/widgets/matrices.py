@@ -89,6 +89,11 @@ def matvec_png(W, b, x, view: str = "row", index: int = 0) -> bytes:
     p = matvec_parts(W, b, x)
     W, b, x, z = p["W"], p["b"], p["x"], p["z"]
     n_out, n_in = W.shape
+    if view not in ("row", "column"):
+        raise ValueError(f"expected view 'row' or 'column', got {view!r}")
+    limit = n_out if view == "row" else n_in
+    if isinstance(index, bool) or not isinstance(index, (int, np.integer)) or not 0 <= index < limit:
+        raise ValueError(f"expected a {view} index in 0..{limit - 1}, got {index!r}")
     fig = new_figure((1.0 + 0.75 * (n_in + 5), 0.9 + 0.5 * max(n_out, n_in)))
     ax = fig.add_subplot()
     top = max(n_out, n_in)

@@ -61,6 +61,9 @@ def neuron_output(w, b, x, activation: str = "sigmoid") -> tuple[float, float]:
 
 def activation_plot_png(z: float, y: float, activation: str = "sigmoid") -> bytes:
     """The activation curve with the neuron's current point ``(z, y)``, as PNG bytes."""
+    z, y = _number(z, "z"), _number(y, "y")
+    if activation not in ACTIVATIONS:
+        raise ValueError(f"unknown activation {activation!r}; expected one of {', '.join(ACTIVATIONS)}")
     half = max(8.0, abs(z) + 1.0)
     grid = np.linspace(-half, half, 401)
     curve = sigmoid(grid) if activation == "sigmoid" else _step(grid)
