@@ -1,0 +1,125 @@
+"""Checks for chapter 9, the chain rule and computation graphs (``solutions/09-computation-graphs.ipynb``)."""
+
+import numpy as np
+
+import nnbook as nb
+
+from ..autograd import Value, topological_order
+from ._core import CheckFailed, question
+
+
+def _array(value, shape, what):
+    try:
+        arr = np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        raise CheckFailed(f"expected {what} as a numeric array of shape {shape}, got {value!r}") from None
+    if arr.shape != shape:
+        raise CheckFailed(f"expected {what} of shape {shape}, got shape {arr.shape}")
+    return arr
+
+
+def _pair(result, what):
+    if not isinstance(result, (tuple, list)) or len(result) != 2:
+        raise CheckFailed(f"expected {what} to return a pair, got {type(result).__name__} {result!r}")
+    return result
+
+
+@question("09.1", points=2, title="mul_backward(x, y, dout): the multiplication node",
+          section="09-computation-graphs.html#ch09-nodes",
+          hint="out = x·y: dx = y·dout and dy = x·dout (multiplication swaps its inputs).")
+def _(answer, rng):
+    cases = [(3.0, -2.0, 0.5)]
+    cases += [tuple(float(v) for v in rng.normal(size=3)) for _ in range(4)]
+    shape = tuple(int(v) for v in rng.integers(1, 5, size=2))
+    cases.append(tuple(rng.normal(size=shape) for _ in range(3)))  # elementwise on arrays
+    for x, y, dout in cases:
+        dx, dy = _pair(answer(np.copy(x), np.copy(y), np.copy(dout)), "mul_backward")
+        shape = np.shape(x)
+        dx, dy = _array(dx, shape, "dx"), _array(dy, shape, "dy")
+        pair = np.array([x, y], dtype=float)
+        num = nb.numerical_gradient(lambda: float(np.sum(dout * pair[0] * pair[1])), pair)
+        if not (np.allclose(dx, num[0], atol=1e-6) and np.allclose(dy, num[1], atol=1e-6)):
+            raise CheckFailed(f"for x = {np.round(x, 4)}, y = {np.round(y, 4)}, dout = {np.round(dout, 4)} "
+                              f"expected dx = {np.round(num[0], 4)}, dy = {np.round(num[1], 4)}, "
+                              f"got dx = {np.round(dx, 4)}, dy = {np.round(dy, 4)}")
+
+
+@question("09.2", points=2, title="bias_add_backward(dY): the addition node of a batch",
+          section="09-computation-graphs.html#ch09-affine",
+          hint="Y = X + b adds b to every row: dX = dY (passed on), db = the sum of dY over the rows.")
+def _(answer, rng):
+    for k in range(5):
+        n, m = (2, 3) if k == 0 else (int(v) for v in rng.integers(1, 7, size=2))
+        dY = np.ones((n, m)) if k == 0 else rng.normal(size=(n, m))
+        dX, db = _pair(answer(dY.copy()), "bias_add_backward")
+        dX, db = _array(dX, (n, m), "dX"), _array(db, (m,), "db")
+        X, b = rng.normal(size=(n, m)), rng.normal(size=m)
+        num_X = nb.numerical_gradient(lambda: float(np.sum(dY * (X + b))), X)
+        num_b = nb.numerical_gradient(lambda: float(np.sum(dY * (X + b))), b)
+        if not np.allclose(dX, num_X, atol=1e-6):
+            raise CheckFailed(f"expected dX equal to dY (shape {(n, m)}), got {np.round(dX, 4)}")
+        if not np.allclose(db, num_b, atol=1e-6):
+            raise CheckFailed(f"for dY of shape {(n, m)} expected db = {np.round(num_b, 4)} "
+                              f"(one number per column), got {np.round(db, 4)}")
+
+
+@question("09.3", points=2, title="sigmoid_backward(x, dout): the sigmoid node",
+          section="09-computation-graphs.html#ch09-sigmoid-node",
+          hint="Through the four nodes −x, exp, +1, 1/x; it simplifies to dout·σ(x)(1 − σ(x)).")
+def _(answer, rng):
+    for _ in range(5):
+        shape = tuple(int(v) for v in rng.integers(1, 6, size=int(rng.integers(1, 3))))
+        x, dout = rng.normal(scale=2.0, size=shape), rng.normal(size=shape)
+        got = _array(answer(x.copy(), dout.copy()), shape, "sigmoid_backward(x, dout)")
+        layer = nb.Sigmoid()
+        layer.forward(x)
+        ref = layer.backward(dout)
+        if not np.allclose(got, ref, rtol=1e-7, atol=1e-10):
+            raise CheckFailed(f"for x of shape {shape} expected nb.Sigmoid's backward, "
+                              f"largest difference {np.abs(got - ref).max():.3g}")
+
+
+@question("09.4", points=3, title="softmax_ce_grad(Z, labels): softmax with cross-entropy, a batch",
+          section="09-computation-graphs.html#ch09-softmax-ce",
+          hint="Per row the gradient is y − t (softmax minus one-hot); the loss is a mean over the n rows, so divide by n.")
+def _(answer, rng):
+    for _ in range(5):
+        n, k = int(rng.integers(1, 8)), int(rng.integers(2, 7))
+        Z = rng.normal(scale=2.0, size=(n, k))
+        labels = rng.integers(0, k, size=n)
+        got = _array(answer(Z.copy(), labels.copy()), (n, k), "softmax_ce_grad(Z, labels)")
+        loss = nb.SoftmaxCrossEntropyLoss()
+        loss.forward(Z, labels)
+        ref = loss.backward()
+        if not np.allclose(got, ref, rtol=1e-7, atol=1e-10):
+            hint = " (did you forget to divide by n?)" if np.allclose(got, ref * n, rtol=1e-7) and n > 1 else ""
+            raise CheckFailed(f"for Z of shape {(n, k)} expected nb.SoftmaxCrossEntropyLoss's gradient{hint}, "
+                              f"largest difference {np.abs(got - ref).max():.3g}")
+
+
+@question("09.5", points=3, title="logistic_graph(...): seed 001's graph built with Value",
+          section="09-computation-graphs.html#ch09-logistic-graph",
+          hint="Make w1, w2, b Values, build z, a = z.sigmoid() and L = −(y·log a + (1 − y)·log(1 − a)), call L.backward().")
+def _(answer, rng):
+    for k in range(5):
+        x1, x2, w1, w2, b = (float(v) for v in rng.normal(size=5))
+        y = float(rng.integers(0, 2))
+        result = answer(x1, x2, w1, w2, b, y)
+        L, params = _pair(result, "logistic_graph")
+        if not isinstance(L, Value):
+            raise CheckFailed(f"expected L as an nnbook.autograd.Value, got {type(L).__name__}")
+        if not isinstance(params, dict) or set(params) != {"w1", "w2", "b"} or \
+                not all(isinstance(v, Value) for v in params.values()):
+            raise CheckFailed(f"expected params as a dict of Values with keys 'w1', 'w2', 'b', got {params!r}")
+        in_graph = {id(v) for v in topological_order(L)}
+        if not all(id(v) in in_graph for v in params.values()):
+            raise CheckFailed("expected w1, w2 and b to be nodes of L's graph (build L from them)")
+        a = float(nb.sigmoid(w1 * x1 + w2 * x2 + b))
+        ref_L = nb.BCELoss().forward(np.array([a]), np.array([y]))
+        if not np.isclose(L.data, ref_L, rtol=1e-9):
+            raise CheckFailed(f"expected L = {ref_L:.6f} for these inputs, got {L.data:.6f}")
+        ref = {"w1": x1 * (a - y), "w2": x2 * (a - y), "b": a - y}
+        for name, g in ref.items():
+            if not np.isclose(params[name].grad, g, rtol=1e-9, atol=1e-12):
+                raise CheckFailed(f"expected {name}.grad = {g:.6f} (did you call L.backward()?), "
+                                  f"got {params[name].grad:.6f}")
