@@ -303,7 +303,8 @@ def main(argv=None):
     x_bytes = problems[0].X_train.nbytes
     out = [
         "<!-- written by benchmarks/run.py; do not edit by hand -->",
-        f"Measured on: {machine()}.",
+        f"Measured on: {machine()}."
+        + (" Quick mode: 2 runs per implementation and 2,000 samples for the larger shape." if args.quick else ""),
         "",
         *lines,
         "",
