@@ -13,7 +13,8 @@ the end and an untouched stub only raises when its check calls it.
 The generator also keeps two things in step with the solutions:
 
 * the solution cells of ``solutions/*.ipynb`` carry the ``hide-input`` tag, so that the book
-  shows each solution collapsed until the reader asks for it (metadata only; outputs untouched);
+  shows each solution collapsed until the reader asks for it, and a heading that skips a level
+  (``#`` then ``###``, which the book build rejects) is lowered (outputs untouched);
 * the ``Exercises`` part of ``_toc.yml`` lists every exercise, each with its solution as a
   section.
 
@@ -126,6 +127,46 @@ def _relink(text: str, name: str) -> str:
     return text.replace(f"solutions/{name}", f"exercises/{name}")
 
 
+def _heading_lines(text: str):
+    """(index, level, rest) of each Markdown heading line outside code fences."""
+    fence = False
+    for i, line in enumerate(text.split("\n")):
+        if line.lstrip().startswith(("```", "~~~")):
+            fence = not fence
+            continue
+        m = None if fence else re.match(r"^(#{1,6})(\s.*)$", line)
+        if m:
+            yield i, len(m.group(1)), m.group(2)
+
+
+class _Headings:
+    """Keeps heading levels in order (``#`` title, then ``##``), which the book build (-W) needs.
+
+    When every heading after the title is ``###`` or deeper, all of them move up together;
+    any remaining jump of more than one level is lowered.
+    """
+
+    def __init__(self, cells):
+        levels = [level for c in cells if c.cell_type == "markdown" for _, level, _ in _heading_lines(_text(c))]
+        below_title = [lv for lv in levels[1:]] if levels and levels[0] == 1 else levels
+        self.shift = max(min(below_title, default=2) - 2, 0)
+        self.last = 0
+
+    def fix(self, text: str) -> str:
+        lines = text.split("\n")
+        for i, level, rest in _heading_lines(text):
+            if level > 1:
+                level -= self.shift
+            level = max(1, min(level, self.last + 1))
+            lines[i] = "#" * level + rest
+            self.last = level
+        return "\n".join(lines)
+
+
+def _text(cell) -> str:
+    return cell.source if isinstance(cell.source, str) else "".join(cell.source)
+
+
 def _cell_id(name: str, index: int, cell) -> str:
     cid = cell.get("id")
     if cid:
@@ -139,6 +180,7 @@ def make_exercise(solution: nbformat.NotebookNode, name: str) -> nbformat.Notebo
     ex.metadata = copy.deepcopy(solution.get("metadata", {}))
     regions = 0
     first_markdown = True
+    headings = _Headings(solution.cells)
     for index, cell in enumerate(solution.cells):
         where = f"{name}, cell {index + 1}"
         source = cell.source if isinstance(cell.source, str) else "".join(cell.source)
@@ -163,7 +205,7 @@ def make_exercise(solution: nbformat.NotebookNode, name: str) -> nbformat.Notebo
                 if first_markdown:
                     source = _retitle(source)
                     first_markdown = False
-                source = _relink(source, name)
+                source = headings.fix(_relink(source, name))
                 new = nbformat.v4.new_markdown_cell(source)
             else:
                 new = nbformat.v4.new_raw_cell(source)
@@ -178,9 +220,15 @@ def make_exercise(solution: nbformat.NotebookNode, name: str) -> nbformat.Notebo
 
 
 def tag_solution(solution: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    """A copy of ``solution`` whose solution cells carry ``hide-input`` (collapsed in the book)."""
+    """A copy of ``solution`` ready for the book: solution cells tagged ``hide-input``, headings in order."""
     tagged = copy.deepcopy(solution)
+    headings = _Headings(tagged.cells)
     for cell in tagged.cells:
+        if cell.cell_type == "markdown":
+            source = cell.source if isinstance(cell.source, str) else "".join(cell.source)
+            fixed = headings.fix(source)
+            if fixed != source:
+                cell.source = fixed
         if cell.cell_type != "code":
             continue
         source = cell.source if isinstance(cell.source, str) else "".join(cell.source)

@@ -1,0 +1,414 @@
+"""The graded exercises: the generator, the solution notebooks (nbval) and the exercises (strict mode).
+
+* ``exercises/`` must be exactly what ``make exercises`` writes from ``solutions/``.
+* Every solution notebook passes ``pytest --nbval`` (outputs compared, sanitised by
+  ``tests/nbval_sanitize.cfg``) and every one of its checks passes.
+* Every exercise notebook runs to the end with its stubs in place, and in strict mode
+  (``NNBOOK_STRICT=1``) every question in it is checked and fails on its stub.
+
+The sample notebook built here (chapter "99", questions registered in one of its cells) lets
+the machinery be tested whatever chapters exist.
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib.util
+import json
+import os
+import re
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+ROOT = Path(__file__).resolve().parents[1]
+SANITIZE = ROOT / "tests" / "nbval_sanitize.cfg"
+SOLUTIONS = sorted((ROOT / "solutions").glob("*.ipynb"))
+EXERCISES = sorted((ROOT / "exercises").glob("*.ipynb"))
+
+
+def _load_generator():
+    spec = importlib.util.spec_from_file_location("make_exercises", ROOT / "tools" / "make_exercises.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+gen = _load_generator()
+
+# --------------------------------------------------------------------------------------------
+# A small solution notebook, shared with tests/test_grading.py
+
+SETUP = '''# Setup: installs nnbook when it is missing (Colab, Binder), then imports it.
+try:
+    import nnbook
+except ImportError:
+    %pip install --quiet "nnbook @ git+https://github.com/nnbook/nnbook"
+    import nnbook
+import numpy as np
+import nnbook as nb
+from nnbook.checks import check, score'''
+
+SAMPLE_QUESTIONS = '''# Test-only questions (a real chapter keeps them in src/nnbook/checks/chNN.py).
+import numpy as np
+import nnbook as nb
+from nnbook.checks import CheckFailed, question
+
+@question("99.1", points=2, title="The sigmoid", section="04-activations.html", hint="sigma(z) = 1 / (1 + exp(-z)).")
+def _check_99_1(answer, rng):
+    for _ in range(3):
+        z = rng.normal(size=(int(rng.integers(1, 5)), int(rng.integers(1, 4))))
+        got = np.asarray(answer(z), dtype=float)
+        if got.shape != z.shape or not np.allclose(got, nb.sigmoid(z)):
+            raise CheckFailed(f"expected sigmoid(z) of shape {z.shape}, got {got!r}")
+
+@question("99.2", points=1, title="sigma(0)", section="04-activations.html", hint="exp(0) = 1.")
+def _check_99_2(answer, rng):
+    got = answer()
+    if not isinstance(got, (int, float)) or abs(got - 0.5) > 1e-12:
+        raise CheckFailed(f"expected a number close to sigma(0), got {got!r}")'''
+
+SIGMOID_SOLUTION = '''def my_sigmoid(z):
+    """Elementwise sigmoid."""
+    ### BEGIN SOLUTION
+    z = np.asarray(z, dtype=float)
+    return 1 / (1 + np.exp(-z))
+    ### END SOLUTION'''
+
+ANSWER_SOLUTION = '''def answer_99_2():
+    ### BEGIN SOLUTION
+    return 0.5
+    ### END SOLUTION'''
+
+
+def sample_solution() -> nbformat.NotebookNode:
+    """A solution notebook in the book's layout, with two questions of the test-only chapter 99."""
+    nb = new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.cells = [
+        new_markdown_cell("# Solutions 99: a sample chapter\n\n"
+                          "[Open in Colab](https://colab.research.google.com/github/nnbook/nnbook/blob/main/solutions/99-sample.ipynb)"),
+        new_code_cell(SETUP),
+        new_code_cell(SAMPLE_QUESTIONS),
+        new_markdown_cell("### Question 99.1 (2 points)\n\nWrite the sigmoid."),
+        new_code_cell(SIGMOID_SOLUTION),
+        new_code_cell('check("99.1", my_sigmoid)'),
+        new_markdown_cell("### Question 99.2 (1 point)\n\nWhat is sigma(0)?"),
+        new_code_cell(ANSWER_SOLUTION),
+        new_code_cell('check("99.2", answer_99_2)'),
+        new_code_cell('score("99")'),
+    ]
+    for i, cell in enumerate(nb.cells):
+        cell.id = f"cell-{i}"
+    return nb
+
+
+def register_sample_questions() -> None:
+    """Register chapter 99's questions in this process (what the notebook's cell does in its kernel)."""
+    exec(compile(SAMPLE_QUESTIONS, "<sample questions>", "exec"), {"__name__": "sample_chapter_99"})
+
+
+def execute(nb, cwd, env=None, timeout=120):
+    """Run ``nb`` in place in a fresh ``python3`` kernel (this environment's), in ``cwd``."""
+    client = NotebookClient(nb, kernel_name="python3", timeout=timeout, allow_errors=True,
+                            resources={"metadata": {"path": str(cwd)}})
+    client.execute(env={**os.environ, **(env or {})})
+    return nb
+
+
+def errors(nb) -> list[str]:
+    return [f"cell {i + 1}: {o.get('ename')}: {o.get('evalue')}" for i, c in enumerate(nb.cells)
+            if c.cell_type == "code" for o in c.get("outputs", []) if o.output_type == "error"]
+
+
+def checked_qids(nb) -> list[str]:
+    """The question ids of the notebook's ``check("NN.k", ...)`` calls, in order."""
+    ids = []
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        try:
+            tree = ast.parse(gen._python_source(gen._text(cell)))
+        except SyntaxError:
+            continue
+        for node in ast.walk(tree):
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "check"
+                    and node.args and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)):
+                ids.append(node.args[0].value)
+    return ids
+
+
+def read_results(path: Path) -> list[dict]:
+    if not path.exists():
+        return []
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def output_text(nb) -> str:
+    parts = []
+    for cell in nb.cells:
+        for o in cell.get("outputs", []):
+            parts.append(o.get("text", "") if o.output_type == "stream" else o.get("data", {}).get("text/plain", ""))
+    return "\n".join(parts)
+
+
+# --------------------------------------------------------------------------------------------
+# The generator
+
+
+def test_stub_replaces_region_at_its_indentation():
+    src = ("class Layer:\n    def forward(self, X):\n        Z = X\n        ### BEGIN SOLUTION\n"
+           "        Z = X * 2\n        return Z\n        ### END SOLUTION\n\n"
+           "def f(x):\n    if x:\n        ### BEGIN SOLUTION\n        return 1\n        ### END SOLUTION\n    return 0")
+    out, n = gen.strip_solution(src)
+    assert n == 2
+    assert out == ("class Layer:\n    def forward(self, X):\n        Z = X\n        # YOUR CODE HERE\n"
+                   "        raise NotImplementedError\n\n"
+                   "def f(x):\n    if x:\n        # YOUR CODE HERE\n        raise NotImplementedError\n    return 0")
+
+
+def test_code_without_markers_is_unchanged():
+    src = "%matplotlib inline\nx = 1\nprint(x)"
+    assert gen.strip_solution(src) == (src, 0)
+
+
+@pytest.mark.parametrize("src, message", [
+    ("def f():\n    ### BEGIN SOLUTION\n    return 1", "never closed"),
+    ("def f():\n    return 1\n    ### END SOLUTION", "without a"),
+    ("def f():\n    ### BEGIN SOLUTION\n    ### BEGIN SOLUTION\n    return 1\n    ### END SOLUTION", "inside the region"),
+    ("def f():\n    ### BEGIN SOLUTION\n    return 1\n### END SOLUTION", "indented differently"),
+    ("def f():\n    ## BEGIN SOLUTION\n    return 1\n    ## END SOLUTION", "malformed marker"),
+    ("### BEGIN SOLUTION\ny = 2\n### END SOLUTION", "not inside a function body"),
+    ("if True:\n    ### BEGIN SOLUTION\n    y = 2\n    ### END SOLUTION", "not inside a function body"),
+    ("class A:\n    ### BEGIN SOLUTION\n    y = 2\n    ### END SOLUTION", "not inside a function body"),
+    ("def f():\n    pass\n### BEGIN SOLUTION\ny = 2\n### END SOLUTION", "not inside a function body"),
+])
+def test_bad_markers_are_reported(src, message):
+    with pytest.raises(gen.MarkerError, match=message):
+        gen.strip_solution(src, "solutions/99-sample.ipynb, cell 3")
+
+
+def test_markers_in_markdown_and_notebooks_without_regions_are_errors():
+    nb = sample_solution()
+    nb.cells[3].source += "\n\n### BEGIN SOLUTION\n"
+    with pytest.raises(gen.MarkerError, match="belong in code cells"):
+        gen.make_exercise(nb, "99-sample.ipynb")
+    nb = sample_solution()
+    nb.cells = [c for c in nb.cells if "BEGIN SOLUTION" not in gen._text(c)]
+    with pytest.raises(gen.MarkerError, match="nothing to do"):
+        gen.make_exercise(nb, "99-sample.ipynb")
+
+
+def test_exercise_notebook_from_sample():
+    sol = sample_solution()
+    sol.cells[4].outputs = [nbformat.v4.new_output("stream", text="leftover\n")]
+    sol.cells[4].execution_count = 3
+    ex = gen.make_exercise(gen.tag_solution(sol), "99-sample.ipynb")
+    assert ex.cells[0].source.startswith("# Exercises 99: a sample chapter")
+    assert "blob/main/exercises/99-sample.ipynb" in ex.cells[0].source
+    assert "solutions/" not in ex.cells[0].source
+    assert ex.cells[4].source == ('def my_sigmoid(z):\n    """Elementwise sigmoid."""\n'
+                                  "    # YOUR CODE HERE\n    raise NotImplementedError")
+    assert "tags" not in ex.cells[4].metadata  # the stub is shown, not collapsed
+    assert all(c.outputs == [] and c.execution_count is None for c in ex.cells if c.cell_type == "code")
+    kept = [i for i, c in enumerate(sol.cells) if c.cell_type == "code" and "SOLUTION" not in c.source]
+    assert [ex.cells[i].source for i in kept if i != 0] == [sol.cells[i].source for i in kept if i != 0]
+    assert len(ex.cells) == len(sol.cells)
+    assert ex.cells[3].source.startswith("## Question 99.1")  # "#" then "###" would fail the build
+    nbformat.validate(ex)
+
+
+def test_solution_cells_are_tagged_for_the_book_and_tagging_is_idempotent():
+    tagged = gen.tag_solution(sample_solution())
+    assert [c.metadata.get("tags") for c in tagged.cells if "BEGIN SOLUTION" in gen._text(c)] == \
+           [["hide-input"], ["hide-input"]]
+    assert tagged.cells[6].source.startswith("## Question 99.2")
+    assert gen.render(gen.tag_solution(tagged)) == gen.render(tagged)
+
+
+def test_make_exercises_in_a_repository(tmp_path):
+    (tmp_path / "solutions").mkdir()
+    toc = (tmp_path / "_toc.yml")
+    toc.write_text("format: jb-book\nroot: book/intro\nparts:\n  - caption: Practice\n    chapters:\n"
+                   "      - file: book/11-training\n  - caption: Reference\n    chapters:\n      - file: book/errata\n")
+    nbformat.write(sample_solution(), tmp_path / "solutions" / "99-sample.ipynb")
+    assert gen.stale(tmp_path)  # nothing generated yet
+    assert gen.main(["--root", str(tmp_path), "--check"]) == 1
+    assert gen.main(["--root", str(tmp_path)]) == 0
+    assert gen.stale(tmp_path) == []
+    assert gen.main(["--root", str(tmp_path), "--check"]) == 0
+    text = toc.read_text()
+    assert text.index("caption: Practice") < text.index("caption: Exercises") < text.index("caption: Reference")
+    assert "      - file: exercises/99-sample\n        sections:\n          - file: solutions/99-sample\n" in text
+    assert "      - file: book/11-training\n" in text and "      - file: book/errata\n" in text
+    ex = nbformat.read(tmp_path / "exercises" / "99-sample.ipynb", as_version=4)
+    assert "raise NotImplementedError" in ex.cells[4].source
+    # a hand edit of the exercise is caught
+    path = tmp_path / "exercises" / "99-sample.ipynb"
+    path.write_text(path.read_text().replace("raise NotImplementedError", "return 0.5"))
+    assert any("99-sample.ipynb is not what" in p for p in gen.stale(tmp_path))
+    assert gen.main(["--root", str(tmp_path)]) == 0 and gen.stale(tmp_path) == []
+    # an exercise without its solution, and a solution without its exercise
+    nbformat.write(sample_solution(), tmp_path / "exercises" / "98-orphan.ipynb")
+    assert any("98-orphan.ipynb has no solution" in p for p in gen.stale(tmp_path))
+    nbformat.write(sample_solution(), tmp_path / "solutions" / "97-new.ipynb")
+    assert any("exercises/97-new.ipynb is missing" in p for p in gen.stale(tmp_path))
+    # bad markers stop the generator with the notebook and cell named, writing nothing
+    bad = sample_solution()
+    bad.cells[7].source = "### BEGIN SOLUTION\nanswer = 0.5\n### END SOLUTION"
+    nbformat.write(bad, tmp_path / "solutions" / "96-bad.ipynb")
+    with pytest.raises(gen.MarkerError, match=r"96-bad.ipynb, cell 8, line 1: the solution region is not inside"):
+        gen.plan(tmp_path)
+    assert gen.main(["--root", str(tmp_path)]) == 2
+    assert not (tmp_path / "exercises" / "96-bad.ipynb").exists()
+
+
+def test_exercises_are_what_make_exercises_writes():
+    problems = gen.stale(ROOT)
+    assert problems == [], "run `make exercises`:\n" + "\n".join(problems)
+
+
+def test_every_exercise_has_its_solution_and_back():
+    assert [p.name for p in EXERCISES] == [p.name for p in SOLUTIONS]
+
+
+# --------------------------------------------------------------------------------------------
+# Feedback in a notebook: pass, fail, not attempted, score
+
+
+def test_sample_notebooks_run_and_show_the_verdicts(tmp_path):
+    sol = execute(sample_solution(), tmp_path)
+    assert errors(sol) == []
+    text = output_text(sol)
+    assert "PASS  99.1  The sigmoid  (2/2 points)" in text
+    assert "Score so far for chapter 99: 3/3 points" in text
+    # each check cell shows its verdict once (not again as the cell's value)
+    assert [len(c.outputs) for c in sol.cells if c.cell_type == "code" and c.source.startswith(("check", "score"))] == [1, 1, 1]
+    assert "PASS</strong>" in sol.cells[5].outputs[0].data["text/html"]
+
+    ex = execute(gen.make_exercise(sample_solution(), "99-sample.ipynb"), tmp_path)
+    assert errors(ex) == []
+    text = output_text(ex)
+    assert text.count("NOT ATTEMPTED YET") == 2 and "Traceback" not in text and "FAIL" not in text
+    assert "Score so far for chapter 99: 0/3 points" in text
+
+
+# --------------------------------------------------------------------------------------------
+# Solution notebooks: nbval, and every check passes
+
+
+def _nbval(paths, results: Path, workers: int = 2):
+    cmd = [sys.executable, "-m", "pytest", "--nbval", "--nbval-current-env",
+           "--nbval-sanitize-with", str(SANITIZE), "-p", "no:cacheprovider", "-q", "-W", "ignore::DeprecationWarning"]
+    if workers > 1 and len(paths) > 1:
+        cmd += ["-n", str(min(workers, len(paths))), "--dist", "loadfile"]
+    env = dict(os.environ, NNBOOK_RESULTS=str(results), PYTHONHASHSEED="0")
+    env.pop("NNBOOK_STRICT", None)
+    return subprocess.run(cmd + [str(p) for p in paths], cwd=ROOT, env=env, capture_output=True, text=True,
+                          timeout=900)
+
+
+def test_nbval_wiring_on_the_sample(tmp_path):
+    """nbval with this sanitize file passes on an executed notebook and catches a changed output."""
+    nb = execute(sample_solution(), tmp_path)
+    nbformat.write(nb, tmp_path / "99-sample.ipynb")
+    run = _nbval([tmp_path / "99-sample.ipynb"], tmp_path / "results.jsonl", workers=1)
+    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
+    assert {r["qid"]: r["status"] for r in read_results(tmp_path / "results.jsonl")} == {"99.1": "passed", "99.2": "passed"}
+    nb.cells[5].outputs[0].data["text/plain"] = nb.cells[5].outputs[0].data["text/plain"].replace("2/2", "1/2")
+    nbformat.write(nb, tmp_path / "99-sample.ipynb")
+    run = _nbval([tmp_path / "99-sample.ipynb"], tmp_path / "results2.jsonl", workers=1)
+    assert run.returncode != 0
+
+
+@pytest.mark.skipif(not SOLUTIONS, reason="no solution notebooks in solutions/ yet")
+def test_solution_notebooks_pass_nbval_and_every_check(tmp_path):
+    results = tmp_path / "results.jsonl"
+    run = _nbval(SOLUTIONS, results)
+    assert run.returncode == 0, run.stdout[-6000:] + run.stderr[-2000:]
+    got = {}
+    for r in read_results(results):
+        got.setdefault(r["qid"], set()).add(r["status"])
+    for path in SOLUTIONS:
+        nb = nbformat.read(path, as_version=4)
+        for qid in checked_qids(nb):
+            assert got.get(qid) == {"passed"}, f"{path.name}: question {qid} -> {got.get(qid)}"
+
+
+@pytest.mark.parametrize("path", SOLUTIONS, ids=lambda p: p.name)
+def test_solution_layout(path):
+    """The check cells cover exactly the chapter's registered questions, and the last cell scores them."""
+    from nnbook.checks import questions
+
+    nb = nbformat.read(path, as_version=4)
+    chapter = path.name[:2]
+    ids = checked_qids(nb)
+    assert ids, f"{path.name} has no check cells"
+    assert sorted(set(ids)) == sorted(ids), f"{path.name} checks a question twice: {ids}"
+    assert {q.split(".")[0] for q in ids} == {chapter}, f"{path.name} checks other chapters' questions: {ids}"
+    assert set(ids) == set(questions(chapter)), \
+        f"{path.name} checks {sorted(ids)}; src/nnbook/checks/ch{chapter}.py registers {questions(chapter)}"
+    last = [c for c in nb.cells if c.cell_type == "code"][-1]
+    assert re.fullmatch(rf"""score\(["']{chapter}["']\)\s*""", gen._text(last)), \
+        f"{path.name}: the last code cell should be score(\"{chapter}\")"
+
+
+# --------------------------------------------------------------------------------------------
+# Exercise notebooks: run to the end; in strict mode every question fails on its stub
+
+
+def strict_run(path_or_nb, cwd, results: Path):
+    nb = path_or_nb if isinstance(path_or_nb, nbformat.NotebookNode) else nbformat.read(path_or_nb, as_version=4)
+    return execute(nb, cwd, env={"NNBOOK_STRICT": "1", "NNBOOK_RESULTS": str(results)})
+
+
+def assert_every_blank_is_real(nb, results: Path, name: str):
+    assert errors(nb) == [], f"{name} does not run to the end: {errors(nb)}"
+    ids = checked_qids(nb)
+    assert ids, f"{name} has no check cells"
+    recorded = {}
+    for r in read_results(results):
+        recorded.setdefault(r["qid"], []).append(r)
+    missing = sorted(set(ids) - set(recorded))
+    assert not missing, f"{name}: questions {missing} were never checked"
+    for qid in ids:
+        for r in recorded[qid]:
+            assert r["strict"] and r["status"] == "failed" and r["reason"] == "stub", \
+                f"{name}: question {qid} with its stub in place gave {r} (expected a failure on the stub)"
+
+
+def test_strict_mode_on_the_sample(tmp_path):
+    ex = strict_run(gen.make_exercise(sample_solution(), "99-sample.ipynb"), tmp_path, tmp_path / "r.jsonl")
+    assert_every_blank_is_real(ex, tmp_path / "r.jsonl", "99-sample.ipynb")
+    assert output_text(ex).count("FAIL  99.") == 2
+    # a blank that is not real (the checker never calls the answer) is caught
+    sol = sample_solution()
+    sol.cells[2].source = sol.cells[2].source.replace("got = answer()", "got = 0.5")
+    ex = strict_run(gen.make_exercise(sol, "99-sample.ipynb"), tmp_path, tmp_path / "r2.jsonl")
+    with pytest.raises(AssertionError, match="question 99.2 with its stub in place gave"):
+        assert_every_blank_is_real(ex, tmp_path / "r2.jsonl", "99-sample.ipynb")
+
+
+@pytest.fixture(scope="module")
+def strict_exercise_runs(tmp_path_factory):
+    """Every exercise notebook run once in strict mode, two at a time."""
+    tmp = tmp_path_factory.mktemp("strict")
+
+    def run(path):
+        results = tmp / f"{path.stem}.jsonl"
+        return path.name, (strict_run(path, path.parent, results), results)
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        return dict(pool.map(run, EXERCISES))
+
+
+@pytest.mark.parametrize("path", EXERCISES, ids=lambda p: p.name)
+def test_exercise_runs_and_every_question_fails_in_strict_mode(path, strict_exercise_runs):
+    nb, results = strict_exercise_runs[path.name]
+    assert_every_blank_is_real(nb, results, path.name)
