@@ -100,3 +100,8 @@ def test_bad_input(given, kwargs, error, match):
     fig, ax = plt.subplots()
     with pytest.raises(error, match=match):
         nb.plots.draw_network(given, ax, **kwargs)
+
+
+def test_ax_must_be_axes():
+    with pytest.raises(TypeError, match="expected ax as a matplotlib Axes"):
+        nb.plots.draw_network([np.ones((2, 2))], ax="left")

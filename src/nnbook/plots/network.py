@@ -109,6 +109,8 @@ def draw_network(model_or_weights, ax=None, *, x=None, activation=sigmoid, show_
     pairs, model = network_layers(model_or_weights)
     sizes = [pairs[0][0].shape[1]] + [W.shape[0] for W, _ in pairs]
     n_cols = len(sizes)
+    if ax is not None and not (hasattr(ax, "plot") and hasattr(ax, "add_patch")):
+        raise TypeError(f"expected ax as a matplotlib Axes or None, got {type(ax).__name__}")
     if ax is None:
         import matplotlib.pyplot as plt
 
