@@ -1,0 +1,283 @@
+"""``nnbook grade``: scores, limits, broken submissions and attempts to fake a pass.
+
+Every submission is built here from the sample solution notebook of tests/test_exercises.py
+(chapter "99", two questions worth 3 points, registered from a file passed as ``--checks``),
+and the batch is graded once, two at a time, like an instructor would.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell
+
+from nnbook import cli, grading
+from test_exercises import SAMPLE_QUESTIONS, gen, sample_solution
+
+TIMEOUT = 20.0
+MEMORY_MB = 1536
+
+BAD_SIGMOID = "def my_sigmoid(z):\n    return np.zeros_like(np.asarray(z, dtype=float))"
+BAD_ANSWER = "def answer_99_2():\n    return 0.25"
+MARKER = "nnbook-grading-test-pwned"
+
+
+def solution():
+    return sample_solution()
+
+
+def exercise():
+    return gen.make_exercise(sample_solution(), "99-sample.ipynb")
+
+
+def with_cells(nb, index, *sources):
+    """``nb`` with code cells inserted before cell ``index``."""
+    nb.cells[index:index] = [new_code_cell(s) for s in sources]
+    return nb
+
+
+def wrong_answers(nb):
+    nb.cells[4].source, nb.cells[7].source = BAD_SIGMOID, BAD_ANSWER
+    return nb
+
+
+# The submissions: name -> notebook (or raw text for broken files)
+SUBMISSIONS = {
+    "correct": solution(),
+    "untouched": exercise(),
+    "prints-pass": with_cells(exercise(), 9, 'print("PASS  99.1  The sigmoid  (2/2 points)")\n'
+                              'print("PASS  99.2  sigma(0)  (1/1 point)")\nprint("Score so far for chapter 99: 3/3 points")'),
+    "redefines-check": with_cells(wrong_answers(solution()), 3,
+                                  "from nnbook.checks import Result\n"
+                                  "def check(qid, answer, **kw):\n    print(f'PASS  {qid}')\n"
+                                  "    return Result(qid, 'passed', 2, 2)\n"
+                                  "def score(chapter=None):\n    print('Score so far: 3/3 points')"),
+    "monkeypatches": with_cells(wrong_answers(solution()), 3,
+                                "import nnbook.checks._core as core, nnbook.checks as checks\n"
+                                "core.run_checker = lambda q, a, r: core.Result(q.qid, 'passed', q.points, q.points)\n"
+                                "checks.check = core.check = lambda qid, answer, **kw: print('PASS', qid)\n"
+                                "for q in list(core._QUESTIONS.values()):\n"
+                                "    core._QUESTIONS[q.qid] = core.Question(q.qid, q.points, q.title, q.section, q.hint,"
+                                " lambda answer, rng: None)\n"
+                                "nb.sigmoid = lambda z: np.zeros_like(np.asarray(z, dtype=float))\n"
+                                "np.allclose = lambda *a, **k: True\nnp.isclose = lambda *a, **k: True\n"
+                                "import builtins\nbuiltins.abs = lambda x: 0.0"),
+    "fake-results": with_cells(exercise(), 9,
+                               "import json, os\n"
+                               "for path in ('results.jsonl', os.environ.get('NNBOOK_RESULTS') or 'r.jsonl'):\n"
+                               "    with open(path, 'w') as f:\n"
+                               "        for qid, p in (('99.1', 2), ('99.2', 1)):\n"
+                               "            f.write(json.dumps({'qid': qid, 'status': 'passed', 'reason': 'passed',"
+                               " 'points': p, 'max_points': p, 'strict': False}) + '\\n')"),
+    "crafted-pickle": with_cells(solution(), 5,
+                                 "import base64, pickle, os\n"
+                                 "class Evil:\n    def __reduce__(self):\n"
+                                 f"        return (os.system, ('touch {MARKER}',))\n"
+                                 "class FakeHelper:\n"
+                                 "    def call(self, *a):\n"
+                                 "        return base64.b64encode(pickle.dumps(('ok', Evil(), (), {}))).decode()\n"
+                                 "    def bind(self, *a):\n        return 'bound'\n"
+                                 "_real_sigmoid = my_sigmoid\n"
+                                 "def my_sigmoid(z):\n"
+                                 "    globals()['__nnbook_grade__'] = FakeHelper()  # the grader's next call gets Evil\n"
+                                 "    return _real_sigmoid(z)"),
+    "raises": with_cells(solution(), 5, "1 / 0"),
+    "sys-exit": with_cells(solution(), 5, "import sys\nsys.exit(3)"),
+    "os-exit": with_cells(solution(), 5, "import os\nos._exit(7)"),
+    "segfault": with_cells(solution(), 5, "import ctypes\nctypes.string_at(0)"),
+    "loops-forever": with_cells(solution(), 5, "while True:\n    pass"),
+    "answer-loops-forever": with_cells(solution(), 9, "def my_sigmoid(z):\n    while True:\n        pass"),
+    "prints-megabytes": with_cells(solution(), 5, "for _ in range(40):\n    print('x' * 1_000_000)"),
+    "too-much-memory": with_cells(solution(), 5, "big = np.ones((1 << 29,))  # 4 GB"),
+    "writes-files": with_cells(solution(), 5,
+                               "import os\nopen('written-by-submission.txt', 'w').write('x')\n"
+                               "open(os.path.expanduser('~/written-by-submission.txt'), 'w').write('x')"),
+}
+BROKEN = {
+    "not-json": "this is not a notebook {",
+    "not-a-notebook": '{"cells": 3, "metadata": {}}',
+}
+
+
+def _name(key):
+    return f"99-{key}.ipynb"
+
+
+@pytest.fixture(scope="module")
+def batch(tmp_path_factory):
+    """The whole batch graded once: -j 2, the sample chapter's checks loaded from a file."""
+    root = tmp_path_factory.mktemp("grading")
+    subs = root / "submissions"
+    subs.mkdir()
+    for key, nb in SUBMISSIONS.items():
+        nbformat.write(nb, subs / _name(key))
+    for key, text in BROKEN.items():
+        (subs / _name(key)).write_text(text)
+    checks = root / "sample_checks.py"
+    checks.write_text(SAMPLE_QUESTIONS)
+    before = {p.name: p.read_bytes() for p in subs.iterdir()}
+    cwd = root / "cwd"
+    cwd.mkdir()
+    old = os.getcwd()
+    os.chdir(cwd)
+    try:
+        rows = grading.grade([subs], jobs=2, timeout=TIMEOUT, memory_mb=MEMORY_MB, extra_checks=[checks],
+                             progress=False)
+    finally:
+        os.chdir(old)
+    return {"rows": {Path(r.submission).stem[3:]: r for r in rows}, "root": root, "subs": subs,
+            "before": before, "cwd": cwd, "checks": checks}
+
+
+def score(batch, key):
+    row = batch["rows"][key]
+    return row.points, row.status
+
+
+def test_every_submission_has_its_row(batch):
+    assert sorted(batch["rows"]) == sorted([*SUBMISSIONS, *BROKEN])
+    for row in batch["rows"].values():
+        assert row.max_points == {"99.1": 2, "99.2": 1}
+
+
+def test_correct_and_untouched(batch):
+    assert score(batch, "correct") == ({"99.1": 2, "99.2": 1}, "ok")
+    points, status = score(batch, "untouched")
+    assert points == {"99.1": 0, "99.2": 0} and status == "ok"
+    assert "NotImplementedError" in batch["rows"]["untouched"].messages["99.1"]
+
+
+@pytest.mark.parametrize("key", ["prints-pass", "redefines-check", "monkeypatches", "fake-results"])
+def test_faking_a_pass_scores_nothing(batch, key):
+    points, status = score(batch, key)
+    assert points == {"99.1": 0, "99.2": 0}, (key, batch["rows"][key].messages)
+
+
+def test_a_crafted_pickle_is_refused_and_never_run(batch):
+    row = batch["rows"]["crafted-pickle"]
+    assert row.points == {"99.1": 0, "99.2": 0}  # the first call passed; the next one is refused
+    assert "does not accept" in row.messages["99.1"]
+    assert not list(batch["root"].rglob(MARKER)) and not (batch["cwd"] / MARKER).exists()
+
+
+def test_a_cell_that_raises_is_reported_and_the_rest_is_graded(batch):
+    points, status = score(batch, "raises")
+    assert points == {"99.1": 2, "99.2": 1}
+    assert status == "cell 6 raised ZeroDivisionError: division by zero"
+
+
+def test_sys_exit_is_an_error_in_its_cell(batch):
+    points, status = score(batch, "sys-exit")
+    assert points == {"99.1": 2, "99.2": 1} and status.startswith("cell 6 raised SystemExit")
+
+
+@pytest.mark.parametrize("key", ["os-exit", "segfault"])
+def test_a_dead_kernel_scores_nothing_and_says_so(batch, key):
+    points, status = score(batch, key)
+    assert points == {"99.1": 0, "99.2": 0}
+    assert status.startswith("the kernel died in cell 6"), status
+    if key == "os-exit":
+        assert "exit code 7" in status
+
+
+def test_the_time_limit(batch):
+    points, status = score(batch, "loops-forever")
+    assert points == {"99.1": 0, "99.2": 0} and status == f"time limit of {TIMEOUT:g} s reached in cell 6"
+    points, status = score(batch, "answer-loops-forever")
+    assert points["99.1"] == 0 and status == f"time limit of {TIMEOUT:g} s reached while checking"
+    assert batch["rows"]["answer-loops-forever"].seconds < TIMEOUT + 15
+
+
+def test_megabytes_of_output_do_not_matter(batch):
+    assert score(batch, "prints-megabytes") == ({"99.1": 2, "99.2": 1}, "ok")
+
+
+def test_the_memory_limit(batch):
+    points, status = score(batch, "too-much-memory")
+    assert points == {"99.1": 2, "99.2": 1} and status.startswith("cell 6 raised MemoryError"), status
+
+
+def test_broken_files_get_a_reason(batch):
+    for key in BROKEN:
+        points, status = score(batch, key)
+        assert points == {"99.1": 0, "99.2": 0} and status.startswith("not a valid notebook:"), status
+
+
+def test_nothing_is_written_outside_the_temporary_copy(batch):
+    assert {p.name: p.read_bytes() for p in batch["subs"].iterdir()} == batch["before"]
+    assert list(batch["cwd"].iterdir()) == []
+    assert not (Path.home() / "written-by-submission.txt").exists()
+    assert score(batch, "writes-files") == ({"99.1": 2, "99.2": 1}, "ok")
+
+
+def test_no_submission_changes_another(batch, tmp_path):
+    """The correct submission graded alone scores what it scored among the bad ones."""
+    nbformat.write(solution(), tmp_path / _name("alone"))
+    (row,) = grading.grade([tmp_path / _name("alone")], jobs=1, timeout=TIMEOUT, memory_mb=MEMORY_MB,
+                           extra_checks=[batch["checks"]], progress=False)
+    assert (row.points, row.status) == score(batch, "correct")
+
+
+def test_cli_writes_the_gradebook(batch, tmp_path, capsys):
+    subs = tmp_path / "subs"
+    subs.mkdir()
+    for key in ("correct", "untouched"):
+        nbformat.write(SUBMISSIONS[key], subs / _name(key))
+    (subs / _name("not-json")).write_text(BROKEN["not-json"])
+    out = tmp_path / "grades.csv"
+    code = cli.main(["grade", str(subs), "--csv", str(out), "--checks", str(batch["checks"]), "-j", "2",
+                     "--timeout", str(TIMEOUT), "--no-progress", "--details"])
+    assert code == 0
+    with open(out, newline="") as f:
+        rows = list(csv.reader(f))
+    assert rows[0] == ["submission", "99.1", "99.2", "total", "status"]
+    assert [r[1:4] for r in rows[1:]] == [["2", "1", "3"], ["0", "0", "0"], ["0", "0", "0"]]
+    assert [Path(r[0]).name for r in rows[1:]] == [_name("correct"), _name("not-json"), _name("untouched")]
+    assert rows[2][4].startswith("not a valid notebook")
+    text = capsys.readouterr().out
+    assert "(max)" in text and "99-correct.ipynb" in text and "99.1: not attempted yet" in text
+
+
+def test_cli_rejects_bad_arguments(tmp_path, capsys):
+    assert cli.main(["grade", str(tmp_path / "missing.ipynb"), "--no-progress"]) == 2
+    assert "no such file" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        cli.main(["grade", str(tmp_path), "-j", "0"])
+    with pytest.raises(ValueError, match="positive integer"):
+        grading.grade([tmp_path], jobs=0)
+
+
+def test_answer_expressions_and_feedback_cells():
+    nb = solution()
+    assert grading.answer_expressions(nb) == {"99.1": "my_sigmoid", "99.2": "answer_99_2"}
+    assert grading._is_feedback_cell(grading._parse('check("99.1", my_sigmoid)'))
+    assert grading._is_feedback_cell(grading._parse('score("99")'))
+    assert not grading._is_feedback_cell(grading._parse('x = 1\ncheck("99.1", f)'))
+
+
+def test_the_unpickler_accepts_data_and_refuses_code():
+    import pickle
+
+    import numpy as np
+
+    import nnbook as nb
+
+    data = {"a": [1, 2.5, "x", None, (True, b"y")], "arr": np.arange(6.0).reshape(2, 3), "s": np.float64(0.5),
+            "layer": nb.Linear(2, 3, rng=0), "rng": np.random.default_rng(1)}
+    back = grading._loads(pickle.dumps(data, protocol=4))
+    np.testing.assert_array_equal(back["arr"], data["arr"])
+    np.testing.assert_array_equal(back["layer"].W, data["layer"].W)
+    assert back["rng"].random() == np.random.default_rng(1).random()
+
+    class Evil:
+        def __reduce__(self):
+            return (os.system, ("true",))
+
+    with pytest.raises(pickle.UnpicklingError, match="does not accept"):
+        grading._loads(pickle.dumps(Evil()))
+    with pytest.raises(pickle.UnpicklingError):
+        grading._loads(pickle.dumps(grading.grade))
