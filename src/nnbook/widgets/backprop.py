@@ -91,7 +91,7 @@ def backprop_steps(x=DEFAULTS["x"], y_true=DEFAULTS["y_true"], w=DEFAULTS["w"], 
     return steps
 
 
-_POS = {"x1": (0.0, 1.0), "x2": (0.0, -1.0), "h1": (2.2, 1.0), "h2": (2.2, -1.0), "o1": (4.4, 0.0), "L": (6.2, 0.0)}
+_POS = {"x1": (0.0, 1.1), "x2": (0.0, -1.1), "h1": (2.6, 1.1), "h2": (2.6, -1.1), "o1": (4.6, 0.0), "L": (6.2, 0.0)}
 _EDGES = {"w1": ("x1", "h1"), "w2": ("x2", "h1"), "w3": ("x1", "h2"), "w4": ("x2", "h2"),
           "w5": ("h1", "o1"), "w6": ("h2", "o1"), "o1-L": ("o1", "L")}
 _BIAS_OF = {"b1": "h1", "b2": "h2", "b3": "o1"}
@@ -103,7 +103,7 @@ def stepper_png(steps: list[dict], k: int, values: dict) -> bytes:
         raise ValueError(f"expected a step index in 0..{len(steps) - 1}, got {k}")
     current = steps[k]["highlight"]
     found = {s["target"]: s["grad"] for s in steps[: k + 1]}
-    fig = new_figure((6.4, 3.4))
+    fig = new_figure((6.4, 3.9))
     ax = fig.add_subplot()
     hot = "tab:orange"
     for name, (a, c) in _EDGES.items():
@@ -125,27 +125,34 @@ def stepper_png(steps: list[dict], k: int, values: dict) -> bytes:
         ax.scatter([px], [py], s=900, c="#fde2c4" if on else "#eef4fb", edgecolors=hot if on else "0.3",
                    linewidths=2.5 if on else 1.0, zorder=2)
         ax.text(px, py, name, ha="center", va="center", fontsize=9, zorder=3)
-        value = values[name]
-        lines = [f"{name} = {value:.4f}"] if name not in ("x1", "x2") else [f"{name} = {value:g}"]
-        if name in _POS and name not in ("x1", "x2"):
-            z = values.get(f"z_{name}")
-            if z is not None:
-                lines.insert(0, f"z = {z:.4f}")
+        if name in ("x1", "x2"):
+            lines = [f"{name} = {values[name]:g}"]
+        else:
+            lines = [f"z = {values[f'z_{name}']:.4f}"] if f"z_{name}" in values else []
+            lines.append(f"{name} = {values[name]:.4f}")
         for key in (name, f"z_{name}"):
-            if key in found:
+            if key in found and key != "L":
                 lines.append(f"∂L/∂{key} = {found[key]:.4f}")
-        ax.text(px, py - 0.33, "\n".join(lines), ha="center", va="top", fontsize=6.5, zorder=3,
-                color="0.15")
+        # The free side of each neuron: above h1, below the others; the hidden neurons'
+        # numbers sit right of centre, their bias boxes left of it.
+        above = name == "h1"
+        x_text, ha = (px + 0.05, "left") if name in ("h1", "h2") else (px, "center")
+        ax.text(x_text, py + 0.33 if above else py - 0.33, "\n".join(lines), ha=ha,
+                va="bottom" if above else "top", fontsize=6.5, zorder=3, color="0.15")
     for bias, neuron in _BIAS_OF.items():
         px, py = _POS[neuron]
         on = current == ("bias", bias)
         label = f"{bias} = {values[bias]:g}" + (f"\n∂L/∂{bias} = {found[bias]:.4f}" if bias in found else "")
-        ax.text(px, py + 0.36, label, ha="center", va="bottom", fontsize=6.5, zorder=3,
+        # h1: above and left of the node; h2: below and left; o1: above
+        x_at, y_at, ha, va = {"h1": (px - 0.1, py + 0.36, "right", "bottom"),
+                              "h2": (px - 0.1, py - 0.36, "right", "top"),
+                              "o1": (px, py + 0.36, "center", "bottom")}[neuron]
+        ax.text(x_at, y_at, label, ha=ha, va=va, fontsize=6.5, zorder=3,
                 color="tab:red" if bias in found else "0.35",
                 bbox=dict(boxstyle="round,pad=0.15", fc="#fde2c4" if on else "white",
                           ec=hot if on else "0.7"))
     ax.set_xlim(-0.7, 6.9)
-    ax.set_ylim(-2.25, 1.9)
+    ax.set_ylim(-2.5, 2.35)
     ax.set_axis_off()
     ax.set_title(f"Step {k} of {len(steps) - 1}: ∂L/∂{steps[k]['target']}", fontsize=10)
     return figure_to_png(fig)
