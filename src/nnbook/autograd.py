@@ -110,11 +110,11 @@ class Value:
 
     def __truediv__(self, other):
         """out = a / b; ∂out/∂a = 1/b, ∂out/∂b = −a/b². ``ValueError`` when b = 0."""
-        other = self._lift(other, "÷")
+        other = self._lift(other, "/")
         if other.data == 0.0:
             raise ValueError(f"division by zero: the divisor {other!r} is 0")
         b = other.data
-        return Value._node(self.data / b, "÷", (self, other), (1.0 / b, -self.data / (b * b)))
+        return Value._node(self.data / b, "/", (self, other), (1.0 / b, -self.data / (b * b)))
 
     def __radd__(self, other):
         return self._lift(other, "+") + self
@@ -126,7 +126,7 @@ class Value:
         return self._lift(other, "−") - self
 
     def __rtruediv__(self, other):
-        return self._lift(other, "÷") / self
+        return self._lift(other, "/") / self
 
     def __pow__(self, k):
         """out = aᵏ for a constant number k; ∂out/∂a = k·aᵏ⁻¹.
