@@ -412,3 +412,80 @@ def strict_exercise_runs(tmp_path_factory):
 def test_exercise_runs_and_every_question_fails_in_strict_mode(path, strict_exercise_runs):
     nb, results = strict_exercise_runs[path.name]
     assert_every_blank_is_real(nb, results, path.name)
+
+
+# --------------------------------------------------------------------------------------------
+# The check core, in this process
+
+
+@pytest.fixture
+def sample_questions():
+    from nnbook.checks import _core
+
+    saved = dict(_core._RESULTS), dict(_core._QUESTIONS)
+    register_sample_questions()
+    _core.reset()
+    yield _core
+    for registry, old in zip((_core._RESULTS, _core._QUESTIONS), saved):
+        registry.clear()
+        registry.update(old)
+
+
+def test_verdicts_in_plain_text(sample_questions, monkeypatch, capsys):
+    core = sample_questions
+    monkeypatch.delenv("NNBOOK_STRICT", raising=False)
+    monkeypatch.setenv("NNBOOK_BOOK_URL", "https://example.org/nnbook")
+
+    def stub(z):
+        raise NotImplementedError
+
+    r = core.check("99.1", stub)
+    assert (r.status, r.reason, r.points) == ("not attempted", "stub", 0)
+    assert capsys.readouterr().out.startswith("NOT ATTEMPTED YET  99.1  The sigmoid  (0/2 points)")
+    r = core.check("99.1", lambda z: z)
+    text = capsys.readouterr().out
+    assert (r.status, r.reason) == ("failed", "wrong")
+    assert text.splitlines()[0] == "FAIL  99.1  The sigmoid  (0/2 points)"
+    assert "expected sigmoid(z) of shape" in text and "hint: sigma(z) = 1 / (1 + exp(-z))." in text
+    assert "read: https://example.org/nnbook/book/04-activations.html" in text
+    r = core.check("99.1", lambda z: 1 / 0)
+    assert (r.status, r.reason) == ("failed", "error")
+    assert "your code raised ZeroDivisionError: division by zero" in capsys.readouterr().out
+    r = core.check("99.2", lambda: 0.5)
+    assert capsys.readouterr().out == "PASS  99.2  sigma(0)  (1/1 point)\n"
+    got, total = core.score("99")
+    assert (got, total) == (1, 3)
+    out = capsys.readouterr().out
+    assert out.splitlines()[0] == "Score so far for chapter 99: 1/3 points"
+    assert "99.1   FAILED" in out and "99.2   PASSED" in out
+    assert "<strong" in r.html() and "PASS" in r.html()
+
+
+def test_strict_mode_and_the_results_file(sample_questions, monkeypatch, tmp_path):
+    core = sample_questions
+    monkeypatch.setenv("NNBOOK_STRICT", "1")
+    monkeypatch.setenv("NNBOOK_RESULTS", str(tmp_path / "r.jsonl"))
+
+    def stub():
+        raise NotImplementedError
+
+    r = core.check("99.2", stub, quiet=True)
+    assert (r.status, r.reason) == ("failed", "stub")
+    core.check("99.2", lambda: 0.5, quiet=True)
+    assert [(x["qid"], x["status"], x["reason"], x["strict"]) for x in read_results(tmp_path / "r.jsonl")] == \
+           [("99.2", "failed", "stub", True), ("99.2", "passed", "passed", True)]
+
+
+def test_registry_rejects_bad_questions(sample_questions):
+    core = sample_questions
+    with pytest.raises(ValueError, match="question id such as"):
+        core.question("5.3", points=1, title="t", section="s", hint="h")
+    with pytest.raises(ValueError, match="positive integer number of points"):
+        core.question("99.9", points=0, title="t", section="s", hint="h")
+    with pytest.raises(ValueError, match="registered twice"):
+        core.question("99.1", points=1, title="t", section="s", hint="h")(lambda answer, rng: None)
+    with pytest.raises(KeyError, match="99.1, 99.2"):
+        core.get_question("99.7")
+    with pytest.raises(TypeError, match="question id"):
+        core.check(99.1, lambda: 0)
+    assert core.questions("99") == ["99.1", "99.2"] and core.questions(99) == ["99.1", "99.2"]

@@ -85,9 +85,12 @@ _PROMPT = "\x00nnbook-callback "
 _LAUNCHER = """\
 import resource, sys
 memory, fsize = int(sys.argv[1]), int(sys.argv[2])
-if memory > 0:
-    resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
-resource.setrlimit(resource.RLIMIT_FSIZE, (fsize, fsize))
+try:
+    if memory > 0:
+        resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+    resource.setrlimit(resource.RLIMIT_FSIZE, (fsize, fsize))
+except (ValueError, OSError) as exc:  # e.g. macOS has no RLIMIT_AS
+    print("nnbook grade: could not set the kernel's limits:", exc, file=sys.stderr)
 sys.argv = [sys.argv[0]] + sys.argv[3:]
 from ipykernel.kernelapp import launch_new_instance
 launch_new_instance()
@@ -286,13 +289,18 @@ class _Kernel:
                    PYDEVD_DISABLE_FILE_VALIDATION="1")
         self.km = Manager(kernel_name="python3")
         self.km.connection_file = str(workdir / ".kernel.json")
-        self.km.start_kernel(cwd=str(workdir), env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        self.kc = self.km.client()
-        self.kc.start_channels()
-        self.kc.wait_for_ready(timeout=60)
+        self.kc = None
         self.backs: dict[int, object] = {}
         self.dead = False
         self.timed_out = False
+        try:
+            self.km.start_kernel(cwd=str(workdir), env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            self.kc = self.km.client()
+            self.kc.start_channels()
+            self.kc.wait_for_ready(timeout=60)
+        except BaseException:
+            self.shutdown()
+            raise
 
     def alive(self) -> bool:
         if self.dead:
@@ -383,7 +391,8 @@ class _Kernel:
         if proc is not None:
             pid = proc.pid
         try:
-            self.kc.stop_channels()
+            if self.kc is not None:
+                self.kc.stop_channels()
         except Exception:
             pass
         try:
