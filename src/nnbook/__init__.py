@@ -40,3 +40,14 @@ __all__ = [
     "gradcheck", "numerical_gradient", "relative_error",
     "save", "load", "load_weights", "datasets", "init",
 ]
+
+_LAZY_SUBMODULES = ("autograd", "widgets", "plots", "checks", "grading")
+
+
+def __getattr__(name):
+    # nb.widgets, nb.plots, ... are imported on first use, so `import nnbook` stays light.
+    if name in _LAZY_SUBMODULES:
+        import importlib
+
+        return importlib.import_module(f"{__name__}.{name}")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
