@@ -1,0 +1,461 @@
+"""The built site in a real browser: every page of ``_build/html`` opened in headless Chromium.
+
+The site is served on 127.0.0.1 by a thread running ``http.server``; Chromium is driven through
+the Chrome DevTools Protocol over ``--remote-debugging-pipe`` (JSON messages on two pipes), so
+no WebSocket client or browser-automation package is needed. On each page the test checks:
+
+* no JavaScript errors (uncaught exceptions, ``console.error``, browser log errors);
+* no failed request, and no request to any host but localhost: the site is offline-complete;
+* the math is rendered (no raw ``$$`` or ``\\(`` left in the text, a MathJax container in every
+  math element);
+* every image loaded (``naturalWidth > 0``);
+* every page that holds a widget shows it, with at least one slider;
+
+and that the search page finds "backpropagation". A screenshot of each page is saved under
+``_build/screenshots/``.
+
+Chromium is Debian's ``chromium`` package: the test installs it with apt-get where it is missing
+and it can (as root), and skips with the reason where it cannot.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import json
+import os
+import select
+import shutil
+import subprocess
+import tempfile
+import threading
+import time
+from base64 import b64decode
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from test_book import OUTPUT, book_build, built_book  # noqa: F401  (the session's one build)
+
+SCREENSHOTS = OUTPUT / "_build" / "screenshots"
+CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+CHROMIUM_FLAGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--disable-default-apps", "--disable-extensions", "--mute-audio", "--hide-scrollbars",
+    "--window-size=1280,900",
+    # Any host but the local server fails at once instead of waiting on a closed network;
+    # the request is still seen (and counted as a failure) by the test.
+    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1",
+    "--remote-debugging-pipe",
+]
+PAGE_TIMEOUT = 30.0
+
+
+# ----------------------------------------------------------------------------- Chromium
+
+def _find_chromium() -> str | None:
+    for name in CHROMIUM_NAMES:
+        path = shutil.which(name)
+        if path:
+            return path
+    return None
+
+
+def _install_chromium() -> tuple[str | None, str]:
+    """Install Debian's chromium with apt-get where possible; (path or None, reason)."""
+    if shutil.which("apt-get") is None:
+        return None, "apt-get is not available to install it"
+    if os.geteuid() != 0:
+        return None, "installing it with apt-get needs root"
+    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+    for cmd in (["apt-get", "update", "-qq"], ["apt-get", "install", "-y", "-qq", "chromium"]):
+        try:
+            result = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=900)
+        except subprocess.TimeoutExpired:
+            return None, f"`{' '.join(cmd)}` timed out"
+        if result.returncode != 0:
+            return None, f"`{' '.join(cmd)}` failed: {result.stderr.strip()[-300:]}"
+    path = _find_chromium()
+    return path, "" if path else "apt-get installed chromium but no chromium binary was found"
+
+
+class CDPError(RuntimeError):
+    pass
+
+
+class Chromium:
+    """Headless Chromium driven by the DevTools Protocol over ``--remote-debugging-pipe``.
+
+    Chromium reads NUL-terminated JSON messages on file descriptor 3 and writes its answers and
+    events on descriptor 4. Calls are synchronous: :meth:`call` sends one command and reads
+    until its answer arrives, keeping the events that arrive meanwhile in :attr:`events`.
+    """
+
+    def __init__(self, executable: str):
+        self.profile = tempfile.mkdtemp(prefix="nnbook-chromium-")
+        to_chrome_r, self._to_chrome = os.pipe()
+        self._from_chrome, from_chrome_w = os.pipe()
+        # Move the child's ends above 3 and 4 so that the redirections cannot overwrite them.
+        to_chrome_r, from_chrome_w = (self._high_fd(fd) for fd in (to_chrome_r, from_chrome_w))
+        # bash (dash reads one-digit descriptors only) puts the pipe ends on descriptors 3 and 4,
+        # then becomes Chromium.
+        script = f'exec "$0" "$@" 3<&{to_chrome_r} 4>&{from_chrome_w}'
+        self.proc = subprocess.Popen(
+            [shutil.which("bash") or "/bin/bash", "-c", script, executable, *CHROMIUM_FLAGS,
+             f"--user-data-dir={self.profile}", "about:blank"],
+            pass_fds=(to_chrome_r, from_chrome_w),
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        )
+        os.close(to_chrome_r)
+        os.close(from_chrome_w)
+        self._buffer = b""
+        self._next_id = 0
+        self.events: list[dict] = []
+        self.call("Browser.getVersion", timeout=60)
+
+    @staticmethod
+    def _high_fd(fd: int) -> int:
+        import fcntl
+
+        high = fcntl.fcntl(fd, fcntl.F_DUPFD_CLOEXEC, 10)
+        os.close(fd)
+        return high
+
+    # -- transport
+    def _read_message(self, deadline: float) -> dict:
+        while b"\0" not in self._buffer:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise TimeoutError("no message from Chromium in time")
+            ready, _, _ = select.select([self._from_chrome], [], [], remaining)
+            if not ready:
+                continue
+            chunk = os.read(self._from_chrome, 1 << 20)
+            if not chunk:
+                err = self.proc.stderr.read().decode(errors="replace")[-2000:] if self.proc.poll() is not None else ""
+                raise CDPError(f"Chromium closed the DevTools pipe; its stderr ends: {err}")
+            self._buffer += chunk
+        raw, self._buffer = self._buffer.split(b"\0", 1)
+        return json.loads(raw)
+
+    def call(self, method: str, params: dict | None = None, session: str | None = None,
+             timeout: float = PAGE_TIMEOUT) -> dict:
+        self._next_id += 1
+        message = {"id": self._next_id, "method": method, "params": params or {}}
+        if session:
+            message["sessionId"] = session
+        data = json.dumps(message).encode() + b"\0"
+        while data:
+            data = data[os.write(self._to_chrome, data):]
+        deadline = time.monotonic() + timeout
+        while True:
+            msg = self._read_message(deadline)
+            if msg.get("id") == self._next_id:
+                if "error" in msg:
+                    raise CDPError(f"{method}: {msg['error']}")
+                return msg.get("result", {})
+            if "method" in msg:
+                self.events.append(msg)
+
+    def pump(self, seconds: float) -> None:
+        """Read events for ``seconds`` (the page keeps working meanwhile)."""
+        deadline = time.monotonic() + seconds
+        while True:
+            try:
+                msg = self._read_message(deadline)
+            except TimeoutError:
+                return
+            if "method" in msg:
+                self.events.append(msg)
+
+    def wait_for_event(self, method: str, session: str, timeout: float) -> dict | None:
+        deadline = time.monotonic() + timeout
+        while True:
+            for ev in self.events:
+                if ev["method"] == method and ev.get("sessionId") == session:
+                    return ev
+            try:
+                msg = self._read_message(deadline)
+            except TimeoutError:
+                return None
+            if "method" in msg:
+                self.events.append(msg)
+
+    # -- pages
+    def open_page(self) -> tuple[str, str]:
+        target = self.call("Target.createTarget", {"url": "about:blank"})["targetId"]
+        session = self.call("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
+        for domain in ("Page", "Runtime", "Network", "Log"):
+            self.call(f"{domain}.enable", session=session)
+        self.call("Emulation.setDeviceMetricsOverride",
+                  {"width": 1280, "height": 900, "deviceScaleFactor": 1, "mobile": False}, session=session)
+        return target, session
+
+    def close_page(self, target: str) -> None:
+        self.call("Target.closeTarget", {"targetId": target})
+
+    def evaluate(self, session: str, expression: str, timeout: float = PAGE_TIMEOUT):
+        result = self.call("Runtime.evaluate", {"expression": expression, "returnByValue": True,
+                                                "awaitPromise": True}, session=session, timeout=timeout)
+        if "exceptionDetails" in result:
+            raise CDPError(f"evaluating {expression[:80]!r}: {result['exceptionDetails']}")
+        return result["result"].get("value")
+
+    def wait_until(self, session: str, expression: str, timeout: float) -> bool:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.evaluate(session, expression):
+                return True
+            self.pump(0.2)
+        return False
+
+    def close(self) -> None:
+        try:
+            self.call("Browser.close", timeout=10)
+        except (CDPError, TimeoutError, OSError):
+            pass
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+        for fd in (self._to_chrome, self._from_chrome):
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+        shutil.rmtree(self.profile, ignore_errors=True)
+
+
+# ----------------------------------------------------------------------------- fixtures
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):  # noqa: A002  (the base class's name)
+        pass
+
+
+@pytest.fixture(scope="module")
+def site(built_book):  # noqa: F811  (the fixture imported from test_book)
+    """The built site served on 127.0.0.1 at a free port; yields (base URL, html directory)."""
+    html_dir = built_book
+    handler = functools.partial(_QuietHandler, directory=str(html_dir))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}", html_dir
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    path = _find_chromium()
+    if path is None:
+        path, reason = _install_chromium()
+        if path is None:
+            pytest.skip(f"no Chromium to run the browser test ({reason}); "
+                        "install Debian's `chromium` package to run it")
+    chrome = Chromium(path)
+    try:
+        yield chrome
+    finally:
+        chrome.close()
+
+
+def _pages(html_dir: Path) -> list[str]:
+    """Every HTML page of the site (relative paths), except redirect stubs."""
+    pages = []
+    for path in sorted(html_dir.rglob("*.html")):
+        rel = path.relative_to(html_dir).as_posix()
+        if rel.startswith(("_static/", "_sources/", "_images/")):
+            continue
+        if 'http-equiv="Refresh"' in path.read_text(encoding="utf-8", errors="replace")[:2000]:
+            continue
+        pages.append(rel)
+    return pages
+
+
+# ----------------------------------------------------------------------------- page checks
+
+# Runs in the page: everything the test reads after the page has settled.
+PAGE_REPORT_JS = r"""
+(() => {
+  const clone = document.body.cloneNode(true);
+  for (const el of clone.querySelectorAll('pre, code, script, style, mjx-container, textarea, .highlight'))
+    el.remove();
+  const text = clone.textContent;
+  const maths = Array.from(document.querySelectorAll('.math'));
+  const images = Array.from(document.images).map(img => ({
+      src: img.currentSrc || img.src, complete: img.complete, width: img.naturalWidth}));
+  return {
+    title: document.title,
+    rawDisplayMath: text.includes('$$'),
+    rawInlineMath: text.includes('\\(') || text.includes('\\['),
+    mathElements: maths.length,
+    mathUnrendered: maths.filter(m => !m.querySelector('mjx-container')).length,
+    images: images,
+    widgetViews: document.querySelectorAll('script[type="application/vnd.jupyter.widget-view+json"]').length,
+    widgetAreas: document.querySelectorAll('.widget-subarea').length,
+    renderedWidgets: document.querySelectorAll('.widget-subarea .jupyter-widgets, .widget-subarea .lm-Widget').length,
+    sliders: document.querySelectorAll('input[type=range], .widget-slider, .noUi-target').length,
+  };
+})()
+"""
+
+# Settled: MathJax (where the page has math) has typeset, every image has finished loading.
+SETTLED_JS = r"""
+(async () => {
+  if (document.readyState !== 'complete') return false;
+  if (document.querySelector('.math')) {
+    if (!(window.MathJax && MathJax.startup && MathJax.startup.promise)) return false;
+    await MathJax.startup.promise;
+  }
+  return Array.from(document.images).every(img => img.complete);
+})()
+"""
+
+WIDGETS_SHOWN_JS = r"""
+(() => {
+  const views = document.querySelectorAll('script[type="application/vnd.jupyter.widget-view+json"]').length;
+  const areas = Array.from(document.querySelectorAll('.widget-subarea')).filter(a => a.children.length > 0).length;
+  return views === 0 || areas >= views;
+})()
+"""
+
+
+def _is_local(url: str) -> bool:
+    parts = urlsplit(url)
+    if parts.scheme in ("data", "blob", "about", "chrome", "devtools"):
+        return True
+    return parts.hostname in ("127.0.0.1", "localhost")
+
+
+def _problems_from_events(events: list[dict], session: str) -> tuple[list[str], list[str]]:
+    """(JavaScript errors, failed requests) among the events of one page."""
+    js_errors, failed = [], []
+    urls = {}
+    for ev in events:
+        if ev.get("sessionId") != session:
+            continue
+        method, params = ev["method"], ev.get("params", {})
+        if method == "Runtime.exceptionThrown":
+            details = params["exceptionDetails"]
+            desc = details.get("exception", {}).get("description") or details.get("text")
+            js_errors.append(f"uncaught: {desc}")
+        elif method == "Runtime.consoleAPICalled" and params.get("type") == "error":
+            args = " ".join(str(a.get("value", a.get("description", ""))) for a in params.get("args", []))
+            js_errors.append(f"console.error: {args}")
+        elif method == "Log.entryAdded" and params["entry"].get("level") == "error":
+            entry = params["entry"]
+            js_errors.append(f"log ({entry.get('source')}): {entry.get('text')} {entry.get('url', '')}".strip())
+        elif method == "Network.requestWillBeSent":
+            url = params["request"]["url"]
+            urls[params["requestId"]] = url
+            if not _is_local(url):
+                failed.append(f"request to a remote host: {url}")
+        elif method == "Network.responseReceived":
+            status = params["response"]["status"]
+            if status >= 400:
+                failed.append(f"HTTP {status}: {params['response']['url']}")
+        elif method == "Network.loadingFailed":
+            url = urls.get(params["requestId"], params["requestId"])
+            if _is_local(url) and not params.get("canceled"):
+                failed.append(f"failed ({params.get('errorText')}): {url}")
+    return js_errors, failed
+
+
+def _visit(browser: Chromium, url: str, screenshot: Path | None, settle_js: str = SETTLED_JS):
+    """Open ``url`` in a fresh tab, wait until it has settled; (report, JS errors, failed requests)."""
+    target, session = browser.open_page()
+    try:
+        browser.call("Page.navigate", {"url": url}, session=session)
+        if browser.wait_for_event("Page.loadEventFired", session, PAGE_TIMEOUT) is None:
+            raise AssertionError(f"{url}: the page did not finish loading in {PAGE_TIMEOUT:.0f} s")
+        settled = browser.wait_until(session, settle_js, PAGE_TIMEOUT)
+        widgets_shown = browser.wait_until(session, WIDGETS_SHOWN_JS, PAGE_TIMEOUT)
+        browser.pump(0.3)  # late console messages and requests
+        report = browser.evaluate(session, PAGE_REPORT_JS)
+        report["settled"], report["widgetsShown"] = settled, widgets_shown
+        if screenshot is not None:
+            shot = browser.call("Page.captureScreenshot", {"format": "png"}, session=session)
+            screenshot.parent.mkdir(parents=True, exist_ok=True)
+            screenshot.write_bytes(b64decode(shot["data"]))
+        js_errors, failed = _problems_from_events(browser.events, session)
+        return report, js_errors, failed
+    finally:
+        browser.events = [ev for ev in browser.events if ev.get("sessionId") != session]
+        browser.close_page(target)
+
+
+def test_every_page_in_the_browser(site, browser):
+    base, html_dir = site
+    pages = _pages(html_dir)
+    assert len(pages) >= 5, f"expected the book's pages in {html_dir}, found {pages}"
+    if SCREENSHOTS.exists():
+        shutil.rmtree(SCREENSHOTS)
+    problems: dict[str, list[str]] = {}
+    n_widget_pages = n_math_pages = 0
+    for page in pages:
+        shot = SCREENSHOTS / (page[: -len(".html")].replace("/", "__") + ".png")
+        report, js_errors, failed = _visit(browser, f"{base}/{page}", shot)
+        issues = list(js_errors) + list(failed)
+        if not report["settled"]:
+            issues.append("the page did not settle (MathJax unfinished or images still loading)")
+        if not report["title"].strip():
+            issues.append("the page has no title")
+        if report["rawDisplayMath"] or report["rawInlineMath"]:
+            issues.append("raw TeX delimiters ($$ or \\( ) in the visible text: math not rendered")
+        if report["mathUnrendered"]:
+            issues.append(f"{report['mathUnrendered']} of {report['mathElements']} math elements have no MathJax container")
+        for img in report["images"]:
+            if not img["complete"] or img["width"] == 0:
+                issues.append(f"image not loaded: {img['src'][:120]}")
+        if report["widgetViews"]:
+            n_widget_pages += 1
+            if not report["widgetsShown"]:
+                issues.append(f"{report['widgetViews']} widgets in the page, only "
+                              f"{report['widgetAreas']} drawn")
+            if report["sliders"] == 0:
+                issues.append("the page holds widgets but shows no slider")
+        if report["mathElements"]:
+            n_math_pages += 1
+        if issues:
+            problems[page] = issues
+    summary = "\n".join(f"{page}:\n  " + "\n  ".join(issues) for page, issues in problems.items())
+    assert not problems, f"problems in {len(problems)} of {len(pages)} pages:\n{summary}"
+    # Honest coverage: the checks above really ran on math (and widgets, once chapters have them).
+    assert n_math_pages > 0, "no page with math was found: the MathJax check ran on nothing"
+    print(f"{len(pages)} pages, {n_math_pages} with math, {n_widget_pages} with widgets; "
+          f"screenshots in {SCREENSHOTS}")
+
+
+SEARCH_DONE_JS = r"""
+(() => {
+  const results = document.querySelectorAll('#search-results ul.search li');
+  const status = document.querySelector('#search-results p.search-summary, #search-results .search-summary');
+  return results.length > 0 || (status !== null && status.textContent.trim().length > 0);
+})()
+"""
+
+
+def test_search_finds_backpropagation(site, browser):
+    base, _ = site
+    report, js_errors, failed = _visit(browser, f"{base}/search.html?q=backpropagation",
+                                       SCREENSHOTS / "search.png", settle_js=SEARCH_DONE_JS)
+    assert not js_errors and not failed, f"search page: {js_errors + failed}"
+    target, session = browser.open_page()
+    try:
+        browser.call("Page.navigate", {"url": f"{base}/search.html?q=backpropagation"}, session=session)
+        browser.wait_for_event("Page.loadEventFired", session, PAGE_TIMEOUT)
+        assert browser.wait_until(session, SEARCH_DONE_JS, PAGE_TIMEOUT), "the search never finished"
+        hits = browser.evaluate(session, "Array.from(document.querySelectorAll('#search-results ul.search li a'))"
+                                         ".map(a => a.getAttribute('href'))")
+    finally:
+        browser.events = [ev for ev in browser.events if ev.get("sessionId") != session]
+        browser.close_page(target)
+    assert hits, "searching for 'backpropagation' returned no result"
