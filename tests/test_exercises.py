@@ -305,7 +305,8 @@ def test_sample_notebooks_run_and_show_the_verdicts(tmp_path):
 
 def _nbval(paths, results: Path, workers: int = 2):
     cmd = [sys.executable, "-m", "pytest", "--nbval", "--nbval-current-env",
-           "--nbval-sanitize-with", str(SANITIZE), "-p", "no:cacheprovider", "-q", "-W", "ignore::DeprecationWarning"]
+           "--nbval-sanitize-with", str(SANITIZE), "-p", "no:cacheprovider", "-q", "-rf",
+           "-W", "ignore::DeprecationWarning"]
     if workers > 1 and len(paths) > 1:
         cmd += ["-n", str(min(workers, len(paths))), "--dist", "loadfile"]
     env = dict(os.environ, NNBOOK_RESULTS=str(results), PYTHONHASHSEED="0")
@@ -315,16 +316,17 @@ def _nbval(paths, results: Path, workers: int = 2):
 
 
 def test_nbval_wiring_on_the_sample(tmp_path):
-    """nbval with this sanitize file passes on an executed notebook and catches a changed output."""
+    """nbval with this sanitize file passes an executed notebook and catches a changed output."""
     nb = execute(sample_solution(), tmp_path)
-    nbformat.write(nb, tmp_path / "99-sample.ipynb")
-    run = _nbval([tmp_path / "99-sample.ipynb"], tmp_path / "results.jsonl", workers=1)
-    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
-    assert {r["qid"]: r["status"] for r in read_results(tmp_path / "results.jsonl")} == {"99.1": "passed", "99.2": "passed"}
+    nbformat.write(nb, tmp_path / "99-good.ipynb")
     nb.cells[5].outputs[0].data["text/plain"] = nb.cells[5].outputs[0].data["text/plain"].replace("2/2", "1/2")
-    nbformat.write(nb, tmp_path / "99-sample.ipynb")
-    run = _nbval([tmp_path / "99-sample.ipynb"], tmp_path / "results2.jsonl", workers=1)
-    assert run.returncode != 0
+    nbformat.write(nb, tmp_path / "99-changed.ipynb")
+    run = _nbval([tmp_path / "99-good.ipynb", tmp_path / "99-changed.ipynb"], tmp_path / "results.jsonl", workers=1)
+    assert run.returncode == 1, run.stdout[-3000:] + run.stderr[-3000:]
+    assert "1 failed, 13 passed" in run.stdout and "Cell outputs differ" in run.stdout, run.stdout[-3000:]
+    assert "PASS  99.1  The sigmoid  (1/2 points)" in run.stdout  # the changed cell is the one that failed
+    statuses = {(r["qid"], r["status"]) for r in read_results(tmp_path / "results.jsonl")}
+    assert statuses == {("99.1", "passed"), ("99.2", "passed")}
 
 
 @pytest.mark.skipif(not SOLUTIONS, reason="no solution notebooks in solutions/ yet")
