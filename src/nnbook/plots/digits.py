@@ -219,7 +219,8 @@ def first_layer_weights(model, n_units: int | None = None, *, ncols: int = 16, a
     nrows = -(-W.shape[0] // ncols)
     ax = _new_ax(ax, (0.45 * ncols + 0.6, 0.45 * nrows + 0.6))
     image = ax.imshow(np.ma.masked_invalid(mosaic), cmap=cmap, vmin=-1, vmax=1, interpolation="nearest")
-    ax.figure.colorbar(image, ax=ax, shrink=0.8, label="weight / max |weight| of the unit")
+    what = "weight" if relative_to is None else "change"
+    ax.figure.colorbar(image, ax=ax, shrink=0.8, label=f"{what} / max |{what}| of the unit")
     ax.set_xticks([])
     ax.set_yticks([])
     for spine in ax.spines.values():
