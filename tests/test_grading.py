@@ -66,6 +66,20 @@ SUBMISSIONS = {
                                 "nb.sigmoid = lambda z: np.zeros_like(np.asarray(z, dtype=float))\n"
                                 "np.allclose = lambda *a, **k: True\nnp.isclose = lambda *a, **k: True\n"
                                 "import builtins\nbuiltins.abs = lambda x: 0.0"),
+    "patches-during-call": with_cells(solution(), 9,
+                                      "def my_sigmoid(z):  # wrong, and tampers with whatever would compare it\n"
+                                      "    import numpy, nnbook\n"
+                                      "    numpy.allclose = lambda *a, **k: True\n"
+                                      "    nnbook.sigmoid = lambda z: z\n"
+                                      "    return z"),
+    "always-equal": with_cells(solution(), 9,
+                               "class Anything(float):\n"
+                               "    def __eq__(self, other):\n        return True\n"
+                               "    __le__ = __ge__ = __lt__ = __gt__ = __eq__\n"
+                               "    def __abs__(self):\n        return 0.0\n"
+                               "    def __sub__(self, other):\n        return 0.0\n"
+                               "    __rsub__ = __sub__\n"
+                               "def answer_99_2():\n    return Anything(0.0)"),
     "fake-results": with_cells(exercise(), 9,
                                "import json, os\n"
                                "for path in ('results.jsonl', os.environ.get('NNBOOK_RESULTS') or 'r.jsonl'):\n"
@@ -155,6 +169,17 @@ def test_correct_and_untouched(batch):
 def test_faking_a_pass_scores_nothing(batch, key):
     points, status = score(batch, key)
     assert points == {"99.1": 0, "99.2": 0}, (key, batch["rows"][key].messages)
+
+
+def test_tampering_inside_the_answer_changes_nothing(batch):
+    row = batch["rows"]["patches-during-call"]
+    assert row.points == {"99.1": 0, "99.2": 1}, row.messages
+    assert "expected sigmoid(z)" in row.messages["99.1"]
+
+
+def test_an_object_equal_to_everything_does_not_pass(batch):
+    row = batch["rows"]["always-equal"]
+    assert row.points == {"99.1": 2, "99.2": 0}, row.messages
 
 
 def test_a_crafted_pickle_is_refused_and_never_run(batch):
