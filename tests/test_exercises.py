@@ -304,7 +304,7 @@ def test_sample_notebooks_run_and_show_the_verdicts(tmp_path):
 
 
 def _nbval(paths, results: Path, workers: int = 2):
-    cmd = [sys.executable, "-m", "pytest", "--nbval", "--nbval-current-env",
+    cmd = [sys.executable, "-m", "pytest", "--nbval", "--nbval-current-env", "--nbval-cell-timeout=300",
            "--nbval-sanitize-with", str(SANITIZE), "-p", "no:cacheprovider", "-q", "-rf",
            "-W", "ignore::DeprecationWarning"]
     if workers > 1 and len(paths) > 1:
@@ -404,7 +404,9 @@ def strict_exercise_runs(tmp_path_factory):
 
     def run(path):
         results = tmp / f"{path.stem}.jsonl"
-        return path.name, (strict_run(path, path.parent, results), results)
+        cwd = tmp / path.stem  # whatever the notebook writes stays out of the repository
+        cwd.mkdir()
+        return path.name, (strict_run(path, cwd, results), results)
 
     with ThreadPoolExecutor(max_workers=2) as pool:
         return dict(pool.map(run, EXERCISES))
