@@ -36,7 +36,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from test_book import OUTPUT, book_build, built_book  # noqa: F401  (the session's one build)
+from test_book import OUTPUT, _toc_files, book_build, built_book  # noqa: F401  (the session's one build)
 
 SCREENSHOTS = OUTPUT / "_build" / "screenshots"
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
@@ -268,15 +268,10 @@ def browser():
 
 
 def _pages(html_dir: Path) -> list[str]:
-    """Every HTML page of the site (relative paths), except redirect stubs."""
-    pages = []
-    for path in sorted(html_dir.rglob("*.html")):
-        rel = path.relative_to(html_dir).as_posix()
-        if rel.startswith(("_static/", "_sources/", "_images/")):
-            continue
-        if 'http-equiv="Refresh"' in path.read_text(encoding="utf-8", errors="replace")[:2000]:
-            continue
-        pages.append(rel)
+    """Every page of the book (the TOC's, in order) and the index and search pages."""
+    pages = [f"{doc}.html" for doc in _toc_files()] + ["genindex.html", "search.html"]
+    missing = [page for page in pages if not (html_dir / page).is_file()]
+    assert not missing, f"pages missing from the build: {missing}"
     return pages
 
 
@@ -303,6 +298,7 @@ PAGE_REPORT_JS = r"""
     widgetAreas: document.querySelectorAll('.widget-subarea').length,
     renderedWidgets: document.querySelectorAll('.widget-subarea .jupyter-widgets, .widget-subarea .lm-Widget').length,
     sliders: document.querySelectorAll('input[type=range], .widget-slider, .noUi-target').length,
+    searchHits: Array.from(document.querySelectorAll('#search-results ul.search li a')).map(a => a.getAttribute('href')),
   };
 })()
 """
@@ -369,11 +365,17 @@ def _problems_from_events(events: list[dict], session: str) -> tuple[list[str], 
     return js_errors, failed
 
 
-def _visit(browser: Chromium, url: str, screenshot: Path | None, settle_js: str = SETTLED_JS):
-    """Open ``url`` in a fresh tab, wait until it has settled; (report, JS errors, failed requests)."""
+def _start(browser: Chromium, url: str) -> tuple[str, str]:
+    """Open ``url`` in a fresh tab; returns (target, session) at once, the page loading meanwhile."""
     target, session = browser.open_page()
+    browser.call("Page.navigate", {"url": url}, session=session)
+    return target, session
+
+
+def _finish(browser: Chromium, url: str, target: str, session: str, screenshot: Path | None,
+            settle_js: str = SETTLED_JS):
+    """Wait until the tab has settled; (report, JS errors, failed requests). Closes the tab."""
     try:
-        browser.call("Page.navigate", {"url": url}, session=session)
         if browser.wait_for_event("Page.loadEventFired", session, PAGE_TIMEOUT) is None:
             raise AssertionError(f"{url}: the page did not finish loading in {PAGE_TIMEOUT:.0f} s")
         settled = browser.wait_until(session, settle_js, PAGE_TIMEOUT)
@@ -382,6 +384,8 @@ def _visit(browser: Chromium, url: str, screenshot: Path | None, settle_js: str 
         report = browser.evaluate(session, PAGE_REPORT_JS)
         report["settled"], report["widgetsShown"] = settled, widgets_shown
         if screenshot is not None:
+            # Headless Chromium paints only the tab in front.
+            browser.call("Page.bringToFront", session=session)
             shot = browser.call("Page.captureScreenshot", {"format": "png"}, session=session)
             screenshot.parent.mkdir(parents=True, exist_ok=True)
             screenshot.write_bytes(b64decode(shot["data"]))
@@ -392,6 +396,15 @@ def _visit(browser: Chromium, url: str, screenshot: Path | None, settle_js: str 
         browser.close_page(target)
 
 
+def _visit_all(browser: Chromium, urls: list[str], screenshots: list[Path | None], tabs: int = 3):
+    """Visit the pages, ``tabs`` at a time (the pages load in parallel); yields their results."""
+    for start in range(0, len(urls), tabs):
+        batch = list(zip(urls[start:start + tabs], screenshots[start:start + tabs]))
+        opened = [(url, shot, *_start(browser, url)) for url, shot in batch]
+        for url, shot, target, session in opened:
+            yield url, _finish(browser, url, target, session, shot)
+
+
 def test_every_page_in_the_browser(site, browser):
     base, html_dir = site
     pages = _pages(html_dir)
@@ -400,9 +413,9 @@ def test_every_page_in_the_browser(site, browser):
         shutil.rmtree(SCREENSHOTS)
     problems: dict[str, list[str]] = {}
     n_widget_pages = n_math_pages = 0
-    for page in pages:
-        shot = SCREENSHOTS / (page[: -len(".html")].replace("/", "__") + ".png")
-        report, js_errors, failed = _visit(browser, f"{base}/{page}", shot)
+    urls = [f"{base}/{page}" for page in pages]
+    shots = [SCREENSHOTS / (page[: -len(".html")].replace("/", "__") + ".png") for page in pages]
+    for page, (url, (report, js_errors, failed)) in zip(pages, _visit_all(browser, urls, shots)):
         issues = list(js_errors) + list(failed)
         if not report["settled"]:
             issues.append("the page did not settle (MathJax unfinished or images still loading)")
@@ -445,17 +458,13 @@ SEARCH_DONE_JS = r"""
 
 def test_search_finds_backpropagation(site, browser):
     base, _ = site
-    report, js_errors, failed = _visit(browser, f"{base}/search.html?q=backpropagation",
-                                       SCREENSHOTS / "search.png", settle_js=SEARCH_DONE_JS)
+    url = f"{base}/search.html?q=backpropagation"
+    target, session = _start(browser, url)
+    report, js_errors, failed = _finish(browser, url, target, session, SCREENSHOTS / "search-backpropagation.png",
+                                        settle_js=SEARCH_DONE_JS)
     assert not js_errors and not failed, f"search page: {js_errors + failed}"
-    target, session = browser.open_page()
-    try:
-        browser.call("Page.navigate", {"url": f"{base}/search.html?q=backpropagation"}, session=session)
-        browser.wait_for_event("Page.loadEventFired", session, PAGE_TIMEOUT)
-        assert browser.wait_until(session, SEARCH_DONE_JS, PAGE_TIMEOUT), "the search never finished"
-        hits = browser.evaluate(session, "Array.from(document.querySelectorAll('#search-results ul.search li a'))"
-                                         ".map(a => a.getAttribute('href'))")
-    finally:
-        browser.events = [ev for ev in browser.events if ev.get("sessionId") != session]
-        browser.close_page(target)
+    assert report["settled"], "the search never finished"
+    hits = report["searchHits"]
     assert hits, "searching for 'backpropagation' returned no result"
+    # The chapter that is about it is among the hits.
+    assert any("10-backpropagation" in href for href in hits), f"the hits are {hits}"
