@@ -35,6 +35,13 @@ file the kernel can write (e.g. a fake ``NNBOOK_RESULTS`` file). None of that is
   ``NN-`` prefix and the ids of its check cells); a question without a check cell scores 0.
   The random inputs come from a fresh generator seeded by the operating system.
 
+What a checker sees is a proxy, not the learner's function object: it can call it, read its
+attributes and iterate what it returns (a generator's items arrive as a list), and the
+answer's in-place changes to array, list, dict and library-object arguments are copied back;
+but ``isinstance`` on the answer itself or ``inspect.getsource`` do not work through it.
+``tests/test_grading.py`` grades every solution notebook to make sure each chapter's checkers
+work this way, and tries each attack above.
+
 Out of scope: the kernel runs as the same user as the grader, so hostile code could write
 anywhere that user can, kill the grader, or read its files. The grader contains accidents (the
 kernel's working directory, ``HOME``, ``IPYTHONDIR``, ``MPLCONFIGDIR`` are in the temporary
