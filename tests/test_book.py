@@ -104,6 +104,13 @@ def _source(docname: str) -> Path:
     raise FileNotFoundError(f"no source for TOC entry {docname!r}")
 
 
+def _is_notebook(path: Path) -> bool:
+    """A MyST Markdown notebook: its front matter names a kernel (plain Markdown pages do not)."""
+    text = path.read_text(encoding="utf-8")
+    match = re.match(r"---\n(.*?)\n---\n", text, flags=re.S)
+    return bool(match) and "kernelspec" in (yaml.safe_load(match.group(1)) or {})
+
+
 class _PageParser(HTMLParser):
     """Collects a page's ids, links (href/src) and title."""
 
@@ -218,7 +225,7 @@ def test_every_chapter_downloads_as_a_notebook(built_book):
     problems = []
     for doc in _toc_files():
         src = _source(doc)
-        if src.suffix != ".md":
+        if src.suffix != ".md" or not _is_notebook(src):
             continue
         ipynb = built_book / "_sources" / f"{doc}.ipynb"
         html = (built_book / f"{doc}.html").read_text(encoding="utf-8")
@@ -257,7 +264,7 @@ def test_downloaded_notebook_runs_as_it_is(built_book, tmp_path):
 def test_launch_buttons_and_thebe(built_book):
     problems = []
     for doc in _toc_files():
-        if _source(doc).suffix != ".md":
+        if _source(doc).suffix != ".md" or not _is_notebook(_source(doc)):
             continue
         html = (built_book / f"{doc}.html").read_text(encoding="utf-8")
         binder = f"https://mybinder.org/v2/gh/nnbook/nnbook/main?urlpath=lab/tree/{doc}.md"
@@ -328,3 +335,43 @@ def test_widget_pages_embed_their_state(built_book):
                 assert f"_static/{name}" in html, f"{doc}: {name} is not loaded"
     if n_widget_pages == 0:
         pytest.skip("no chapter displays a widget yet")
+
+
+# ----------------------------------------------------------------------------- the bundler
+
+class _Config:
+    mathjax_path = "https://cdn.example/mathjax.js"
+    nb_ipywidgets_js = {"https://cdn.example/require.js": {}}
+
+
+def test_without_a_bundle_the_site_keeps_the_cdn(monkeypatch, tmp_path):
+    monkeypatch.setattr(bundle_assets, "STATIC", tmp_path)
+    monkeypatch.setattr(bundle_assets, "MANIFEST", tmp_path / "vendor" / "manifest.json")
+    assert not bundle_assets.bundle_is_complete()
+    config = _Config()
+    bundle_assets._use_local_assets(None, config)
+    assert config.mathjax_path == _Config.mathjax_path
+    assert config.nb_ipywidgets_js == _Config.nb_ipywidgets_js
+
+
+def test_with_the_bundle_sphinx_points_at_the_local_copies():
+    if not bundle_assets.bundle_is_complete():
+        pytest.skip("no JavaScript bundle here (npm unavailable)")
+    config = _Config()
+    bundle_assets._use_local_assets(None, config)
+    assert config.mathjax_path == bundle_assets.MATHJAX_JS
+    assert list(config.nb_ipywidgets_js) == [bundle_assets.WIDGETS_PATH_JS, bundle_assets.REQUIRE_JS,
+                                             bundle_assets.WIDGETS_JS]
+    for name in config.nb_ipywidgets_js:
+        assert (bundle_assets.STATIC / name).is_file(), name
+
+
+def test_without_npm_the_bundler_says_it_falls_back(monkeypatch, tmp_path, capsys):
+    monkeypatch.setattr(bundle_assets, "STATIC", tmp_path)
+    monkeypatch.setattr(bundle_assets, "VENDOR", tmp_path / "vendor")
+    monkeypatch.setattr(bundle_assets, "MANIFEST", tmp_path / "vendor" / "manifest.json")
+    monkeypatch.setattr(bundle_assets.shutil, "which", lambda name: None)
+    assert bundle_assets.bundle() is False
+    assert "npm was not found" in capsys.readouterr().out
+    assert not (tmp_path / "vendor").exists()
+    assert bundle_assets.main([]) == 0  # a missing npm does not stop the build
