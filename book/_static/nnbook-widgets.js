@@ -16,6 +16,17 @@
   };
   window.__jupyter_widgets_assets_path__ = vendor + "html-manager/";
 
+  // Thebe's code (fetched only when the reader clicks "Live Code") is a UMD bundle: with
+  // RequireJS on the page it would register itself as an anonymous AMD module, which RequireJS
+  // rejects, instead of defining window.thebelab. The widgets have rendered by then, so hide
+  // the AMD flag from it.
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest(".btn-launch-thebe, .thebe-launch-button");
+    if (button && window.define && window.define.amd) {
+      window.define.amd = undefined;
+    }
+  }, true);
+
   // ipywidgets typesets the math in widget labels with the MathJax 2 call
   // MathJax.Hub.Queue(["Typeset", MathJax.Hub, element]); the book loads MathJax 3.
   document.addEventListener("DOMContentLoaded", function () {
