@@ -242,8 +242,28 @@ def run_checker(q: Question, answer, rng) -> Result:
     except CheckFailed as exc:
         return Result(q.qid, "failed", 0, q.points, str(exc), reason="wrong")
     except Exception as exc:  # the learner's code raised: report it, no traceback
-        return Result(q.qid, "failed", 0, q.points, f"your code raised {type(exc).__name__}: {exc}", reason="error")
+        return Result(q.qid, "failed", 0, q.points,
+                      f"your code raised {type(exc).__name__}: {exc}{_where(exc)}", reason="error")
     return Result(q.qid, "passed", q.points, q.points, reason="passed")
+
+
+_LIBRARY_DIRS = tuple(os.path.dirname(m.__file__) + os.sep for m in (np, importlib.import_module("nnbook")))
+
+
+def _where(exc: BaseException) -> str:
+    """`` (in f, line 3 of its cell)``: the deepest frame of the learner's own code, if any."""
+    tb, found = exc.__traceback__, None
+    while tb is not None:
+        name = tb.tb_frame.f_code.co_filename
+        if not name.startswith(_LIBRARY_DIRS) and not name.startswith("<frozen"):
+            found = tb
+        tb = tb.tb_next
+    if found is None:
+        return ""
+    code = found.tb_frame.f_code
+    place = "its cell" if "ipykernel" in code.co_filename or code.co_filename.startswith("<") else \
+        os.path.basename(code.co_filename)
+    return f" (in {code.co_name}, line {found.tb_lineno} of {place})"
 
 
 def check(qid: str, answer, *, seed: int | None = None, quiet: bool = False) -> Result:
