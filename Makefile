@@ -30,6 +30,11 @@ assets: $(STAMP)
 book: $(STAMP) assets
 	$(VENV)/bin/jupyter-book build . -W --keep-going
 	@echo "The book: $(CURDIR)/_build/html/index.html"
+	@if [ -f book/_static/vendor/manifest.json ]; then \
+		echo "It needs no network: open that file, or serve _build/html with any static server."; \
+	else \
+		echo "Built without the JavaScript bundle (no npm): math and widgets load from the public CDN."; \
+	fi
 
 test: $(STAMP) assets
 	$(PY) -m pytest
