@@ -95,6 +95,7 @@ class Chromium:
 
     def __init__(self, executable: str):
         self.profile = tempfile.mkdtemp(prefix="nnbook-chromium-")
+        self._log = open(Path(self.profile) / "chromium-stderr.log", "wb")
         to_chrome_r, self._to_chrome = os.pipe()
         self._from_chrome, from_chrome_w = os.pipe()
         # Move the child's ends above 3 and 4 so that the redirections cannot overwrite them.
@@ -106,7 +107,8 @@ class Chromium:
             [shutil.which("bash") or "/bin/bash", "-c", script, executable, *CHROMIUM_FLAGS,
              f"--user-data-dir={self.profile}", "about:blank"],
             pass_fds=(to_chrome_r, from_chrome_w),
-            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+            # A file, not a pipe: Chromium logs freely, and a full pipe would stall it.
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=self._log,
         )
         os.close(to_chrome_r)
         os.close(from_chrome_w)
@@ -134,7 +136,8 @@ class Chromium:
                 continue
             chunk = os.read(self._from_chrome, 1 << 20)
             if not chunk:
-                err = self.proc.stderr.read().decode(errors="replace")[-2000:] if self.proc.poll() is not None else ""
+                self._log.flush()
+                err = (Path(self.profile) / "chromium-stderr.log").read_bytes().decode(errors="replace")[-2000:]
                 raise CDPError(f"Chromium closed the DevTools pipe; its stderr ends: {err}")
             self._buffer += chunk
         raw, self._buffer = self._buffer.split(b"\0", 1)
@@ -221,6 +224,7 @@ class Chromium:
         except subprocess.TimeoutExpired:
             self.proc.kill()
             self.proc.wait()
+        self._log.close()
         for fd in (self._to_chrome, self._from_chrome):
             try:
                 os.close(fd)
