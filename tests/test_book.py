@@ -275,6 +275,15 @@ def test_launch_buttons_and_thebe(built_book):
         # Colab opens notebooks only: a .md chapter must not offer a Colab link to itself.
         if f"colab.research.google.com/github/nnbook/nnbook/blob/main/{doc}.md" in html:
             problems.append(f"{doc}: a Colab link to the Markdown source, which Colab cannot open")
+        if 'repo: "nnbook/nnbook"' not in html or 'ref: "main"' not in html:
+            problems.append(f"{doc}: the Thebe configuration does not name nnbook/nnbook at main")
+    # The notebooks of the TOC (exercises, solutions) open on Colab directly.
+    for doc in _toc_files():
+        if _source(doc).suffix == ".ipynb":
+            html = (built_book / f"{doc}.html").read_text(encoding="utf-8")
+            colab = f"https://colab.research.google.com/github/nnbook/nnbook/blob/main/{doc}.ipynb"
+            if colab not in html:
+                problems.append(f"{doc}: no Colab link {colab}")
     assert not problems, "\n".join(problems)
     requirements = (ROOT / "binder" / "requirements.txt").read_text(encoding="utf-8")
     assert "jupytext" in requirements, "Binder needs jupytext to open the .md chapters as notebooks"
