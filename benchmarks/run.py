@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import os
 import platform
-import resource
 import statistics
 import subprocess
 import sys
@@ -197,15 +196,6 @@ def run_seed_style(p: Problem, seed: int, epochs: int):
 
 # --- measurement -----------------------------------------------------------------------
 
-def median_runs(fn, p, repeats):
-    times, accs = [], []
-    for r in range(repeats):
-        elapsed, acc = fn(p, seed=r)
-        times.append(elapsed)
-        accs.append(acc)
-    return statistics.median(times), statistics.median(accs), times
-
-
 def training_memory(p: Problem):
     """Peak bytes allocated while ``fit`` runs (tracemalloc sees NumPy's buffers), for 1 and 3 epochs."""
     peaks = {}
@@ -222,13 +212,17 @@ def training_memory(p: Problem):
 
 
 def digits_peak_rss_mb() -> float:
-    """Peak resident memory of a fresh process that loads digits and trains nnbook on it."""
-    code = ("import resource, nnbook as nb\n"
+    """Peak resident memory of a fresh process that loads digits and trains nnbook on it.
+
+    Read from VmHWM in /proc (the high-water mark of this process's own memory): getrusage's
+    ru_maxrss would also count the benchmark process the child was forked from.
+    """
+    code = ("import nnbook as nb\n"
             "Xtr, Xte, ytr, yte = nb.datasets.digits(rng=0)\n"
             "m = nb.MLP([64, 128, 10], activation='relu', output_activation='identity', init='he', rng=0)\n"
             "m.fit(Xtr, ytr, loss=nb.SoftmaxCrossEntropyLoss(), optimizer=nb.SGD(0.1), epochs=30, batch_size=32,"
             " rng=0, progress=False)\n"
-            "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n")
+            "print([l for l in open('/proc/self/status') if l.startswith('VmHWM')][0].split()[1])\n")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     return int(out.stdout.strip().splitlines()[-1]) / 1024
 
@@ -249,7 +243,7 @@ def machine() -> str:
 
         info = [i for i in threadpool_info() if i.get("user_api") == "blas"]
         if info:
-            blas = f"{info[0].get('internal_api')} {info[0].get('version')} ({info[0].get('num_threads')} threads)"
+            blas = f"{info[0].get('internal_api')} {info[0].get('version')}"
     except Exception:
         pass
     import sklearn
@@ -263,7 +257,16 @@ def main(argv=None):
     ap.add_argument("--repeats", type=int, default=5)
     ap.add_argument("--quick", action="store_true", help="2 repeats and fewer samples (smoke test)")
     ap.add_argument("--out", default=os.path.join(HERE, "results.md"))
+    ap.add_argument("--threads", type=int, default=1,
+                    help="BLAS threads for every implementation (default 1: steadier timings on a shared machine)")
     args = ap.parse_args(argv)
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(args.threads):
+        _run(args)
+
+
+def _run(args):
     repeats = 2 if args.quick else max(5, args.repeats)
     problems = [digits_problem(), large_problem(2_000 if args.quick else 10_000)]
 
@@ -273,12 +276,20 @@ def main(argv=None):
     for p in problems:
         print(f"\n{p.name}: {len(p.X_train)} training samples, batch {p.batch_size}, {p.epochs} epochs, "
               f"median of {repeats} runs", flush=True)
-        results = {}
-        # interleave nothing: each implementation's runs back to back, after one warm-up run each
-        for label, fn in [("nnbook", run_nnbook), ("scikit-learn MLPClassifier", run_sklearn),
-                          ("hand-vectorized NumPy", run_hand), ("floor: 5 matrix products", run_floor)]:
+        impls = [("nnbook", run_nnbook), ("scikit-learn MLPClassifier", run_sklearn),
+                 ("hand-vectorized NumPy", run_hand), ("floor: 5 matrix products", run_floor)]
+        for _, fn in impls:
             fn(p, seed=99)  # warm-up
-            results[label] = median_runs(fn, p, repeats)
+        # Interleaved: run r of every implementation back to back, so a change in the machine's
+        # load touches all of them alike and the ratios stay fair.
+        runs = {label: [] for label, _ in impls}
+        for r in range(repeats):
+            for label, fn in impls:
+                runs[label].append(fn(p, seed=r))
+        results = {}
+        for label, _ in impls:
+            times = [t for t, _ in runs[label]]
+            results[label] = (statistics.median(times), statistics.median(a for _, a in runs[label]), times)
             print(f"  {label:<28} {results[label][0]:8.3f} s   acc {results[label][1]:.4f}", flush=True)
         seed_epochs = p.epochs if p.X_train.shape[1] <= 64 else 1
         seed_runs = [run_seed_style(p, r, seed_epochs) for r in range(3)]
@@ -303,7 +314,7 @@ def main(argv=None):
     x_bytes = problems[0].X_train.nbytes
     out = [
         "<!-- written by benchmarks/run.py; do not edit by hand -->",
-        f"Measured on: {machine()}."
+        f"Measured on: {machine()}; BLAS limited to {args.threads} thread(s) for every implementation."
         + (" Quick mode: 2 runs per implementation and 2,000 samples for the larger shape." if args.quick else ""),
         "",
         *lines,

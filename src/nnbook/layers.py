@@ -145,7 +145,9 @@ class Linear(Layer):
 
     def _forward(self, X):
         self.X = X
-        return X @ self.params["W"].T + self.params["b"]
+        Z = X @ self.params["W"].T  # Z = X Wᵀ + b; row i is (W xᵢ + b)ᵀ
+        Z += self.params["b"]
+        return Z
 
     def _backward(self, dZ, need_dX=True):
         # The book's formulas (chapter 10): dW = dZᵀ X, db = Σ_rows dZ, dX = dZ W.
@@ -155,7 +157,7 @@ class Linear(Layer):
             self.grads["b"][...] = dZ
         else:
             np.matmul(dZ.T, X, out=self.grads["W"])  # written into the stored array, no new one
-            np.sum(dZ, axis=0, out=self.grads["b"])
+            dZ.sum(axis=0, out=self.grads["b"])
         # Training never needs ∂L/∂X of the data itself, so the first layer may skip dZ W.
         return dZ @ W if need_dX else None
 

@@ -67,7 +67,7 @@ class SquaredErrorLoss(Loss):
     def _forward(self, y_pred, y):
         diff = y_pred - y
         self._cache = (diff, self._n_samples(y_pred))
-        return float(self.c * np.sum(diff * diff) / self._cache[1])
+        return float(self.c * (diff * diff).sum() / self._cache[1])
 
     def _backward(self):
         diff, n = self._cache
@@ -90,7 +90,7 @@ class MSELoss(Loss):
     def _forward(self, y_pred, y):
         diff = y_pred - y
         self._cache = diff
-        return float(np.sum(diff * diff)) / diff.size
+        return float((diff * diff).sum()) / diff.size
 
     def _backward(self):
         diff = self._cache
@@ -124,7 +124,7 @@ class BCELoss(Loss):
         n = self._n_samples(y_pred)
         self._cache = (y_pred, y, n)
         loss = -(y * np.log(np.maximum(y_pred, TINY)) + (1 - y) * np.log(np.maximum(1 - y_pred, TINY)))
-        return float(np.sum(loss) / n)
+        return float(loss.sum() / n)
 
     def _backward(self):
         p, y, n = self._cache
@@ -178,16 +178,23 @@ class SoftmaxCrossEntropyLoss(Loss):
         return T
 
     def _forward(self, Z, T):
+        # T is one-hot rows, or (inside fit, for speed) integer labels of a 2-D batch.
         shifted = Z - Z.max(axis=-1, keepdims=True)  # every exponent ≤ 0: no overflow
         E = np.exp(shifted)
         S = E.sum(axis=-1, keepdims=True)
         n = self._n_samples(Z)
         self._cache = (E / S, T, n)  # softmax(Z), kept for backward
         # log softmax(Z) = shifted − log S, never log(0)
-        return float(-np.sum(T * (shifted - np.log(S))) / n)
+        if T.dtype.kind in "iu":
+            return float((np.log(S).sum() - shifted[np.arange(n), T].sum()) / n)
+        return float(-(T * (shifted - np.log(S))).sum() / n)
 
     def _backward(self):
         P, T, n = self._cache
+        if T.dtype.kind in "iu":
+            G = P / n
+            G[np.arange(n), T] -= 1.0 / n  # (P − T) / n without building T
+            return G
         return (P - T) / n
 
     def __repr__(self) -> str:

@@ -132,8 +132,9 @@ class Sequential(Layer):
 
         classifier = isinstance(loss, (SoftmaxCrossEntropyLoss, BCELoss))
         labels = None
-        if isinstance(loss, SoftmaxCrossEntropyLoss):
-            labels = T.argmax(axis=1)
+        if isinstance(loss, SoftmaxCrossEntropyLoss) and T.max(axis=1).min() == 1.0:
+            labels = T.argmax(axis=1)  # hard labels: the loss indexes them, no one-hot per batch
+            T = labels
         history = History(accuracy=[] if classifier else None)
         forward, backward, step = self._forward, self._backward, optimizer.step
         loss_forward, loss_backward = loss._forward, loss._backward
@@ -167,8 +168,7 @@ class Sequential(Layer):
                         total += value * len(Xb)
                         if classifier:
                             if labels is not None:
-                                lb = labels[start:start + batch_size] if order is None else labels[idx]
-                                correct += int(np.count_nonzero(out.argmax(axis=1) == lb))
+                                correct += int(np.count_nonzero(out.argmax(axis=1) == Tb))
                             else:
                                 correct += int(np.count_nonzero((out > 0.5) == (Tb > 0.5))) / Tb.shape[1]
                     history.loss.append(total / n)
