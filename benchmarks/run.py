@@ -254,7 +254,7 @@ def machine() -> str:
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--repeats", type=int, default=5)
+    ap.add_argument("--repeats", type=int, default=7)
     ap.add_argument("--quick", action="store_true", help="2 repeats and fewer samples (smoke test)")
     ap.add_argument("--out", default=os.path.join(HERE, "results.md"))
     ap.add_argument("--threads", type=int, default=1,

@@ -183,19 +183,20 @@ class SoftmaxCrossEntropyLoss(Loss):
         E = np.exp(shifted)
         S = E.sum(axis=-1, keepdims=True)
         n = self._n_samples(Z)
-        self._cache = (E / S, T, n)  # softmax(Z), kept for backward
+        self._cache = (E, S, T, n)  # softmax(Z) = E / S, formed in backward
         # log softmax(Z) = shifted − log S, never log(0)
         if T.dtype.kind in "iu":
             return float((np.log(S).sum() - shifted[np.arange(n), T].sum()) / n)
         return float(-(T * (shifted - np.log(S))).sum() / n)
 
     def _backward(self):
-        P, T, n = self._cache
+        E, S, T, n = self._cache
+        G = E / (S * n)  # softmax(Z) / n
         if T.dtype.kind in "iu":
-            G = P / n
             G[np.arange(n), T] -= 1.0 / n  # (P − T) / n without building T
             return G
-        return (P - T) / n
+        G -= T / n
+        return G
 
     def __repr__(self) -> str:
         return "SoftmaxCrossEntropyLoss()"
