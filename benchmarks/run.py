@@ -242,8 +242,8 @@ def machine() -> str:
         from threadpoolctl import threadpool_info
 
         info = [i for i in threadpool_info() if i.get("user_api") == "blas"]
-        if info:
-            blas = f"{info[0].get('internal_api')} {info[0].get('version')}"
+        if info:  # NumPy and SciPy each load their own copy
+            blas = ", ".join(sorted({f"{i.get('internal_api')} {i.get('version')} ({i.get('prefix')})" for i in info}))
     except Exception:
         pass
     import sklearn
