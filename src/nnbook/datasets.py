@@ -10,6 +10,14 @@ import numpy as np
 from ._validation import as_rng, check_positive_float, check_positive_int
 
 
+# Seed 004's worked example, in nnbook's (n_out, n_in) layout: the 4×2 input-to-hidden matrix
+# and the 2×4 hidden-to-output matrix, fed x = [2, 3]. Read-only, so no chapter can change them.
+SEED004_W_HIDDEN = np.array([[1, 2], [2, 3], [1, 1], [3, 1]], dtype=np.float64)
+SEED004_W_OUTPUT = np.array([[1, 1, 1, 1], [1, 0, 0, 1]], dtype=np.float64)
+SEED004_W_HIDDEN.flags.writeable = False
+SEED004_W_OUTPUT.flags.writeable = False
+
+
 def xor():
     """The XOR truth table (seed 000): ``X`` of shape (4, 2) and ``y`` of shape (4, 1)."""
     X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=np.float64)

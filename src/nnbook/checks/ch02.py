@@ -2,6 +2,7 @@
 
 import numpy as np
 
+from ._answers import as_scalar as _scalar
 from ._core import CheckFailed, question
 
 
@@ -13,16 +14,6 @@ def _vector_result(value, n, what):
     if arr.shape != (n,):
         raise CheckFailed(f"expected {what} with {n} components, got shape {arr.shape}")
     return arr
-
-
-def _scalar(value, what):
-    try:
-        arr = np.asarray(value, dtype=float)
-    except (TypeError, ValueError):
-        raise CheckFailed(f"expected {what} as one number, got {value!r}") from None
-    if arr.size != 1:
-        raise CheckFailed(f"expected {what} as one number, got an array of shape {arr.shape}")
-    return float(arr.reshape(-1)[0])
 
 
 def _random_pairs(rng, k=6):

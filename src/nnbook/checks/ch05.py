@@ -7,8 +7,8 @@ import nnbook as nb
 from ._core import CheckFailed, question
 
 # Seed 004's network: a 4×2 hidden matrix and a 2×4 output matrix, bias 0.2 everywhere.
-W_HIDDEN_004 = np.array([[1, 2], [2, 3], [1, 1], [3, 1]], dtype=float)
-W_OUTPUT_004 = np.array([[1, 1, 1, 1], [1, 0, 0, 1]], dtype=float)
+W_HIDDEN_004 = nb.datasets.SEED004_W_HIDDEN
+W_OUTPUT_004 = nb.datasets.SEED004_W_OUTPUT
 X_004 = np.array([2.0, 3.0])
 
 

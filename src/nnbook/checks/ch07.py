@@ -4,17 +4,8 @@ import numpy as np
 
 import nnbook as nb
 
+from ._answers import as_scalar as _scalar
 from ._core import CheckFailed, question
-
-
-def _scalar(value, what: str) -> float:
-    try:
-        arr = np.asarray(value, dtype=float)
-    except (TypeError, ValueError):
-        raise CheckFailed(f"expected {what} as one number, got {value!r}") from None
-    if arr.size != 1:
-        raise CheckFailed(f"expected {what} as one number, got an array of shape {arr.shape}")
-    return float(arr.reshape(-1)[0])
 
 
 def _random_scalar_functions(rng):

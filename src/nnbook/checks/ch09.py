@@ -5,17 +5,8 @@ import numpy as np
 import nnbook as nb
 
 from ..autograd import Value, topological_order
+from ._answers import as_array as _array
 from ._core import CheckFailed, question
-
-
-def _array(value, shape, what):
-    try:
-        arr = np.asarray(value, dtype=float)
-    except (TypeError, ValueError):
-        raise CheckFailed(f"expected {what} as a numeric array of shape {shape}, got {value!r}") from None
-    if arr.shape != shape:
-        raise CheckFailed(f"expected {what} of shape {shape}, got shape {arr.shape}")
-    return arr
 
 
 def _pair(result, what):

@@ -4,20 +4,11 @@ import numpy as np
 
 import nnbook as nb
 
+from ._answers import as_array as _array
 from ._core import CheckFailed, question
 
-SEED004_W_HIDDEN = np.array([[1, 2], [2, 3], [1, 1], [3, 1]], dtype=float)
-SEED004_W_OUTPUT = np.array([[1, 1, 1, 1], [1, 0, 0, 1]], dtype=float)
-
-
-def _array(value, shape, what):
-    try:
-        arr = np.asarray(value, dtype=float)
-    except (TypeError, ValueError):
-        raise CheckFailed(f"expected {what} as a numeric array of shape {shape}, got {value!r}") from None
-    if arr.shape != shape:
-        raise CheckFailed(f"expected {what} of shape {shape}, got shape {arr.shape}")
-    return arr
+SEED004_W_HIDDEN = nb.datasets.SEED004_W_HIDDEN
+SEED004_W_OUTPUT = nb.datasets.SEED004_W_OUTPUT
 
 
 def _tuple(result, n, what):

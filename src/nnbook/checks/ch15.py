@@ -6,8 +6,8 @@ import nnbook as nb
 
 from ._core import CheckFailed, question
 
-SEED_W_HIDDEN = np.array([[1, 2], [2, 3], [1, 1], [3, 1]], dtype=float)
-SEED_W_OUTPUT = np.array([[1, 1, 1, 1], [1, 0, 0, 1]], dtype=float)
+SEED_W_HIDDEN = nb.datasets.SEED004_W_HIDDEN
+SEED_W_OUTPUT = nb.datasets.SEED004_W_OUTPUT
 
 
 def _no_bias_step(W_hidden, W_output, x, y, lr):

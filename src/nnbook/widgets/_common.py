@@ -9,7 +9,9 @@ and tests can check that it changes. Figures are made with ``matplotlib.figure.F
 from __future__ import annotations
 
 import io
+import numbers
 
+import numpy as np
 from matplotlib.figure import Figure
 
 
@@ -32,3 +34,12 @@ def slider(description: str, value: float, min: float, max: float, step: float =
     return w.FloatSlider(value=value, min=min, max=max, step=step, description=description,
                          continuous_update=False, readout_format=".2f",
                          style={"description_width": "initial"})
+
+
+def real_number(value, name: str) -> float:
+    """A finite real number, or a ``TypeError``/``ValueError`` naming ``name``."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"expected {name} as a real number, got {value!r} of type {type(value).__name__}")
+    if not np.isfinite(value):
+        raise ValueError(f"expected {name} as a finite number, got {value}")
+    return float(value)

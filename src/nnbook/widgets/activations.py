@@ -8,13 +8,12 @@ wires a function choice and a z slider to it and redraws both curves with the po
 from __future__ import annotations
 
 import html
-import numbers
 
 import numpy as np
 
 from ..activations import (leaky_relu, leaky_relu_prime, relu, relu_prime, sigmoid, sigmoid_prime, tanh,
                            tanh_prime)
-from ._common import figure_to_png, new_figure, slider
+from ._common import figure_to_png, new_figure, slider, real_number as _number
 
 __all__ = ["activation_explorer"]
 
@@ -34,14 +33,6 @@ def _check_name(name):
     if not isinstance(name, str) or name not in FUNCTIONS:
         raise ValueError(f"unknown activation {name!r}; expected one of {', '.join(FUNCTIONS)}")
     return name
-
-
-def _number(value, name: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"expected {name} as a real number, got {value!r} of type {type(value).__name__}")
-    if not np.isfinite(value):
-        raise ValueError(f"expected {name} as a finite number, got {value}")
-    return float(value)
 
 
 def activation_at(name: str, z: float, eps: float = 1e-5) -> dict:

@@ -14,7 +14,6 @@ the third way, on whole tensors instead of scalars.
 from __future__ import annotations
 
 import html
-import numbers
 
 import numpy as np
 
@@ -22,21 +21,13 @@ from ..activations import ReLU
 from ..layers import Linear
 from ..losses import MSELoss
 from ..network import Sequential
-from ._common import figure_to_png, new_figure, slider
+from ._common import figure_to_png, new_figure, slider, real_number as _number
 
 __all__ = ["framework_step_explorer"]
 
 W_HIDDEN = np.array([[1, 2], [2, 3], [1, 1], [3, 1]], dtype=float)
 W_OUTPUT = np.array([[1, 1, 1, 1], [1, 0, 0, 1]], dtype=float)
 METHODS = ("numpy", "layers", "autograd")
-
-
-def _number(value, name: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"expected {name} as a real number, got {value!r} of type {type(value).__name__}")
-    if not np.isfinite(value):
-        raise ValueError(f"expected {name} as a finite number, got {value}")
-    return float(value)
 
 
 def _check(W_hidden, W_output, x, y):

@@ -8,12 +8,11 @@ the current point ``(z, y)`` on it.
 from __future__ import annotations
 
 import html
-import numbers
 
 import numpy as np
 
 from ..activations import sigmoid
-from ._common import figure_to_png, new_figure, slider
+from ._common import figure_to_png, new_figure, slider, real_number as _number
 
 __all__ = ["neuron_playground"]
 
@@ -23,14 +22,6 @@ ACTIVATIONS = ("sigmoid", "step")
 def _step(z):
     # The perceptron's threshold unit: 1 where z > 0, else 0.
     return (np.asarray(z, dtype=float) > 0).astype(float)
-
-
-def _number(value, name: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"expected {name} as a real number, got {value!r} of type {type(value).__name__}")
-    if not np.isfinite(value):
-        raise ValueError(f"expected {name} as a finite number, got {value}")
-    return float(value)
 
 
 def neuron_output(w, b, x, activation: str = "sigmoid") -> tuple[float, float]:
