@@ -93,3 +93,62 @@ def test_004_perpendicular_only_with_line_search():
             w = w - lr * g
         cos = [d0 @ d1 / np.linalg.norm(d0) / np.linalg.norm(d1) for d0, d1 in zip(dirs, dirs[1:])]
         assert (max(map(abs, cos)) < 1e-10) == line_search
+
+
+def test_001_cross_entropy_is_not_a_function_of_the_difference():
+    loss = nb.BCELoss()
+    a = loss.forward(np.array([[0.9]]), np.array([[1.0]]))
+    b = loss.forward(np.array([[0.5]]), np.array([[0.6]]))
+    assert not np.isclose(a, b)  # same ŷ − y = −0.1, different losses
+
+
+def test_001_weight_shape_uses_previous_layer_size():
+    sizes = [3, 4, 2]
+    for n_in, n_out in zip(sizes, sizes[1:]):
+        assert nb.Linear(n_in, n_out, rng=0).W.shape == (n_out, n_in)
+
+
+def test_002_w1_rounds_to_0215_and_cut_factors_give_0214():
+    h = nb.sigmoid(np.array([-3.0]))[0]
+    o = nb.sigmoid(np.array([2 * h]))[0]
+    factors = [-2 * (1 - o), nb.sigmoid_prime(np.array([2 * h]))[0], -2.0 * nb.sigmoid_prime(np.array([-3.0]))[0]]
+    exact = float(np.prod(factors))
+    assert round(exact, 4) == 0.0215 != 0.0214
+    cut = [np.trunc(f * 10.0 ** (2 - np.floor(np.log10(abs(f))))) / 10.0 ** (2 - np.floor(np.log10(abs(f))))
+           for f in factors]
+    assert round(float(np.prod(cut)), 4) == 0.0214
+
+
+def test_002_one_sample_mse_is_the_single_square():
+    y_pred = 0.524
+    mse = nb.MSELoss().forward(np.array([[y_pred]]), np.array([[1.0]]))
+    np.testing.assert_allclose(mse, (1 - y_pred) ** 2)
+    assert not np.isclose(16 * (1 - y_pred) ** 2, mse)
+
+
+def test_003_sigmoid_backward_needs_the_upstream_gradient():
+    x, dy = 0.5, 0.3
+    layer = nb.Sigmoid()
+    layer.forward(np.array([[x]]))
+    dx_layer = layer.backward(np.array([[dy]]))[0, 0]
+    x3 = 1 + np.exp(-x)
+    dx_seed_chain = (-1 / x3**2) * np.exp(-x) * -1  # the seed's steps, dy left out
+    np.testing.assert_allclose(dy * dx_seed_chain, dx_layer)
+    assert not np.isclose(dx_seed_chain, dx_layer)
+
+
+def test_004_printed_epoch_loss_is_not_the_epoch_mean():
+    X, y = nb.datasets.sum_of_inputs(100, rng=0)
+    Wh, Wo = W_HIDDEN.copy(), W_OUTPUT.copy()
+    losses = []
+    for x_s, y_s in zip(X, y):
+        z = Wh @ x_s
+        a = nb.relu(z)
+        out = Wo @ a
+        t = np.repeat(y_s, 2)
+        losses.append(float(np.mean((out - t) ** 2)))
+        d_out = out - t
+        d_z = (Wo.T @ d_out) * nb.relu_prime(z)
+        Wo -= 0.01 * np.outer(d_out, a)
+        Wh -= 0.01 * np.outer(d_z, x_s)
+    assert abs(losses[-1] - np.mean(losses)) > 0.5 * np.mean(losses)
