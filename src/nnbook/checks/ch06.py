@@ -1,11 +1,10 @@
 """Checks for chapter 6, loss functions."""
 
-import warnings
-
 import numpy as np
 
 import nnbook as nb
 
+from ._answers import call_quietly
 from ._core import CheckFailed, question
 
 
@@ -15,20 +14,6 @@ def _random_pair(rng):
     else:
         shape = (int(rng.integers(1, 9)), int(rng.integers(1, 4)))
     return rng.normal(size=shape), rng.normal(size=shape)
-
-
-def _quiet(answer, *args, what):
-    copies = [a.copy() for a in args]
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        try:
-            with np.errstate(over="raise", divide="raise", invalid="raise"):
-                got = answer(*args)
-        except (RuntimeWarning, FloatingPointError) as exc:
-            raise CheckFailed(f"expected {what} without any floating-point warning, got: {exc}") from None
-    if any(not np.array_equal(a, c) for a, c in zip(args, copies)):
-        raise CheckFailed(f"expected {what} to leave its inputs unchanged, but it modified them in place")
-    return got
 
 
 def _number(got, what):
@@ -46,7 +31,7 @@ def _number(got, what):
 def _check_06_1(answer, rng):
     for _ in range(5):
         y_pred, y = _random_pair(rng)
-        got = _number(_quiet(answer, y_pred, y, what="mse(y_pred, y)"), "mse(y_pred, y)")
+        got = _number(call_quietly(answer, y_pred, y, what="mse(y_pred, y)"), "mse(y_pred, y)")
         ref = nb.MSELoss().forward(y_pred, y)
         if not np.isclose(got, ref, rtol=1e-9, atol=1e-12):
             raise CheckFailed(f"expected mse = {ref:.6g} for arrays of shape {y.shape}, got {got:.6g}")
@@ -61,7 +46,7 @@ def _check_06_1(answer, rng):
 def _check_06_2(answer, rng):
     for _ in range(5):
         y_pred, y = _random_pair(rng)
-        got = np.asarray(_quiet(answer, y_pred, y, what="mse_grad(y_pred, y)"), dtype=float)
+        got = np.asarray(call_quietly(answer, y_pred, y, what="mse_grad(y_pred, y)"), dtype=float)
         loss = nb.MSELoss()
         loss.forward(y_pred, y)
         ref = loss.backward()
@@ -84,17 +69,17 @@ def _check_06_3(answer, rng):
         n = int(rng.integers(1, 12))
         p = rng.uniform(0.01, 0.99, size=n)
         y = rng.integers(0, 2, size=n).astype(float)
-        got = _number(_quiet(answer, p, y, what="bce(p, y)"), "bce(p, y)")
+        got = _number(call_quietly(answer, p, y, what="bce(p, y)"), "bce(p, y)")
         ref = nb.BCELoss().forward(p.reshape(-1, 1), y.reshape(-1, 1))  # n samples, one output each
         if not np.isclose(got, ref, rtol=1e-7, atol=1e-12):
             raise CheckFailed(f"expected bce = {ref:.6g} (the mean over {n} samples), got {got:.6g}")
     # Saturated predictions: exactly 0 and 1.
     p, y = np.array([1.0, 0.0, 1.0, 0.0]), np.array([1.0, 0.0, 1.0, 0.0])
-    got = _number(_quiet(answer, p, y, what="bce(p, y) with p exactly 0 or 1"), "bce(p, y)")
+    got = _number(call_quietly(answer, p, y, what="bce(p, y) with p exactly 0 or 1"), "bce(p, y)")
     if not np.isfinite(got) or abs(got) > 1e-6:
         raise CheckFailed(f"expected a loss close to 0 for perfect predictions p = {p.tolist()}, got {got!r}")
     for p, y in ((np.array([0.0]), np.array([1.0])), (np.array([1.0]), np.array([0.0]))):
-        got = _number(_quiet(answer, p, y, what="bce(p, y) with p exactly 0 or 1"), "bce(p, y)")
+        got = _number(call_quietly(answer, p, y, what="bce(p, y) with p exactly 0 or 1"), "bce(p, y)")
         if not np.isfinite(got) or got < 10:
             raise CheckFailed(f"expected a large but finite loss for the confidently wrong p = {p[0]:g}, y = {y[0]:g}, "
                               f"got {got!r}")
