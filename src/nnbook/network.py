@@ -36,10 +36,16 @@ class Sequential(Layer):
         self.layers = list(layers)
         self.n_in = next((l.n_in for l in self.layers if l.n_in is not None), None)
 
+    def _numbered(self):
+        """The layers that have parameters, numbered from 1: (1, first Linear), (2, second), ..."""
+        return enumerate([layer for layer in self.layers if layer.params], start=1)
+
     def _named(self, attribute):
-        with_params = [layer for layer in self.layers if layer.params]
-        return {f"{k}{l}": v for l, layer in enumerate(with_params, start=1)
-                for k, v in getattr(layer, attribute).items()}
+        return {f"{k}{l}": v for l, layer in self._numbered() for k, v in getattr(layer, attribute).items()}
+
+    def parameters(self):
+        """``(name, parameter, gradient)`` triples: ``("W1", W^[1], ∂L/∂W^[1])``, ..."""
+        return [(f"{k}{l}", p, layer.grads[k]) for l, layer in self._numbered() for k, p in layer.params.items()]
 
     @property
     def params(self) -> dict:

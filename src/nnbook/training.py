@@ -16,8 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ._validation import as_rng, check_input, check_positive_int
-from .activations import Identity
-from .layers import Linear
+from .activations import Activation, Identity
 from .losses import BCELoss, SoftmaxCrossEntropyLoss, get_loss
 
 
@@ -65,7 +64,7 @@ def n_correct(out, T) -> float:
 
 def _check_logits_model(model, loss):
     last = model.layers[-1] if hasattr(model, "layers") else model
-    if isinstance(loss, SoftmaxCrossEntropyLoss) and not isinstance(last, (Identity, Linear)):
+    if isinstance(loss, SoftmaxCrossEntropyLoss) and isinstance(last, Activation) and not isinstance(last, Identity):
         raise ValueError(
             f"SoftmaxCrossEntropyLoss takes logits, but this model ends in {type(last).__name__}, "
             "which squashes or clips them; end the model in a Linear layer (MLP(..., "
