@@ -151,7 +151,7 @@ def test_first_layer_weights_bad_input():
         pd.first_layer_weights(nb.MLP([64, 4, 2], output_activation="sigmoid", rng=0), relative_to=np.zeros((3, 64)))
 
 
-def test_lazy_exports():
+def test_package_exports():
     import nnbook.plots
 
     assert nnbook.plots.show_digits is pd.show_digits
