@@ -16,7 +16,7 @@ def _reference_distinct_rows(X, y, n_hidden, init):
 @question("12.1", points=2, title="The symmetry of zero initialization",
           section="12-initialization.html#ch12-symmetry",
           hint="Build nb.MLP([n_in, n_hidden, 1], 'sigmoid', output_activation='identity', init=init, rng=0), "
-               "fit it, then count np.unique(model.params["W1"], axis=0).")
+               "fit it, then count np.unique(model.params['W1'], axis=0).")
 def _(answer, rng):
     for init in ("zeros", "small", "zeros"):
         n, d, h = int(rng.integers(20, 60)), int(rng.integers(2, 5)), int(rng.integers(2, 7))
