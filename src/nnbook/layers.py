@@ -146,7 +146,7 @@ class Linear(Layer):
             X, dZ = X[np.newaxis], dZ[np.newaxis]
         self.grads["W"] = dZ.T @ X
         self.grads["b"] = dZ.sum(axis=0)
-        if not need_dX:  # fit needs no ∂L/∂X of the data: skip the first layer's largest product
+        if not need_dX:  # fit needs no ∂L/∂X of the data itself
             return None
         dX = dZ @ W
         return dX[0] if one else dX
