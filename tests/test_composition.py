@@ -125,9 +125,9 @@ def test_old_files_with_layer_index_keys_still_load(tmp_path, rng):
 
 
 def test_soft_target_accuracy_is_by_argmax():
-    X = np.array([[1.0, 0.0], [0.0, 1.0]])
+    X = np.array([[0.4, 0.1], [0.2, 0.45]])
     T = np.array([[0.6, 0.4], [0.3, 0.7]])  # soft targets: class 0, then class 1
-    model = nb.Sequential(nb.Linear.from_weights(np.eye(2)))  # logits = X: argmax right, values < 0.5 or > 0.5
+    model = nb.Sequential(nb.Linear.from_weights(np.eye(2)))  # logits = X: below 0.5, argmax right
     h = model.fit(X, T, loss=nb.SoftmaxCrossEntropyLoss(), optimizer=nb.SGD(1e-9), epochs=1, progress=False)
     assert h.accuracy == [1.0]
 
