@@ -90,7 +90,7 @@ def _(answer, rng):
 
 @question("11.3", points=2, title="Seed 000's XOR network",
           section="11-training.html#ch11-xor",
-          hint="nb.MLP([2, 4, 4, 1], activation='sigmoid', init='normal', rng=seed), SquaredErrorLoss(half=True), "
+          hint="nb.MLP([2, 4, 4, 1], activation='sigmoid', output_activation='sigmoid', init='normal', rng=seed), SquaredErrorLoss(half=True), "
                "SGD(1.0), 1000 epochs, batch_size=1, shuffle=False; try another seed if one stalls.")
 def _(answer, rng):
     X, y = nb.datasets.xor()

@@ -16,12 +16,12 @@ def _no_bias_step(W_hidden, W_output, x, y, lr):
     loss = nb.MSELoss()
     loss.forward(net.forward(x), y)
     net.backward(loss.backward())
-    return W_hidden - lr * net.grads["0.W"], W_output - lr * net.grads["2.W"]
+    return W_hidden - lr * net.grads["W1"], W_output - lr * net.grads["W2"]
 
 
 class _NoBias(nb.Sequential):
     def parameters(self):
-        return [(k, p, g) for k, p, g in super().parameters() if not k.endswith(".b")]
+        return [(k, p, g) for k, p, g in super().parameters() if not k.startswith("b")]
 
 
 def _pair(got, what):
