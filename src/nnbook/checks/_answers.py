@@ -1,35 +1,97 @@
 """Reading a learner's answer: each helper converts it or raises ``CheckFailed`` saying what
-was expected and what came. Shared by the chapters' checks."""
+was expected and what came. Shared by the chapters' checks.
+
+Fair to every correct style: any array-like is read (lists, tuples, NumPy arrays of any
+dtype, ``np.matrix``, 0-d arrays, NumPy scalars), and ``close`` accepts a correct float32
+computation (about 7 significant digits).
+"""
 
 from __future__ import annotations
 
+import hashlib
+import numbers
 import warnings
 
 import numpy as np
 
 from ._core import CheckFailed
 
+FLOAT32_RTOL = 2e-5  # a correct float32 computation is this close, relatively (with rounding along the way)
+FLOAT32_ATOL = 1e-6  # ... and this close near zero, for values of order one
 
-def as_scalar(value, what: str) -> float:
-    """One number (a Python or NumPy scalar, or an array of one element)."""
+
+def is_number(value, kind=numbers.Real) -> bool:
+    """A number of ``kind`` (``numbers.Real``, ``numbers.Integral``, …) that is not a bool."""
+    return isinstance(value, kind) and not isinstance(value, (bool, np.bool_))
+
+
+def _read(value, what: str, expected: str) -> np.ndarray:
+    if isinstance(value, (bool, np.bool_)):
+        raise CheckFailed(f"expected {what} as {expected}, got the bool {value!r}")
     try:
-        arr = np.asarray(value, dtype=float)
+        arr = np.asarray(value)
+        if isinstance(value, np.matrix) or type(arr) is not np.ndarray:
+            arr = np.asarray(arr).view(np.ndarray)
+        return arr.astype(float)
     except (TypeError, ValueError):
-        raise CheckFailed(f"expected {what} as one number, got {value!r}") from None
-    if arr.size != 1:
+        raise CheckFailed(f"expected {what} as {expected}, got {type(value).__name__} {_brief(value)}") from None
+
+
+def _brief(value) -> str:
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def as_scalar(value, what: str, *, exact: bool = False) -> float:
+    """One number: a Python or NumPy scalar, a 0-d array, or (unless ``exact``) an array of one element."""
+    arr = _read(value, what, "one number")
+    if arr.ndim != 0 and (exact or arr.size != 1):
         raise CheckFailed(f"expected {what} as one number, got an array of shape {arr.shape}")
     return float(arr.reshape(-1)[0])
 
 
 def as_array(value, shape, what: str) -> np.ndarray:
-    """A numeric array of exactly ``shape``."""
-    try:
-        arr = np.asarray(value, dtype=float)
-    except (TypeError, ValueError):
-        raise CheckFailed(f"expected {what} as a numeric array of shape {shape}, got {value!r}") from None
-    if arr.shape != shape:
-        raise CheckFailed(f"expected {what} of shape {shape}, got shape {arr.shape}")
-    return arr
+    """A float64 array of exactly ``shape`` (``None``: any shape) from any array-like.
+
+    A column (n, 1) or a row (1, n) where a 1-D ``(n,)`` is asked is refused with a message that
+    says so, and so is the reverse.
+    """
+    arr = _read(value, what, f"a numeric array of shape {shape}" if shape is not None else "a numeric array")
+    if shape is None or arr.shape == tuple(shape):
+        return arr
+    shape = tuple(shape)
+    if arr.size == int(np.prod(shape)) and tuple(d for d in arr.shape if d != 1) == tuple(d for d in shape if d != 1):
+        kind = "a 1-D array" if len(shape) == 1 else f"a {len(shape)}-D array" if shape else "one number"
+        raise CheckFailed(f"expected {what} of shape {shape}, got shape {arr.shape}; return {kind} of shape {shape}"
+                          + (" (reshape it, or use .ravel())" if len(shape) == 1 else " (reshape it)"))
+    raise CheckFailed(f"expected {what} of shape {shape}, got shape {arr.shape}")
+
+
+def values(result, n: int, what: str) -> tuple:
+    """The ``n`` values of a function that returns several (a tuple or a list)."""
+    if isinstance(result, np.ndarray) and result.dtype == object:
+        result = tuple(result)
+    if not isinstance(result, (tuple, list)) or len(result) != n:
+        count = f" of length {len(result)}" if isinstance(result, (tuple, list)) else ""
+        raise CheckFailed(f"expected {what} to return {n} values, got {type(result).__name__}{count} {_brief(result)}")
+    return tuple(result)
+
+
+def close(got, ref, rtol: float = 0.0, atol: float = 0.0) -> bool:
+    """``got`` equals ``ref`` up to a correct float32 computation (or the looser ``rtol``/``atol``)."""
+    got, ref = np.asarray(got, dtype=float), np.asarray(ref, dtype=float)
+    if got.shape != ref.shape:
+        return False
+    scale = max(1.0, float(np.max(np.abs(ref)))) if ref.size else 1.0
+    return bool(np.allclose(got, ref, rtol=max(rtol, FLOAT32_RTOL), atol=max(atol, FLOAT32_ATOL * scale)))
+
+
+def difference(got, ref) -> str:
+    """Where ``got`` and ``ref`` differ most, with enough digits to see it."""
+    got, ref = np.atleast_1d(np.asarray(got, dtype=float)), np.atleast_1d(np.asarray(ref, dtype=float))
+    i = np.unravel_index(int(np.argmax(np.abs(got - ref))), ref.shape)
+    where = f" at {list(int(k) for k in i)}" if ref.size > 1 else ""
+    return f"largest difference {abs(got[i] - ref[i]):.3g}{where} (expected {ref[i]:.10g}, got {got[i]:.10g})"
 
 
 def call_quietly(answer, *args, what: str, context: str = ""):
@@ -46,3 +108,33 @@ def call_quietly(answer, *args, what: str, context: str = ""):
     if any(not np.array_equal(a, c) for a, c in zip(args, copies)):
         raise CheckFailed(f"expected {what} to leave its inputs unchanged, but it modified them in place")
     return got
+
+
+# --------------------------------------------------------------------------------------------
+# Multiple choice: the right answer is stored as a salted hash, not as a letter.
+
+
+def digest(qid: str, letters: str) -> str:
+    """The stored form of the answer ``letters`` to question ``qid`` (salted with the question)."""
+    return hashlib.sha256(f"nnbook-choice:{qid}:{letters}".encode()).hexdigest()[:24]
+
+
+def choice(answer, qid: str, options: str, right: str, wrong: str, *, several: bool = False) -> None:
+    """Check a multiple-choice answer: ``answer()`` returns one letter of ``options`` (or, if
+    ``several``, a string of letters such as "ad"); ``right`` is ``digest(qid, letters)``.
+    ``wrong`` is the message for a valid but wrong answer ({got} is replaced by what came)."""
+    got = answer()
+    listing = ", ".join(repr(o) for o in options)
+    if not isinstance(got, str):
+        what = "a string of letters such as 'ad'" if several else f"one letter, one of the letters {listing}"
+        raise CheckFailed(f"expected {what}, got {type(got).__name__} {_brief(got)}")
+    if several:
+        letters = "".join(sorted(set(got.replace(",", "").replace(" ", "").lower())))
+        if not letters or any(c not in options for c in letters):
+            raise CheckFailed(f"expected letters among {listing}, got {got!r}")
+    else:
+        letters = got.strip().lower()
+        if len(letters) != 1 or letters not in options:
+            raise CheckFailed(f"expected one letter, one of the letters {listing}, got {got!r}")
+    if digest(qid, letters) != right:
+        raise CheckFailed(wrong.format(got=letters))

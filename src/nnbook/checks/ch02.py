@@ -3,6 +3,7 @@
 import numpy as np
 
 from ._answers import as_scalar as _scalar
+from ._answers import choice
 from ._core import CheckFailed, question
 
 
@@ -83,17 +84,8 @@ def _(answer, rng):
           section="02-vectors.html#ch02-geometry",
           hint="a·b = |a| |b| cos θ, and the lengths are positive.")
 def _(answer, rng):
-    got = answer()
-    if not isinstance(got, str) or got.strip().lower() not in {"a", "b", "c"}:
-        raise CheckFailed(f"expected one of the letters 'a', 'b', 'c', got {got!r}")
-    # A negative dot product: cos θ < 0, so the angle is larger than 90 degrees (choice c).
-    a, b = rng.normal(size=3), rng.normal(size=3)
-    if a @ b > 0:
-        b = -b
-    theta = np.degrees(np.arccos(a @ b / (np.linalg.norm(a) * np.linalg.norm(b))))
-    right = "a" if theta < 90 else ("b" if theta == 90 else "c")
-    if got.strip().lower() != right:
-        raise CheckFailed(f"{got.strip()!r} is not right: a·b < 0 means cos θ < 0")
+    choice(answer, "02.4", "abc", "8d92806f606ff2d4543e269a",
+           "{got!r} is not right: a·b < 0 means cos θ < 0")
 
 
 @question("02.5", points=1, title="Seed 003's dot product [1, 2, 3]·[4, 5, 8]",

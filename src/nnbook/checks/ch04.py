@@ -4,7 +4,7 @@ import numpy as np
 
 import nnbook as nb
 
-from ._answers import call_quietly
+from ._answers import call_quietly, choice
 from ._core import CheckFailed, question
 
 EXTREMES = np.array([-1000.0, -745.0, -710.0, -40.0, 0.0, 40.0, 710.0, 745.0, 1000.0])
@@ -85,15 +85,9 @@ def _check_04_4(answer, rng):
     _compare(got, nb.relu_prime(z), z, "relu_prime(z)", rtol=0, atol=0)
 
 
-CHOICES_04_5 = ("a", "b", "c", "d")
-
-
 @question("04.5", points=1, title="Why a nonlinearity",
           section="04-activations.html#ch04-why-nonlinear",
           hint="Substitute one linear layer into the next and simplify.")
 def _check_04_5(answer, rng):
-    got = answer()
-    if not isinstance(got, str) or got.strip().lower() not in CHOICES_04_5:
-        raise CheckFailed(f"expected one of the letters {', '.join(CHOICES_04_5)} as a string, got {got!r}")
-    if got.strip().lower() != "c":
-        raise CheckFailed(f"expected the statement that holds for every choice of weights, got {got!r}")
+    choice(answer, "04.5", "abcd", "fd17a4993ccfeaa5fb069d54",
+           "expected the statement that holds for every choice of weights, got {got!r}")

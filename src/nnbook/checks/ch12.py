@@ -4,6 +4,7 @@ import numpy as np
 
 import nnbook as nb
 
+from ._answers import choice
 from ._core import CheckFailed, question
 
 
@@ -68,11 +69,8 @@ def _(answer, rng):
           section="12-initialization.html#ch12-vanishing",
           hint="What is the largest value of σ'(z), and how often is it multiplied in?")
 def _(answer, rng):
-    got = answer()
-    if not isinstance(got, str) or got.strip().lower() not in "abcd" or len(got.strip()) != 1:
-        raise CheckFailed(f"expected one letter 'a', 'b', 'c' or 'd', got {got!r}")
-    if got.strip().lower() != "c":
-        raise CheckFailed(f"expected the reason the backward pass shrinks, got {got!r}")
+    choice(answer, "12.4", "abcd", "8376ebebf09027fcb8ed4dff",
+           "expected the reason the backward pass shrinks, got {got!r}")
 
 
 @question("12.5", points=2, title="Gradient norms per layer",

@@ -4,6 +4,7 @@ import numpy as np
 
 import nnbook as nb
 
+from ._answers import choice
 from ._core import CheckFailed, question
 
 SEED_W_HIDDEN = nb.datasets.SEED004_W_HIDDEN
@@ -94,11 +95,8 @@ def _(answer, rng):
           section="15-frameworks.html#ch15-paddle",
           hint="Compare what PyTorch's backward does to .grad with what an nnbook layer's backward does to grads.")
 def _(answer, rng):
-    got = answer()
-    if not isinstance(got, str) or got.strip().lower() not in ("a", "b", "c", "d"):
-        raise CheckFailed(f"expected one letter, 'a', 'b', 'c' or 'd', got {got!r}")
-    if got.strip().lower() != "b":
-        raise CheckFailed(f"{got!r} is not the reason; think about what happens to the stored gradients on each backward")
+    choice(answer, "15.4", "abcd", "dfb6aba142f06bbf0a1cea29",
+           "{got!r} is not the reason; think about what happens to the stored gradients on each backward")
 
 
 @question("15.5", points=1, title="Weight shapes in nnbook, PyTorch and PaddlePaddle",
