@@ -126,7 +126,7 @@ def choice(answer, qid: str, options: str, right: str, wrong: str, *, several: b
     got = answer()
     listing = ", ".join(repr(o) for o in options)
     if not isinstance(got, str):
-        what = "a string of letters such as 'ad'" if several else f"one letter, one of the letters {listing}"
+        what = "a string of letters such as 'ad'" if several else f"one of the letters {listing} (one letter)"
         raise CheckFailed(f"expected {what}, got {type(got).__name__} {_brief(got)}")
     if several:
         letters = "".join(sorted(set(got.replace(",", "").replace(" ", "").lower())))
@@ -135,6 +135,6 @@ def choice(answer, qid: str, options: str, right: str, wrong: str, *, several: b
     else:
         letters = got.strip().lower()
         if len(letters) != 1 or letters not in options:
-            raise CheckFailed(f"expected one letter, one of the letters {listing}, got {got!r}")
+            raise CheckFailed(f"expected one of the letters {listing} (one letter), got {got!r}")
     if digest(qid, letters) != right:
         raise CheckFailed(wrong.format(got=letters))
