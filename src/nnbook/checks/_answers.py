@@ -8,6 +8,7 @@ computation (about 7 significant digits).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import numbers
 import warnings
@@ -108,6 +109,27 @@ def call_quietly(answer, *args, what: str, context: str = ""):
     if any(not np.array_equal(a, c) for a, c in zip(args, copies)):
         raise CheckFailed(f"expected {what} to leave its inputs unchanged, but it modified them in place")
     return got
+
+
+class Parts:
+    """Partial credit for a question with independent parts: ``points`` maps each part to its
+    points; a part earns them unless a check inside ``with parts.part(name):`` failed."""
+
+    def __init__(self, points: dict):
+        self.points, self.failed = dict(points), {}
+
+    @contextlib.contextmanager
+    def part(self, name: str):
+        try:
+            yield
+        except CheckFailed as exc:
+            self.failed.setdefault(name, str(exc))
+
+    def finish(self) -> None:
+        """Raise ``CheckFailed`` with what failed and the points of the parts that did not."""
+        if self.failed:
+            earned = sum(p for name, p in self.points.items() if name not in self.failed)
+            raise CheckFailed("; ".join(self.failed.values()), points=earned)
 
 
 # --------------------------------------------------------------------------------------------

@@ -34,7 +34,14 @@ _QID = re.compile(r"^\d{2}\.\d+$")
 
 
 class CheckFailed(AssertionError):
-    """Raised by a checker with a message that says what was expected and what came."""
+    """Raised by a checker with a message that says what was expected and what came.
+
+    ``points``: what the answer still earns (partial credit, for a question whose parts are
+    independent; ``checks._answers.Parts`` counts them)."""
+
+    def __init__(self, message="", points: int = 0):
+        super().__init__(message)
+        self.points = points
 
 
 @dataclass(frozen=True)
@@ -240,7 +247,9 @@ def run_checker(q: Question, answer, rng) -> Result:
         return Result(q.qid, status, 0, q.points, "not attempted yet: the stub still raises NotImplementedError",
                       reason="stub")
     except CheckFailed as exc:
-        return Result(q.qid, "failed", 0, q.points, str(exc), reason="wrong")
+        earned = getattr(exc, "points", 0)
+        earned = min(max(int(earned), 0), q.points - 1) if isinstance(earned, int) else 0
+        return Result(q.qid, "failed", earned, q.points, str(exc), reason="wrong")
     except Exception as exc:  # the learner's code raised: report it, no traceback
         return Result(q.qid, "failed", 0, q.points,
                       f"your code raised {type(exc).__name__}: {exc}{_where(exc)}", reason="error")

@@ -6,13 +6,8 @@ import nnbook as nb
 
 from ..autograd import Value, topological_order
 from ._answers import as_array as _array
+from ._answers import values
 from ._core import CheckFailed, question
-
-
-def _pair(result, what):
-    if not isinstance(result, (tuple, list)) or len(result) != 2:
-        raise CheckFailed(f"expected {what} to return a pair, got {type(result).__name__} {result!r}")
-    return result
 
 
 @question("09.1", points=2, title="mul_backward(x, y, dout): the multiplication node",
@@ -24,7 +19,7 @@ def _(answer, rng):
     shape = tuple(int(v) for v in rng.integers(1, 5, size=2))
     cases.append(tuple(rng.normal(size=shape) for _ in range(3)))  # elementwise on arrays
     for x, y, dout in cases:
-        dx, dy = _pair(answer(np.copy(x), np.copy(y), np.copy(dout)), "mul_backward")
+        dx, dy = values(answer(np.copy(x), np.copy(y), np.copy(dout)), 2, "mul_backward")
         shape = np.shape(x)
         dx, dy = _array(dx, shape, "dx"), _array(dy, shape, "dy")
         pair = np.array([x, y], dtype=float)
@@ -42,7 +37,7 @@ def _(answer, rng):
     for k in range(5):
         n, m = (2, 3) if k == 0 else (int(v) for v in rng.integers(1, 7, size=2))
         dY = np.ones((n, m)) if k == 0 else rng.normal(size=(n, m))
-        dX, db = _pair(answer(dY.copy()), "bias_add_backward")
+        dX, db = values(answer(dY.copy()), 2, "bias_add_backward")
         dX, db = _array(dX, (n, m), "dX"), _array(db, (m,), "db")
         X, b = rng.normal(size=(n, m)), rng.normal(size=m)
         num_X = nb.numerical_gradient(lambda: float(np.sum(dY * (X + b))), X)
@@ -96,7 +91,7 @@ def _(answer, rng):
         x1, x2, w1, w2, b = (float(v) for v in rng.normal(size=5))
         y = float(rng.integers(0, 2))
         result = answer(x1, x2, w1, w2, b, y)
-        L, params = _pair(result, "logistic_graph")
+        L, params = values(result, 2, "logistic_graph")
         if not isinstance(L, Value):
             raise CheckFailed(f"expected L as an nnbook.autograd.Value, got {type(L).__name__}")
         if not isinstance(params, dict) or set(params) != {"w1", "w2", "b"} or \

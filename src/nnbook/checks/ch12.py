@@ -1,10 +1,12 @@
 """Checks for chapter 12, initialization."""
 
+import numbers
+
 import numpy as np
 
 import nnbook as nb
 
-from ._answers import choice
+from ._answers import choice, is_number
 from ._core import CheckFailed, question
 
 
@@ -25,7 +27,7 @@ def _(answer, rng):
         y = (X @ rng.normal(size=d))[:, None] + 0.5
         got = answer(X, y, h, init)
         expected = _reference_distinct_rows(X, y, h, init)
-        if isinstance(got, bool) or not isinstance(got, (int, np.integer)) or got != expected:
+        if not is_number(got, numbers.Integral) or got != expected:
             raise CheckFailed(f"expected {expected} distinct rows of W[1] for init={init!r} and {h} hidden units, "
                               f"got {got!r}")
 

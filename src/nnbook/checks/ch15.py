@@ -4,7 +4,7 @@ import numpy as np
 
 import nnbook as nb
 
-from ._answers import choice
+from ._answers import as_array, choice, values
 from ._core import CheckFailed, question
 
 SEED_W_HIDDEN = nb.datasets.SEED004_W_HIDDEN
@@ -23,14 +23,6 @@ def _no_bias_step(W_hidden, W_output, x, y, lr):
 class _NoBias(nb.Sequential):
     def parameters(self):
         return [(k, p, g) for k, p, g in super().parameters() if not k.endswith(".b")]
-
-
-def _pair(got, what):
-    try:
-        a, b = got
-    except (TypeError, ValueError):
-        raise CheckFailed(f"expected a pair (W_hidden_new, W_output_new), got {type(got).__name__}") from None
-    return np.asarray(a, dtype=float), np.asarray(b, dtype=float)
 
 
 def _close(got, ref, name, rtol=1e-9, atol=1e-12):
@@ -53,7 +45,8 @@ def _(answer, rng):
                       rng.normal(size=n_out), float(rng.uniform(0.001, 0.1))))
     for Wh, Wo, x, y, lr in cases:
         ref_h, ref_o = _no_bias_step(Wh, Wo, x, y, lr)
-        got_h, got_o = _pair(answer(Wh.copy(), Wo.copy(), x.copy(), y.copy(), lr), "step")
+        got_h, got_o = values(answer(Wh.copy(), Wo.copy(), x.copy(), y.copy(), lr), 2, "step")
+        got_h, got_o = as_array(got_h, None, "W_hidden_new"), as_array(got_o, None, "W_output_new")
         _close(got_h, ref_h, f"W_hidden_new (n_hidden={Wh.shape[0]}, n_in={Wh.shape[1]}, lr={lr:.4g})")
         _close(got_o, ref_o, f"W_output_new (n_out={Wo.shape[0]}, n_hidden={Wo.shape[1]}, lr={lr:.4g})")
 
@@ -86,7 +79,8 @@ def _(answer, rng):
                       nb.Linear.from_weights(SEED_W_OUTPUT[:1], 0.0))
         net.fit(X, y, loss=nb.MSELoss(), optimizer=nb.SGD(0.01), epochs=10, batch_size=1, shuffle=False,
                 progress=False)
-        got_h, got_o = _pair(answer(X.copy(), y.copy()), "training")
+        got_h, got_o = values(answer(X.copy(), y.copy()), 2, "training")
+        got_h, got_o = as_array(got_h, None, "W_hidden"), as_array(got_o, None, "W_output")
         _close(got_h, net.layers[0].W, f"the trained W_hidden ({n} samples)", rtol=1e-7, atol=1e-9)
         _close(got_o, net.layers[2].W, f"the trained W_output ({n} samples)", rtol=1e-7, atol=1e-9)
 

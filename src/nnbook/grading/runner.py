@@ -173,8 +173,8 @@ def _grade_question(session: _Session, row: Row, qid: str, expr: str | None, set
         row.messages[qid], row.outcomes[qid] = _stopped(kernel, settings), "not checked"
         return
     if result.get("status") != "ok":
-        row.messages[qid] = (f"the answer `{short(expr, 40)}` could not be evaluated: "
-                             f"{result.get('ename', out.ename or out.status)}: {short(result.get('evalue', out.evalue), 80)}")
+        ename, evalue = result.get("ename", out.ename or out.status), result.get("evalue", out.evalue)
+        row.messages[qid] = f"the answer `{short(expr, 40)}` could not be evaluated: {ename}: {short(evalue, 80)}"
         return
     proxy = wire.Remote(kernel, qid, deadline, short(expr, 40))
     stops = kernel.stops
