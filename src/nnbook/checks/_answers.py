@@ -74,7 +74,7 @@ def values(result, n: int, what: str) -> tuple:
         result = tuple(result)
     if not isinstance(result, (tuple, list)) or len(result) != n:
         count = f" of length {len(result)}" if isinstance(result, (tuple, list)) else ""
-        raise CheckFailed(f"expected {what} to return {n} values, got {type(result).__name__}{count} {_brief(result)}")
+        raise CheckFailed(f"expected {what} to return {'a pair' if n == 2 else f'{n} values'}, got {type(result).__name__}{count} {_brief(result)}")
     return tuple(result)
 
 
