@@ -25,6 +25,7 @@ import json
 import os
 import pkgutil
 import re
+import tempfile
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -231,6 +232,17 @@ def questions(chapter=None) -> list[str]:
         _load_chapter(chapter)
     ids = sorted(_QUESTIONS, key=_order)
     return [q for q in ids if chapter is None or q.split(".")[0] == chapter]
+
+
+SCRATCH_DIR: str | None = None  # set by the grader: a folder its sandboxed kernels can write to
+
+
+def scratch_directory() -> tempfile.TemporaryDirectory:
+    """A fresh folder for files that a checker asks the answer to write (and then reads itself).
+
+    In a notebook it is an ordinary temporary folder; when grading, it is in a folder that the
+    grader shares with the submission's sandbox, at the same path on both sides."""
+    return tempfile.TemporaryDirectory(prefix="nnbook-check-", dir=SCRATCH_DIR)
 
 
 def strict() -> bool:

@@ -1,13 +1,12 @@
 """Checks for chapter 14, the digits capstone."""
 
 import os
-import tempfile
 
 import numpy as np
 
 import nnbook as nb
 
-from ._core import CheckFailed, question
+from ._core import CheckFailed, question, scratch_directory
 
 
 def _labels_equal(got, ref, what: str):
@@ -99,7 +98,7 @@ def _(answer, rng):
     sizes = [int(rng.integers(2, 9)), int(rng.integers(2, 9)), int(rng.integers(2, 5))]
     model = nb.MLP(sizes, activation="relu", output_activation="identity", rng=rng)
     X = rng.normal(size=(6, sizes[0]))
-    with tempfile.TemporaryDirectory() as tmp:
+    with scratch_directory() as tmp:
         path = os.path.join(tmp, "model.npz")
         loaded = answer(model, path)
         if not os.path.exists(path):

@@ -124,6 +124,8 @@ def grade_notebook(path, settings: Settings, *, label: str | None = None, studen
         run = Path(tmp)
         copy = run / "submission.ipynb"
         shutil.copyfile(path, copy)
+        (run / "scratch").mkdir()  # where checkers ask for files (shared with the sandbox: run is)
+        _core.SCRATCH_DIR = str(run / "scratch")
         session, restarts = None, 0
         try:
             for qid in qids:
@@ -140,6 +142,7 @@ def grade_notebook(path, settings: Settings, *, label: str | None = None, studen
                     notes += [n for n in session.notes if n not in notes]
                 _grade_question(session, row, qid, answers.get(qid), settings)
         finally:
+            _core.SCRATCH_DIR = None
             if session is not None:
                 session.kernel.shutdown()
     slow = [q for q in qids if row.outcomes.get(q) == "not checked" and "time limit" in row.messages.get(q, "")]
