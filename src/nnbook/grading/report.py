@@ -104,17 +104,18 @@ def read_csv(path) -> tuple[list[str], list[dict]]:
 
 
 def merge(rows, path) -> list[Row]:
-    """``rows`` (re-graded) merged into the gradebook at ``path``: same submission, new row; others kept."""
+    """``rows`` (re-graded) merged into the gradebook at ``path``: a student's new row replaces their
+    old one (matched by student id, else by submission path); everyone else's rows stay as they were."""
     qids, old = read_csv(path)
-    new = {r.submission: r for r in rows}
+    new = {(r.student or r.submission): r for r in rows}
     maxima = {q: p for r in rows for q, p in r.max_points.items()}
     merged = []
     for d in old:
-        name = d.get("submission", "")
-        if name in new:
-            merged.append(new.pop(name))
+        key = d.get("student") or d.get("submission", "")
+        if key in new:
+            merged.append(new.pop(key))
             continue
-        row = Row(name, status=d.get("status", ""), student=d.get("student", ""))
+        row = Row(d.get("submission", ""), status=d.get("status", ""), student=d.get("student", ""))
         for q in qids:
             if d.get(q, "") != "":
                 row.points[q] = int(d[q])
