@@ -110,7 +110,7 @@ def _grade(args) -> int:
     if args.csv:
         grading.write_csv(rows, args.csv)
     print(grading.format_table(rows, details=args.details))
-    folder = args.feedback or (str(Path(args.csv).resolve().parent / "feedback") if args.csv else None)
+    folder = args.feedback or (str(Path(args.csv).parent / "feedback") if args.csv else None)
     if folder:
         written = grading.write_feedback(graded, folder, chapter, args.feedback_format)
         print(f"\nwrote {len(written)} feedback file{'s' if len(written) != 1 else ''} to {folder}")
