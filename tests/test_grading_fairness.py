@@ -100,11 +100,11 @@ def graded(tmp_path_factory):
     exercise = nbformat.read(ROOT / "exercises" / "03-matrices.ipynb", as_version=4)
     chapter2 = nbformat.read(ROOT / "exercises" / "02-vectors.ipynb", as_version=4)
     notebooks = {
-        "03-ada.ipynb": solution, "03-FLOAT32.ipynb": _with_cell(solution, FLOAT32),
+        "03-ada.ipynb": solution, "03-float32.IPYNB": _with_cell(solution, FLOAT32),  # .ipynb in capitals
         "03-matrix.ipynb": _with_cell(solution, MATRIX), "03-lists.ipynb": _with_cell(solution, LISTS),
         "03-column.ipynb": _with_cell(solution, COLUMN), "03-loops.ipynb": _with_cell(solution, LOOPS),
         "03-bug-1.ipynb": _with_cell(solution, SHAPE_BUG), "03-bug-2.ipynb": _with_cell(solution, SHAPE_BUG),
-        "03-foreign.ipynb": _with_cell(exercise, FOREIGN), "03-upper.IPYNB": solution,
+        "03-foreign.ipynb": _with_cell(exercise, FOREIGN),
         "02-vectors-eve.ipynb": nbformat.read(ROOT / "solutions" / "02-vectors.ipynb", as_version=4),
         "03-renamed-ch02.ipynb": chapter2,  # chapter 2's exercise (its metadata says so), renamed
     }
@@ -135,8 +135,7 @@ def test_the_columns_are_the_chapters_questions(graded):
     assert graded["head"] == ["submission", "03.1", "03.2", "03.3", "03.4", "03.5", "total", "status", "student"]
 
 
-@pytest.mark.parametrize("name", ["03-ada.ipynb", "03-FLOAT32.ipynb", "03-matrix.ipynb", "03-lists.ipynb",
-                                  "03-upper.IPYNB"])
+@pytest.mark.parametrize("name", ["03-ada.ipynb", "03-float32.IPYNB", "03-matrix.ipynb", "03-lists.ipynb"])
 def test_correct_work_in_any_style_gets_full_marks(graded, name):
     row = graded["rows"][name]
     assert points(row) == FULL and row["status"] == "ok", row
