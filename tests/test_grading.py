@@ -357,3 +357,12 @@ def test_every_solution_notebook_gets_full_marks():
     for row in rows:
         assert row.status == "ok" and row.max_points and row.total == row.max_total, \
             (row.submission, row.status, row.messages)
+
+
+def test_student_ids_from_file_or_folder_names():
+    canvas = Path("class/lovelaceada_12345_67890_03-matrices.ipynb")
+    moodle = Path("class/Ada Lovelace_4711_assignsubmission_file_/03-matrices.ipynb")
+    assert grading.student_id(canvas, None) == "lovelaceada_12345_67890_03-matrices"
+    assert grading.student_id(canvas, r"_(\d+)_") == "12345"
+    assert grading.student_id(moodle, r"(?P<id>[^/_]+)_\d+_assignsubmission") == "Ada Lovelace"
+    assert grading.student_id(moodle, r"no match here") == "03-matrices"
