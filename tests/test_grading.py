@@ -109,6 +109,9 @@ SUBMISSIONS = {
     "segfault": with_cells(solution(), 5, "import ctypes\nctypes.string_at(0)"),
     "loops-forever": with_cells(solution(), 5, "while True:\n    pass"),
     "answer-loops-forever": with_cells(solution(), 9, "def my_sigmoid(z):\n    while True:\n        pass"),
+    "answer-ignores-interrupts": with_cells(solution(), 9, "def my_sigmoid(z):\n    while True:\n        try:\n"
+                                            "            while True:\n                pass\n"
+                                            "        except BaseException:\n            pass"),
     "prints-megabytes": with_cells(solution(), 5, "for _ in range(40):\n    print('x' * 1_000_000)"),
     "too-much-memory": with_cells(solution(), 5, "big = np.ones((1 << 29,))  # 4 GB"),
     "writes-files": with_cells(solution(), 5,
@@ -224,6 +227,12 @@ def test_a_looping_answer_costs_its_question_only(batch):
     assert points == {"99.1": 0, "99.2": 1} and status == f"time limit of {QUESTION_TIMEOUT:g} s reached in 99.1"
     assert "time limit" in batch["rows"]["answer-loops-forever"].messages["99.1"]
     assert batch["rows"]["answer-loops-forever"].seconds < QUESTION_TIMEOUT + 20
+
+
+def test_an_answer_that_ignores_interrupts_costs_its_question_only(batch):
+    """The kernel is stuck: a fresh one runs the cells again for the next question."""
+    points, status = score(batch, "answer-ignores-interrupts")
+    assert points == {"99.1": 0, "99.2": 1} and status == f"time limit of {QUESTION_TIMEOUT:g} s reached in 99.1"
 
 
 def test_megabytes_of_output_do_not_matter(batch):

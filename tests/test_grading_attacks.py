@@ -72,6 +72,14 @@ def attacks(paths: dict) -> dict[str, str]:
         # Read the instructor's private --checks file and a file of the instructor's HOME.
         "home-checks": f"text = open({paths['checks']!r}).read() + open({paths['secret']!r}).read()\n"
                        "if 'question' in text:\n" + _indent(WIN),
+        # Reach the network: a server the test listens with on the grader's loopback.
+        "network": "import socket\n"
+                   "try:\n"
+                   f"    socket.create_connection(('127.0.0.1', {paths['port']}), timeout=3).close()\n"
+                   "    reached = True\n"
+                   "except OSError:\n"
+                   "    reached = False\n"
+                   "if reached:\n" + _indent(WIN),
         # Kill the grader: the parent and every other process in sight.
         "kill": "import os, signal\n"
                 "for pid in [os.getppid()] + [int(p) for p in os.listdir('/proc') if p.isdigit()]:\n"
@@ -109,7 +117,19 @@ def _package_hash() -> str:
 
 
 @pytest.fixture(scope="module")
-def world(tmp_path_factory):
+def server():
+    """A server on the grader's loopback that accepts connections (and nothing more)."""
+    import socket
+
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(16)
+    yield sock.getsockname()[1]
+    sock.close()
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory, server):
     require_sandbox()
     root = tmp_path_factory.mktemp("attacks")
     paths = {name: root / name for name in ("class", "home", "private", "out", "tmp")}
@@ -119,7 +139,8 @@ def world(tmp_path_factory):
     (paths["home"] / "secret.txt").write_text("the instructor's secret")
     secrets = {"class": str(paths["class"]), "home": str(paths["home"]), "checks": str(paths["private"] / "sample_checks.py"),
                "secret": str(paths["home"] / "secret.txt"), "csv": str(paths["out"] / "grades.csv"),
-               "marker": str(root / "survivor-was-here"), "classmate": str(paths["class"] / "99-honest.ipynb")}
+               "marker": str(root / "survivor-was-here"), "classmate": str(paths["class"] / "99-honest.ipynb"),
+               "port": server}
     cells = attacks(secrets)
     for name, code in cells.items():
         nb = gen.make_exercise(sample_solution(), "99-sample.ipynb")
@@ -171,8 +192,8 @@ def test_the_honest_classmate_is_untouched(graded, world):
     assert Path(world["secrets"]["classmate"]).read_bytes() == graded["classmate"]
 
 
-@pytest.mark.parametrize("name", ["solutions", "proc", "classmate-read", "home-checks", "classmate-write", "kill",
-                                  "survivor", "append-checks"])
+@pytest.mark.parametrize("name", ["solutions", "proc", "classmate-read", "home-checks", "classmate-write", "network",
+                                  "kill", "survivor", "append-checks"])
 def test_no_attack_earns_a_point(graded, name):
     row = graded["by_name"][f"99-atk-{name}"]
     assert row[1:4] == ["0", "0", "0"], row
@@ -200,7 +221,7 @@ def test_without_the_sandbox_the_read_attacks_are_real(world, tmp_path):
 
     folder = tmp_path / "control"
     folder.mkdir()
-    names = ["proc", "classmate-read", "home-checks"]
+    names = ["proc", "classmate-read", "home-checks", "network"]
     if any((p / "solutions").is_dir() for p in Path(nnbook.__file__).resolve().parents):
         names.append("solutions")  # an editable install, as in this repository
     for name in names:
