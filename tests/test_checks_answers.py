@@ -25,7 +25,8 @@ def test_as_array_reads_every_array_like():
     for value in (ref, ref.tolist(), tuple(map(tuple, ref.tolist())), matrix, ref.astype(np.float32),
                   ref.astype(int)):
         got = as_array(value, (2, 2), "W")
-        assert type(got) is np.ndarray and got.dtype == float and np.array_equal(got, ref)
+        assert type(got) is np.ndarray and np.array_equal(got, ref)
+        assert got.dtype == (np.float32 if value is not ref and getattr(value, "dtype", None) == np.float32 else float)
     assert as_array(np.array(3.0), (), "z").shape == ()
     assert as_scalar(np.array(2.5), "z", exact=True) == 2.5 and as_scalar([2.5], "z") == 2.5
 
@@ -57,13 +58,19 @@ def test_is_number():
     assert not is_number(2.0, numbers.Integral)
 
 
-def test_close_accepts_float32_and_refuses_real_errors(rng):
+def test_close_judges_a_float32_answer_at_float32_precision(rng):
     X, W = rng.normal(size=(50, 30)), rng.normal(size=(20, 30))
     ref = X @ W.T
     in_float32 = X.astype(np.float32) @ W.T.astype(np.float32)
-    assert not np.allclose(in_float32, ref, rtol=1e-10, atol=1e-12)  # the old tolerance refused it
-    assert close(in_float32, ref)
-    assert not close(ref * 1.001, ref) and not close(ref.T, ref) and not close(ref[:, :-1], ref[:, :-1] + 1e-3)
+    assert not np.allclose(in_float32, ref, rtol=1e-10, atol=1e-12)  # a float64 tolerance refuses it
+    assert close(in_float32, ref, rtol=1e-10, atol=1e-12)
+    assert close(as_array(in_float32, ref.shape, "Z"), ref, rtol=1e-10, atol=1e-12)  # read, it stays float32
+    assert close(in_float32.astype(float), ref, rtol=1e-10, atol=1e-12, like=(in_float32,))
+    assert not close(in_float32.astype(float), ref, rtol=1e-10, atol=1e-12)  # float64: the check's own tolerance
+    assert not close(ref + 1e-6, ref, rtol=1e-10, atol=1e-12)
+    assert type(as_scalar(np.float32(0.5), "loss")) is np.float32 and type(as_scalar(0.5, "loss")) is float
+    for wrong in (ref * 1.001, ref.T, ref[:, :-1]):
+        assert not close(wrong.astype(np.float32), ref, rtol=1e-10, atol=1e-12)
     assert "expected" in _answers.difference(ref + 1e-3, ref)
 
 

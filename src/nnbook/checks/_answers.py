@@ -3,7 +3,8 @@ was expected and what came. Shared by the chapters' checks.
 
 Fair to every correct style: any array-like is read (lists, tuples, NumPy arrays of any
 dtype, ``np.matrix``, 0-d arrays, NumPy scalars), and ``close`` accepts a correct float32
-computation (about 7 significant digits).
+computation (about 7 significant digits) when the answer is float32; a float64 answer is
+judged at the check's own tolerance.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import numpy as np
 
 from ._core import CheckFailed
 
+LOW_PRECISION = (np.dtype(np.float32), np.dtype(np.float16))
 FLOAT32_RTOL = 2e-5  # a correct float32 computation is this close, relatively (with rounding along the way)
 FLOAT32_ATOL = 1e-6  # ... and this close near zero, for values of order one
 
@@ -27,13 +29,14 @@ def is_number(value, kind=numbers.Real) -> bool:
 
 
 def _read(value, what: str, expected: str) -> np.ndarray:
+    """A float64 array, or a float32 (float16) one if the answer came in that precision."""
     if isinstance(value, (bool, np.bool_)):
         raise CheckFailed(f"expected {what} as {expected}, got the bool {value!r}")
     try:
         arr = np.asarray(value)
-        if isinstance(value, np.matrix) or type(arr) is not np.ndarray:
-            arr = np.asarray(arr).view(np.ndarray)
-        return arr.astype(float)
+        if type(arr) is not np.ndarray:  # np.matrix and other subclasses: their plain values
+            arr = arr.view(np.ndarray)
+        return arr.copy() if arr.dtype in LOW_PRECISION else arr.astype(float)
     except (TypeError, ValueError):
         raise CheckFailed(f"expected {what} as {expected}, got {type(value).__name__} {_brief(value)}") from None
 
@@ -48,11 +51,13 @@ def as_scalar(value, what: str, *, exact: bool = False) -> float:
     arr = _read(value, what, "one number")
     if arr.ndim != 0 and (exact or arr.size != 1):
         raise CheckFailed(f"expected {what} as one number, got an array of shape {arr.shape}")
-    return float(arr.reshape(-1)[0])
+    number = arr.reshape(-1)[0]
+    return number if arr.dtype in LOW_PRECISION else float(number)  # a float32 answer stays one
 
 
 def as_array(value, shape, what: str) -> np.ndarray:
-    """A float64 array of exactly ``shape`` (``None``: any shape) from any array-like.
+    """A float64 array of exactly ``shape`` (``None``: any shape) from any array-like (float32 if
+    the answer is float32, so that ``close`` judges it at that precision).
 
     A column (n, 1) or a row (1, n) where a 1-D ``(n,)`` is asked is refused with a message that
     says so, and so is the reverse.
@@ -74,17 +79,20 @@ def values(result, n: int, what: str) -> tuple:
         result = tuple(result)
     if not isinstance(result, (tuple, list)) or len(result) != n:
         count = f" of length {len(result)}" if isinstance(result, (tuple, list)) else ""
-        raise CheckFailed(f"expected {what} to return {'a pair' if n == 2 else f'{n} values'}, got {type(result).__name__}{count} {_brief(result)}")
+        wanted = "a pair" if n == 2 else f"{n} values"
+        raise CheckFailed(f"expected {what} to return {wanted}, got {type(result).__name__}{count} {_brief(result)}")
     return tuple(result)
 
 
-def close(got, ref, rtol: float = 0.0, atol: float = 0.0) -> bool:
-    """``got`` equals ``ref`` up to a correct float32 computation (or the looser ``rtol``/``atol``)."""
+def close(got, ref, rtol: float = 1e-5, atol: float = 1e-8, *, like=()) -> bool:
+    """``np.allclose(got, ref, rtol, atol)`` with the same shape, judged at float32 precision
+    (relative 2e-5, absolute 1e-6 of the largest value) when the answer is float32: ``got``
+    itself, or any of the learner's values ``like`` that ``got`` was computed from."""
+    if any(np.asarray(v).dtype in LOW_PRECISION for v in (got, *like)):
+        scale = max(1.0, float(np.max(np.abs(ref)))) if np.size(ref) else 1.0
+        rtol, atol = max(rtol, FLOAT32_RTOL), max(atol, FLOAT32_ATOL * scale)
     got, ref = np.asarray(got, dtype=float), np.asarray(ref, dtype=float)
-    if got.shape != ref.shape:
-        return False
-    scale = max(1.0, float(np.max(np.abs(ref)))) if ref.size else 1.0
-    return bool(np.allclose(got, ref, rtol=max(rtol, FLOAT32_RTOL), atol=max(atol, FLOAT32_ATOL * scale)))
+    return got.shape == ref.shape and bool(np.allclose(got, ref, rtol=rtol, atol=atol))
 
 
 def difference(got, ref) -> str:

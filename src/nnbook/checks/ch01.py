@@ -5,7 +5,7 @@ import numpy as np
 import nnbook as nb
 
 from ._answers import as_scalar as _scalar
-from ._answers import choice
+from ._answers import choice, close
 from ._core import CheckFailed, question
 
 
@@ -19,7 +19,7 @@ def _reference_neuron(w, b, x):
 def _(answer, rng):
     got = _scalar(answer(), "the neuron's output y")
     ref = _reference_neuron([0.0, 1.0], 4.0, np.array([2.0, 3.0]))
-    if not np.isclose(got, ref, rtol=1e-9, atol=0):
+    if not close(got, ref, rtol=1e-9, atol=0):
         raise CheckFailed(f"expected y = σ(7) to full precision (about {ref:.4f}), got {got!r}")
 
 
@@ -34,7 +34,7 @@ def _(answer, rng):
     for w, b, x in cases:
         got = _scalar(answer(w.copy(), b, x.copy()), "neuron(w, b, x)")
         ref = _reference_neuron(w, b, x)
-        if not np.isclose(got, ref, rtol=1e-7, atol=1e-12):
+        if not close(got, ref, rtol=1e-7, atol=1e-12):
             raise CheckFailed(f"for w = {np.round(w, 3)}, b = {b:.3f}, x = {np.round(x, 3)} expected "
                               f"σ(w·x + b) = {ref:.6f}, got {got!r}")
 

@@ -3,7 +3,7 @@
 import numpy as np
 
 from ._answers import as_scalar as _scalar
-from ._answers import choice
+from ._answers import choice, close
 from ._core import CheckFailed, question
 
 
@@ -45,7 +45,7 @@ def _(answer, rng):
     for a, b in _random_pairs(rng):
         got = _vector_result(answer(list(a), list(b)), len(a), "vector_add(a, b)")
         ref = np.add(a, b)
-        if not np.allclose(got, ref, rtol=1e-12, atol=1e-12):
+        if not close(got, ref, rtol=1e-12, atol=1e-12):
             raise CheckFailed(f"for a = {np.round(a, 3)}, b = {np.round(b, 3)} expected {np.round(ref, 4)}, "
                               f"got {np.round(got, 4)}")
     _expect_value_error(answer, "vector_add of vectors")
@@ -58,7 +58,7 @@ def _(answer, rng):
     for a, b in _random_pairs(rng):
         got = _scalar(answer(list(a), list(b)), "dot(a, b)")
         ref = float(np.dot(a, b))
-        if not np.isclose(got, ref, rtol=1e-10, atol=1e-12):
+        if not close(got, ref, rtol=1e-10, atol=1e-12):
             raise CheckFailed(f"for a = {np.round(a, 3)}, b = {np.round(b, 3)} expected a·b = {ref:.6f}, got {got!r}")
     _expect_value_error(answer, "dot of vectors")
 
@@ -94,5 +94,5 @@ def _(answer, rng):
 def _(answer, rng):
     got = _scalar(answer(), "the dot product")
     ref = float(np.dot([1.0, 2.0, 3.0], [4.0, 5.0, 8.0]))
-    if not np.isclose(got, ref, rtol=1e-12):
+    if not close(got, ref, rtol=1e-12):
         raise CheckFailed(f"expected the number 1·4 + 2·5 + 3·8, got {got!r}")

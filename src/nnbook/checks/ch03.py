@@ -25,7 +25,7 @@ def _(answer, rng):
     for W, x in cases:
         got = _array(answer(W.copy(), x.copy()), (W.shape[0],), "matvec(W, x)")
         ref = nb.Linear.from_weights(W).forward(x)
-        if not close(got, ref):
+        if not close(got, ref, rtol=1e-10, atol=1e-12):
             raise CheckFailed(f"for W of shape {W.shape} expected W @ x = {np.round(ref, 4)}, got {np.round(got, 4)}: "
                               f"{difference(got, ref)}")
     W = rng.normal(size=(3, 2))
@@ -50,7 +50,7 @@ def _(answer, rng):
         W, b, X = rng.normal(size=(n_out, n_in)), rng.normal(size=n_out), rng.normal(size=(n_samples, n_in))
         got = _array(answer(W.copy(), b.copy(), X.copy()), (n_samples, n_out), "linear_forward(W, b, X)")
         ref = nb.Linear.from_weights(W, b).forward(X)
-        if not close(got, ref):
+        if not close(got, ref, rtol=1e-10, atol=1e-12):
             raise CheckFailed(f"for W {W.shape}, X {X.shape} expected nb.Linear's output, {difference(got, ref)}")
 
 
@@ -60,7 +60,7 @@ def _(answer, rng):
 def _(answer, rng):
     got = _array(answer(), (4,), "z")
     ref = nb.Linear.from_weights(SEED004_W, 0.2).forward(np.array([2.0, 3.0]))
-    if not close(got, ref):
+    if not close(got, ref, rtol=1e-12):
         raise CheckFailed(f"expected the 4 weighted sums of seed 004's hidden units, got {np.round(got, 4)}")
 
 
@@ -78,7 +78,7 @@ def _(answer, rng):
         X0 = rng.normal(size=(4, n0))
         two = nb.Sequential(nb.Linear.from_weights(W1, b1), nb.Linear.from_weights(W2, b2)).forward(X0)
         one = nb.Linear.from_weights(W, b).forward(X0)
-        if not close(one, two):
+        if not close(one, two, rtol=1e-9, atol=1e-10, like=(W, b)):
             raise CheckFailed(f"for layers {n0} → {n1} → {n2} your single layer (W, b) gives outputs that differ "
                               f"from the two layers by up to {np.abs(one - two).max():.3g}")
 

@@ -4,7 +4,7 @@ import numpy as np
 
 import nnbook as nb
 
-from ._answers import as_scalar, call_quietly
+from ._answers import as_scalar, call_quietly, close
 from ._core import CheckFailed, question
 
 
@@ -24,7 +24,7 @@ def _check_06_1(answer, rng):
         y_pred, y = _random_pair(rng)
         got = as_scalar(call_quietly(answer, y_pred, y, what="mse(y_pred, y)"), "mse(y_pred, y)", exact=True)
         ref = nb.MSELoss().forward(y_pred, y)
-        if not np.isclose(got, ref, rtol=1e-9, atol=1e-12):
+        if not close(got, ref, rtol=1e-9, atol=1e-12):
             raise CheckFailed(f"expected mse = {ref:.6g} for arrays of shape {y.shape}, got {got:.6g}")
     got = as_scalar(answer(np.zeros(4), np.array([1.0, 0.0, 0.0, 1.0])), "mse(y_pred, y)", exact=True)
     if not np.isclose(got, 0.5):
@@ -43,10 +43,10 @@ def _check_06_2(answer, rng):
         ref = loss.backward()
         if got.shape != ref.shape:
             raise CheckFailed(f"expected a gradient of the shape of y_pred {ref.shape}, got shape {got.shape}")
-        if not np.allclose(got, ref, rtol=1e-9, atol=1e-12):
-            if np.allclose(got, ref / 2, rtol=1e-9, atol=1e-12):
+        if not close(got, ref, rtol=1e-9, atol=1e-12):
+            if close(got, ref / 2, rtol=1e-9, atol=1e-12):
                 raise CheckFailed("expected 2(ŷ − y)/N; yours is half of it, the gradient of ½ MSE")
-            if np.allclose(got, ref * y.size, rtol=1e-9, atol=1e-12):
+            if close(got, ref * y.size, rtol=1e-9, atol=1e-12):
                 raise CheckFailed("expected 2(ŷ − y)/N; yours is not divided by N, the number of entries")
             raise CheckFailed(f"expected the gradient {ref.ravel()[:3].round(6).tolist()}…, got "
                               f"{got.ravel()[:3].round(6).tolist()}…")
@@ -62,7 +62,7 @@ def _check_06_3(answer, rng):
         y = rng.integers(0, 2, size=n).astype(float)
         got = as_scalar(call_quietly(answer, p, y, what="bce(p, y)"), "bce(p, y)", exact=True)
         ref = nb.BCELoss().forward(p.reshape(-1, 1), y.reshape(-1, 1))  # n samples, one output each
-        if not np.isclose(got, ref, rtol=1e-7, atol=1e-12):
+        if not close(got, ref, rtol=1e-7, atol=1e-12):
             raise CheckFailed(f"expected bce = {ref:.6g} (the mean over {n} samples), got {got:.6g}")
     # Saturated predictions: exactly 0 and 1.
     p, y = np.array([1.0, 0.0, 1.0, 0.0]), np.array([1.0, 0.0, 1.0, 0.0])

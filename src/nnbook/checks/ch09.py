@@ -6,7 +6,7 @@ import nnbook as nb
 
 from ..autograd import Value, topological_order
 from ._answers import as_array as _array
-from ._answers import values
+from ._answers import close, values
 from ._core import CheckFailed, question
 
 
@@ -60,7 +60,7 @@ def _(answer, rng):
         layer = nb.Sigmoid()
         layer.forward(x)
         ref = layer.backward(dout)
-        if not np.allclose(got, ref, rtol=1e-7, atol=1e-10):
+        if not close(got, ref, rtol=1e-7, atol=1e-10):
             raise CheckFailed(f"for x of shape {shape} expected nb.Sigmoid's backward, "
                               f"largest difference {np.abs(got - ref).max():.3g}")
 
@@ -77,8 +77,8 @@ def _(answer, rng):
         loss = nb.SoftmaxCrossEntropyLoss()
         loss.forward(Z, labels)
         ref = loss.backward()
-        if not np.allclose(got, ref, rtol=1e-7, atol=1e-10):
-            hint = " (did you forget to divide by n?)" if np.allclose(got, ref * n, rtol=1e-7) and n > 1 else ""
+        if not close(got, ref, rtol=1e-7, atol=1e-10):
+            hint = " (did you forget to divide by n?)" if close(got, ref * n, rtol=1e-7) and n > 1 else ""
             raise CheckFailed(f"for Z of shape {(n, k)} expected nb.SoftmaxCrossEntropyLoss's gradient{hint}, "
                               f"largest difference {np.abs(got - ref).max():.3g}")
 
@@ -102,10 +102,10 @@ def _(answer, rng):
             raise CheckFailed("expected w1, w2 and b to be nodes of L's graph (build L from them)")
         a = float(nb.sigmoid(w1 * x1 + w2 * x2 + b))
         ref_L = nb.BCELoss().forward(np.array([a]), np.array([y]))
-        if not np.isclose(L.data, ref_L, rtol=1e-9):
+        if not close(L.data, ref_L, rtol=1e-9):
             raise CheckFailed(f"expected L = {ref_L:.6f} for these inputs, got {L.data:.6f}")
         ref = {"w1": x1 * (a - y), "w2": x2 * (a - y), "b": a - y}
         for name, g in ref.items():
-            if not np.isclose(params[name].grad, g, rtol=1e-9, atol=1e-12):
+            if not close(params[name].grad, g, rtol=1e-9, atol=1e-12):
                 raise CheckFailed(f"expected {name}.grad = {g:.6f} (did you call L.backward()?), "
                                   f"got {params[name].grad:.6f}")

@@ -50,7 +50,7 @@ def _(answer, rng):
         for name, value, ref in zip(("dX", "dW", "db"), result, refs):
             with parts.part(name):  # one point per gradient: they are independent
                 got = _array(value, ref.shape, name)
-                if not close(got, ref):
+                if not close(got, ref, rtol=1e-9, atol=1e-12):
                     raise CheckFailed(f"for X {X.shape}, W {W.shape} expected {name} like nb.Linear's backward, "
                                       f"{difference(got, ref)}")
     parts.finish()
@@ -67,7 +67,7 @@ def _(answer, rng):
         got = answer(float(x[0]), float(x[1]), [float(v) for v in w], [float(v) for v in b], y_true)
         got = as_scalar(got, "∂L/∂w1")
         ref = float(_two_two_one(x, w, b, y_true).layers[0].grads["W"][0, 0])
-        if not close(got, ref):
+        if not close(got, ref, rtol=1e-7, atol=1e-12):
             raise CheckFailed(f"for x = {np.round(x, 4)}, w = {np.round(w, 3)}, b = {np.round(b, 3)}, "
                               f"y_true = {y_true:g} expected ∂L/∂w1 = {ref:.6f}, got {got:.6f}")
 
@@ -85,10 +85,10 @@ def _(answer, rng):
         loss.forward(net.forward(x), y_t)
         net.backward(loss.backward())
         ref_o, ref_h = net.layers[2].grads["W"], net.layers[0].grads["W"]
-        if not close(g_o, ref_o):
+        if not close(g_o, ref_o, rtol=1e-9, atol=1e-10):
             raise CheckFailed(f"expected grad_W_output = {np.round(ref_o, 4).tolist()}, got {np.round(g_o, 4).tolist()}")
-        if not close(g_h, ref_h):
-            half = " (exactly half: the factor f′ = 2 is missing)" if close(2 * g_h, ref_h) else ""
+        if not close(g_h, ref_h, rtol=1e-9, atol=1e-10):
+            half = " (exactly half: the factor f′ = 2 is missing)" if close(2 * g_h, ref_h, rtol=1e-9) else ""
             raise CheckFailed(f"expected grad_W_hidden = {np.round(ref_h, 4).tolist()}{half}, "
                               f"got {np.round(g_h, 4).tolist()}")
 
@@ -110,12 +110,14 @@ def _(answer, rng):
         ref_h = W_h - eta * net.layers[0].grads["W"]
         ref_o = W_o - eta * net.layers[2].grads["W"]
         ref_loss = loss.forward(_seed004(ref_h, ref_o).forward(x), y_t)
-        if not (close(new_h, ref_h) and close(new_o, ref_o)):
+        if not (close(new_h, ref_h, rtol=1e-9, atol=1e-10)
+                and close(new_o, ref_o, rtol=1e-9, atol=1e-10)):
             raise CheckFailed(f"with η = {eta:.4g} expected W_hidden_new = {np.round(ref_h, 4).tolist()} and "
                               f"W_output_new = {np.round(ref_o, 4).tolist()}, got {np.round(new_h, 4).tolist()} "
                               f"and {np.round(new_o, 4).tolist()}")
-        if not close(loss_after, ref_loss):
-            raise CheckFailed(f"with η = {eta:.4g} expected the loss after the step {ref_loss:.6g}, got {loss_after:.6g}")
+        if not close(loss_after, ref_loss, rtol=1e-9, like=(new_h, new_o)):
+            raise CheckFailed(f"with η = {eta:.4g} expected the loss after the step {ref_loss:.6g}, "
+                              f"got {loss_after:.6g}")
 
 
 @question("10.5", points=1, title="Why the loss of seed 004's example rises after one step",

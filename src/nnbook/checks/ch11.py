@@ -4,7 +4,7 @@ import numpy as np
 
 import nnbook as nb
 
-from ._answers import choice
+from ._answers import choice, close
 from ._core import CheckFailed, question
 
 
@@ -129,7 +129,7 @@ def _(answer, rng):
         mean, std = X_train.mean(axis=0), X_train.std(axis=0)
         for name, g, ref in (("X_train", got[0], (X_train - mean) / std), ("X_new", got[1], (X_new - mean) / std)):
             g = np.asarray(g, dtype=float)
-            if g.shape != ref.shape or not np.allclose(g, ref, rtol=1e-7, atol=1e-10):
+            if g.shape != ref.shape or not close(g, ref, rtol=1e-7, atol=1e-10):
                 raise CheckFailed(f"expected the standardized {name} of shape {ref.shape} (with the training "
                                   f"mean and standard deviation), got {np.round(g, 4)!r}")
 

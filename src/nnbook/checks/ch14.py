@@ -6,6 +6,7 @@ import numpy as np
 
 import nnbook as nb
 
+from ._answers import close
 from ._core import CheckFailed, question, scratch_directory
 
 
@@ -47,7 +48,7 @@ def _(answer, rng):
             got = float(got)
         except (TypeError, ValueError):
             raise CheckFailed(f"expected a number between 0 and 1, got {got!r}") from None
-        if not np.isclose(got, ref, rtol=0, atol=1e-12):
+        if not close(got, ref, rtol=0, atol=1e-12):
             raise CheckFailed(f"expected accuracy {ref} for {n} labels ({int(ref * n)} equal), got {got}")
 
 

@@ -4,7 +4,7 @@ import numpy as np
 
 import nnbook as nb
 
-from ._answers import as_array, choice, values
+from ._answers import as_array, choice, close, values
 from ._core import CheckFailed, question
 
 SEED_W_HIDDEN = nb.datasets.SEED004_W_HIDDEN
@@ -28,7 +28,7 @@ class _NoBias(nb.Sequential):
 def _close(got, ref, name, rtol=1e-9, atol=1e-12):
     if got.shape != ref.shape:
         raise CheckFailed(f"expected {name} of shape {ref.shape}, got shape {got.shape}")
-    if not np.allclose(got, ref, rtol=rtol, atol=atol):
+    if not close(got, ref, rtol=rtol, atol=atol):
         i = np.unravel_index(np.argmax(np.abs(got - ref)), ref.shape)
         raise CheckFailed(f"{name}{list(i)}: expected {ref[i]:.6g}, got {got[i]:.6g}")
 
