@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import os
+import re
+import sys
 from pathlib import Path
 
 import pytest
+from test_book import ROOT, book_build, built_book  # noqa: F401  (the session's one build)
 
 from nnbook import _links
 from nnbook.checks import _core, check
+
+sys.path.insert(0, str(ROOT / "tools"))
+import exercise_links  # noqa: E402
 
 PUBLISHED = "https://nnbook.github.io/nnbook/book/03-matrices.html#ch03-batch"
 
@@ -80,3 +87,20 @@ def test_a_fail_message_links_where_the_notebook_runs(tmp_path, monkeypatch):
     result = check("01.1", lambda: -1.0, quiet=True)
     assert f"read: https://nnbook.github.io/nnbook/book/{page_name}#{anchor}" in result.text()
     assert f'href="https://nnbook.github.io/nnbook/book/{page_name}#{anchor}"' in result.html()
+
+
+def test_the_book_build_links_its_pages_to_the_published_book(monkeypatch):
+    """Pages executed by the build do not depend on a _build/html left by an earlier build."""
+    monkeypatch.setenv("NNBOOK_BOOK_URL", "recorded")  # so that the test's end restores the variable
+    monkeypatch.delenv("NNBOOK_BOOK_URL")
+    exercise_links.setup(app=None)
+    assert os.environ["NNBOOK_BOOK_URL"] == _links.BOOK_URL
+    monkeypatch.setenv("NNBOOK_BOOK_URL", "https://example.org/mirror/")
+    exercise_links.setup(app=None)
+    assert os.environ["NNBOOK_BOOK_URL"] == "https://example.org/mirror/"
+
+
+def test_the_how_to_page_shows_a_fail_message_linking_to_the_published_book(built_book):  # noqa: F811
+    page = (built_book / "book" / "how-to-use.html").read_text(encoding="utf-8")
+    links = re.findall(r'href="([^"]*)"[^>]*>Read the section in the book', page)
+    assert links and all(link.startswith(_links.BOOK_URL + "book/") for link in links), links
