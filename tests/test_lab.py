@@ -87,8 +87,8 @@ def lab():
     port, token = _free_port(), secrets.token_hex(16)
     venv = Path(sys.prefix)  # the environment running the tests: .venv under `make test`
     log = folder / "lab.log"
-    env = dict(os.environ, JUPYTER_RUNTIME_DIR=str(folder / "run"),
-               JUPYTERLAB_WORKSPACES_DIR=str(folder / "workspaces"))
+    env = {k: v for k, v in os.environ.items() if k not in ("MAKELEVEL", "MAKEFLAGS", "MFLAGS")}
+    env.update(JUPYTER_RUNTIME_DIR=str(folder / "run"), JUPYTERLAB_WORKSPACES_DIR=str(folder / "workspaces"))
     lab_args = (f"--no-browser --port={port} --IdentityProvider.token={token} "
                 "--LabApp.expose_app_in_browser=True")  # window.jupyterapp, for the browser test
     with open(log, "wb") as out:

@@ -82,7 +82,9 @@ def _executable(name: str) -> str | None:
 
 def _bash(command: str) -> subprocess.CompletedProcess:
     """Run ``command`` in the repository with the environment active, as the README says to."""
-    env = dict(os.environ, PATH=f"{VENV_BIN}{os.pathsep}{os.environ['PATH']}", NO_COLOR="1")
+    # As from a reader's shell: not inside the `make test` that may be running this test.
+    env = {k: v for k, v in os.environ.items() if k not in ("MAKELEVEL", "MAKEFLAGS", "MFLAGS")}
+    env.update(PATH=f"{VENV_BIN}{os.pathsep}{os.environ['PATH']}", NO_COLOR="1")
     return subprocess.run(["bash", "-c", command], cwd=ROOT, env=env, capture_output=True, text=True,
                           timeout=120)
 
