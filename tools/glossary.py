@@ -17,6 +17,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import yaml
+from docutils import nodes
+from sphinx.util.docutils import SphinxDirective
 
 FIELDS = ("en", "zh_hans", "zh_hant", "definition", "chapter")
 ROOT = Path(__file__).resolve().parent.parent
@@ -130,31 +132,24 @@ def _merge(app, env, docnames, other):
         env.nnbook_glossary = other.nnbook_glossary
 
 
-def _directive():
-    from docutils import nodes
-    from sphinx.util.docutils import SphinxDirective
+class GlossaryTable(SphinxDirective):
+    """``{glossary-table}``: every term of book/_glossary/*.yml, one table."""
 
-    class GlossaryTable(SphinxDirective):
-        """``{glossary-table}``: every term of book/_glossary/*.yml, one table."""
+    has_content = False
 
-        has_content = False
-
-        def run(self):
-            try:
-                table = glossary_table(_entries_for(self.env), book_dir=GLOSSARY_DIR.parent)
-            except ValueError as exc:
-                raise self.error(f"glossary-table: {exc}") from None
-            container = nodes.container(classes=["nnbook-glossary"])
-            self.state.nested_parse(table.splitlines(), self.content_offset, container)
-            return [container]
-
-    return GlossaryTable
+    def run(self):
+        try:
+            table = glossary_table(_entries_for(self.env), book_dir=GLOSSARY_DIR.parent)
+        except ValueError as exc:
+            raise self.error(f"glossary-table: {exc}") from None
+        container = nodes.container(classes=["nnbook-glossary"])
+        # MyST parses the table (and its {doc} links) as it parses the page.
+        self.state.nested_parse(table.splitlines(), self.content_offset, container)
+        return [container]
 
 
 def _count_role(name, rawtext, text, lineno, inliner, options=None, content=None):
     """``{glossary-count}`terms``` or ``{glossary-count}`chapters```: a number for the prose."""
-    from docutils import nodes
-
     env = inliner.document.settings.env
     try:
         number = counts(_entries_for(env))[text.strip()]
@@ -169,7 +164,7 @@ def _count_role(name, rawtext, text, lineno, inliner, options=None, content=None
 
 
 def setup(app):
-    app.add_directive("glossary-table", _directive())
+    app.add_directive("glossary-table", GlossaryTable)
     app.add_role("glossary-count", _count_role)
     app.connect("env-get-outdated", _outdated_when_files_come_or_go)
     app.connect("env-merge-info", _merge)
