@@ -8,7 +8,8 @@ server's own API what a learner gets:
 * it serves JupyterLab on ``exercises/``, with the ipywidgets extension loaded;
 * a kernel started for an exercise notebook runs its set-up cell and a widget cell (one of the
   book's widgets) through the REST and WebSocket API: the widget's model reaches the front end;
-* in headless Chromium, JupyterLab opens the notebook, runs those cells and draws the widget.
+* in headless Chromium, JupyterLab opens the notebook, runs those cells and draws the widget;
+  a FAIL message's link (the folder served is a checkout with a built book) opens the local page.
 
 Kernels talk to the server over IPC, so the server's log has no "without encryption" notice.
 """
@@ -29,6 +30,7 @@ import time
 import urllib.error
 import urllib.request
 import uuid
+from base64 import b64decode
 from pathlib import Path
 
 import pytest
@@ -84,6 +86,13 @@ def lab():
     repo.mkdir()
     shutil.copy2(ROOT / "Makefile", repo / "Makefile")
     shutil.copytree(ROOT / "exercises", repo / "exercises")
+    # A checkout whose book has been built (as after `make book`): its FAIL messages link locally.
+    for name in ("_toc.yml", "_config.yml"):
+        shutil.copy2(ROOT / name, repo / name)
+    (repo / "_build" / "html" / "book").mkdir(parents=True)
+    (repo / "_build" / "html" / "index.html").write_text("<html><body>nnbook</body></html>")
+    (repo / "_build" / "html" / "book" / "01-neuron.html").write_text(
+        '<html><body><h1 id="ch01-seed002">The neuron, built locally</h1></body></html>')
     port, token = _free_port(), secrets.token_hex(16)
     venv = Path(sys.prefix)  # the environment running the tests: .venv under `make test`
     log = folder / "lab.log"
@@ -251,6 +260,39 @@ WIDGET_SHOWN_JS = r"""
 """
 
 
+FAIL_CELL = 'check("01.1", lambda: -1.0)'
+
+# Add and run a cell whose check fails; return its "Read the section" link as JupyterLab shows it,
+# then click it.
+RUN_FAIL_JS = r"""
+(async () => {
+  const app = window.jupyterapp;
+  const panel = app.shell.currentWidget;
+  panel.model.sharedModel.insertCell(3, {cell_type: 'code', source: %(code)s});
+  panel.content.activeCellIndex = 3;
+  await app.commands.execute('notebook:run-cell');
+  for (let i = 0; i < 100; i++) {
+    const a = panel.content.widgets[3].node.querySelector('.jp-OutputArea a');
+    // JupyterLab resolves a relative link once it has rendered it (to the server's /files/ URL).
+    if (a && a.href.includes('/files/')) {
+      const found = {href: a.href, text: a.textContent};
+      a.click();
+      return found;
+    }
+    await new Promise(r => setTimeout(r, 200));
+  }
+  return null;
+})()
+"""
+
+OPENED_JS = r"""
+(() => {
+  const w = window.jupyterapp.shell.currentWidget;
+  return !!(w && w.context && w.context.path === '_build/html/book/01-neuron.html');
+})()
+"""
+
+
 def test_the_widget_renders_in_jupyterlab_in_a_browser(lab):
     path = _find_chromium()
     if path is None:
@@ -275,11 +317,19 @@ def test_the_widget_renders_in_jupyterlab_in_a_browser(lab):
             chrome.pump(0.5)
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         shot = chrome.call("Page.captureScreenshot", {"format": "png"}, session=session)
-        from base64 import b64decode
-
         (SCREENSHOTS / "lab-widget.png").write_bytes(b64decode(shot["data"]))
         assert shown["sliders"] > 0, f"no slider drawn in the widget cell's output: {shown}"
         assert "Error" not in shown["text"], shown["text"]
+
+        # A FAIL message's link opens the locally built page inside JupyterLab.
+        script = RUN_FAIL_JS % {"code": json.dumps(FAIL_CELL)}
+        link = chrome.evaluate(session, script, timeout=120)
+        assert link and "/files/_build/html/book/01-neuron.html" in link["href"], link
+        opened = chrome.wait_until(session, OPENED_JS, timeout=30)
+        chrome.pump(1.0)
+        shot = chrome.call("Page.captureScreenshot", {"format": "png"}, session=session)
+        (SCREENSHOTS / "lab-fail-link.png").write_bytes(b64decode(shot["data"]))
+        assert opened, chrome.evaluate(session, "window.jupyterapp.shell.currentWidget.title.label")
         chrome.close_page(target)
     finally:
         chrome.close()
