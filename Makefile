@@ -13,7 +13,7 @@ LAB_ARGS ?=
 .PHONY: help book test lab exercises bench assets clean
 
 help: ## list the targets and what they do
-	@awk 'BEGIN {FS = ":.*## "} /^[a-z]+:.*## / {printf "make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+	@awk 'BEGIN {FS = ":.*## "} /^[a-z][a-z0-9_-]*:.*## / {printf "make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
 # The kernel configuration quietens ipykernel's TCP notice (see the file).
 $(STAMP): requirements.txt pyproject.toml tools/ipython_kernel_config.py
