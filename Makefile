@@ -31,13 +31,14 @@ assets: $(STAMP) ## bundle MathJax and the widget manager from npm into book/_st
 	@if [ -f tools/bundle_assets.py ]; then $(PY) tools/bundle_assets.py; fi
 
 # The execution cache keys on the notebooks only: when the library changes, start it afresh,
-# so that no page shows numbers computed by older code.
+# and Sphinx's saved environment (so that every page is read again), so that no page shows
+# numbers or widgets computed by older code.
 SRC_HASH = $(shell cat $$(find src -name '*.py' | sort) | sha256sum | cut -c1-16)
 
 book: $(STAMP) assets ## build the book into _build/html (creates .venv on first use)
 	@mkdir -p _build
 	@if [ "$$(cat _build/.src-hash 2>/dev/null)" != "$(SRC_HASH)" ]; then \
-		rm -rf _build/.jupyter_cache; echo "$(SRC_HASH)" > _build/.src-hash; fi
+		rm -rf _build/.jupyter_cache _build/.doctrees; echo "$(SRC_HASH)" > _build/.src-hash; fi
 	$(VENV)/bin/jupyter-book build . -W --keep-going
 	@echo "The book: $(CURDIR)/_build/html/index.html"
 	@if [ -f book/_static/vendor/manifest.json ]; then \
