@@ -61,7 +61,7 @@ def init_weights(p: Problem, seed: int):
     """The same He-initialized weights for every implementation (W of shape (n_out, n_in))."""
     model = nb.MLP([p.X_train.shape[1], p.hidden, 10], activation="relu", output_activation="identity",
                    init="he", rng=seed)
-    return [(l.W.copy(), l.b.copy()) for l in model.linears]
+    return [(model.params[f"W{l}"].copy(), model.params[f"b{l}"].copy()) for l in (1, 2)]
 
 
 # --- 1. nnbook ---------------------------------------------------------------------------

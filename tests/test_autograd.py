@@ -198,11 +198,11 @@ def test_tiny_mlp_matches_nnbook_on_a_batch():
     loss.forward(model.forward(X), Y)
     dX = model.backward(loss.backward())
 
-    (l1, l2) = model.linears
-    W1 = [[Value(v) for v in row] for row in l1.W]
-    b1 = [Value(v) for v in l1.b]
-    W2 = [[Value(v) for v in row] for row in l2.W]
-    b2 = [Value(v) for v in l2.b]
+    P, G = model.params, model.grads
+    W1 = [[Value(v) for v in row] for row in P["W1"]]
+    b1 = [Value(v) for v in P["b1"]]
+    W2 = [[Value(v) for v in row] for row in P["W2"]]
+    b2 = [Value(v) for v in P["b2"]]
     Xv = [[Value(v) for v in row] for row in X]
     total = Value(0.0)
     for x, y in zip(Xv, Y):
@@ -212,10 +212,10 @@ def test_tiny_mlp_matches_nnbook_on_a_batch():
     L = total / Y.size  # MSELoss: mean over every entry
     L.backward()
     np.testing.assert_allclose(L.data, loss.forward(model.forward(X), Y), rtol=1e-12)
-    np.testing.assert_allclose([[w.grad for w in row] for row in W1], l1.grads["W"], rtol=1e-9, atol=1e-14)
-    np.testing.assert_allclose([b.grad for b in b1], l1.grads["b"], rtol=1e-9, atol=1e-14)
-    np.testing.assert_allclose([[w.grad for w in row] for row in W2], l2.grads["W"], rtol=1e-9, atol=1e-14)
-    np.testing.assert_allclose([b.grad for b in b2], l2.grads["b"], rtol=1e-9, atol=1e-14)
+    np.testing.assert_allclose([[w.grad for w in row] for row in W1], G["W1"], rtol=1e-9, atol=1e-14)
+    np.testing.assert_allclose([b.grad for b in b1], G["b1"], rtol=1e-9, atol=1e-14)
+    np.testing.assert_allclose([[w.grad for w in row] for row in W2], G["W2"], rtol=1e-9, atol=1e-14)
+    np.testing.assert_allclose([b.grad for b in b2], G["b2"], rtol=1e-9, atol=1e-14)
     np.testing.assert_allclose([[v.grad for v in row] for row in Xv], dX, rtol=1e-9, atol=1e-14)
 
 

@@ -2,7 +2,9 @@
 
 Every submission is built here from the sample solution notebook of tests/test_exercises.py
 (chapter "99", two questions worth 3 points, registered from a file passed as ``--checks``),
-and the batch is graded once, two at a time, like an instructor would.
+and the batch is graded once, two at a time, in the sandbox, like an instructor would.
+tests/test_grading_attacks.py tries to escape the sandbox; tests/test_grading_fairness.py
+grades correct answers in many styles.
 """
 
 from __future__ import annotations
@@ -16,9 +18,11 @@ import pytest
 from nbformat.v4 import new_code_cell
 
 from nnbook import cli, grading
+from sandbox_setup import require_sandbox
 from test_exercises import SAMPLE_QUESTIONS, gen, sample_solution
 
 TIMEOUT = 20.0
+QUESTION_TIMEOUT = 5.0
 MEMORY_MB = 1536
 
 BAD_SIGMOID = "def my_sigmoid(z):\n    return np.zeros_like(np.asarray(z, dtype=float))"
@@ -105,6 +109,9 @@ SUBMISSIONS = {
     "segfault": with_cells(solution(), 5, "import ctypes\nctypes.string_at(0)"),
     "loops-forever": with_cells(solution(), 5, "while True:\n    pass"),
     "answer-loops-forever": with_cells(solution(), 9, "def my_sigmoid(z):\n    while True:\n        pass"),
+    "answer-ignores-interrupts": with_cells(solution(), 9, "def my_sigmoid(z):\n    while True:\n        try:\n"
+                                            "            while True:\n                pass\n"
+                                            "        except BaseException:\n            pass"),
     "prints-megabytes": with_cells(solution(), 5, "for _ in range(40):\n    print('x' * 1_000_000)"),
     "too-much-memory": with_cells(solution(), 5, "big = np.ones((1 << 29,))  # 4 GB"),
     "writes-files": with_cells(solution(), 5,
@@ -124,6 +131,7 @@ def _name(key):
 @pytest.fixture(scope="module")
 def batch(tmp_path_factory):
     """The whole batch graded once: -j 2, the sample chapter's checks loaded from a file."""
+    require_sandbox()
     root = tmp_path_factory.mktemp("grading")
     subs = root / "submissions"
     subs.mkdir()
@@ -139,8 +147,8 @@ def batch(tmp_path_factory):
     old = os.getcwd()
     os.chdir(cwd)
     try:
-        rows = grading.grade([subs], jobs=2, timeout=TIMEOUT, memory_mb=MEMORY_MB, extra_checks=[checks],
-                             progress=False)
+        rows = grading.grade([subs], jobs=2, timeout=TIMEOUT, question_timeout=QUESTION_TIMEOUT,
+                             memory_mb=MEMORY_MB, extra_checks=[checks], progress=False)
     finally:
         os.chdir(old)
     return {"rows": {Path(r.submission).stem[3:]: r for r in rows}, "root": root, "subs": subs,
@@ -212,9 +220,19 @@ def test_a_dead_kernel_scores_nothing_and_says_so(batch, key):
 def test_the_time_limit(batch):
     points, status = score(batch, "loops-forever")
     assert points == {"99.1": 0, "99.2": 0} and status == f"time limit of {TIMEOUT:g} s reached in cell 6"
+
+
+def test_a_looping_answer_costs_its_question_only(batch):
     points, status = score(batch, "answer-loops-forever")
-    assert points["99.1"] == 0 and status == f"time limit of {TIMEOUT:g} s reached while checking"
-    assert batch["rows"]["answer-loops-forever"].seconds < TIMEOUT + 15
+    assert points == {"99.1": 0, "99.2": 1} and status == f"time limit of {QUESTION_TIMEOUT:g} s reached in 99.1"
+    assert "time limit" in batch["rows"]["answer-loops-forever"].messages["99.1"]
+    assert batch["rows"]["answer-loops-forever"].seconds < QUESTION_TIMEOUT + 20
+
+
+def test_an_answer_that_ignores_interrupts_costs_its_question_only(batch):
+    """The kernel is stuck: a fresh one runs the cells again for the next question."""
+    points, status = score(batch, "answer-ignores-interrupts")
+    assert points == {"99.1": 0, "99.2": 1} and status == f"time limit of {QUESTION_TIMEOUT:g} s reached in 99.1"
 
 
 def test_megabytes_of_output_do_not_matter(batch):
@@ -242,8 +260,8 @@ def test_nothing_is_written_outside_the_temporary_copy(batch):
 def test_no_submission_changes_another(batch, tmp_path):
     """The correct submission graded alone scores what it scored among the bad ones."""
     nbformat.write(solution(), tmp_path / _name("alone"))
-    (row,) = grading.grade([tmp_path / _name("alone")], jobs=1, timeout=TIMEOUT, memory_mb=MEMORY_MB,
-                           extra_checks=[batch["checks"]], progress=False)
+    (row,) = grading.grade([tmp_path / _name("alone")], jobs=1, timeout=TIMEOUT, question_timeout=QUESTION_TIMEOUT,
+                           memory_mb=MEMORY_MB, extra_checks=[batch["checks"]], progress=False)
     assert (row.points, row.status) == score(batch, "correct")
 
 
@@ -259,16 +277,40 @@ def test_cli_writes_the_gradebook(batch, tmp_path, capsys):
     assert code == 0
     with open(out, newline="") as f:
         rows = list(csv.reader(f))
-    assert rows[0] == ["submission", "99.1", "99.2", "total", "status"]
+    assert rows[0][:5] == ["submission", "99.1", "99.2", "total", "status"]  # the columns it always had
+    assert rows[0][5:] == ["student"]
     assert [r[1:4] for r in rows[1:]] == [["2", "1", "3"], ["0", "0", "0"], ["0", "0", "0"]]
     assert [Path(r[0]).name for r in rows[1:]] == [_name("correct"), _name("not-json"), _name("untouched")]
+    assert [r[5] for r in rows[1:]] == ["99-correct", "99-not-json", "99-untouched"]
     assert rows[2][4].startswith("not a valid notebook")
     text = capsys.readouterr().out
     assert "(max)" in text and "99-correct.ipynb" in text and "99.1: not attempted yet" in text
+    assert table_cells(text) == rows  # the printed table is the CSV
+    feedback = sorted(p.name for p in (tmp_path / "feedback").iterdir())
+    assert feedback == ["99-correct.md", "99-not-json.md", "99-untouched.md"]
+    ben = (tmp_path / "feedback" / "99-untouched.md").read_text()
+    assert "NOT ATTEMPTED YET  99.1  The sigmoid  (0/2 points)" in ben and "0/3 points" in ben
+
+
+def table_cells(text: str) -> list[list[str]]:
+    """The printed table's header and rows as cells (the "(max)" line and the rule left out)."""
+    import re
+
+    lines = text.splitlines()
+    rule = next(k for k, line in enumerate(lines) if line.startswith("---"))
+    spans = [m.span() for m in re.finditer(r"-+", lines[rule])]
+    spans[-1] = (spans[-1][0], None)  # the last column runs to the end of the line
+    body = []
+    for line in lines[rule + 1:]:
+        if not line.strip() or re.match(r"^\S+  \d\d\.\d+: ", line):  # the end, or --details
+            break
+        body.append(line)
+    rows = [[line[a:b].strip() for a, b in spans] for line in [lines[rule - 2], *body]]
+    return [["" if c == "-" else c for c in row] for row in rows]
 
 
 def test_cli_rejects_bad_arguments(tmp_path, capsys):
-    assert cli.main(["grade", str(tmp_path / "missing.ipynb"), "--no-progress"]) == 2
+    assert cli.main(["grade", str(tmp_path / "missing.ipynb"), "--no-progress", "--no-sandbox"]) == 2
     assert "no such file" in capsys.readouterr().err
     with pytest.raises(SystemExit):
         cli.main(["grade", str(tmp_path), "-j", "0"])
@@ -279,11 +321,12 @@ def test_cli_rejects_bad_arguments(tmp_path, capsys):
 def test_answer_expressions_and_feedback_cells():
     nb = solution()
     assert grading.answer_expressions(nb) == {"99.1": "my_sigmoid", "99.2": "answer_99_2"}
-    assert grading._is_feedback_cell(grading._parse('check("99.1", my_sigmoid)'))
-    assert grading._is_feedback_cell(grading._parse('score("99")'))
-    assert not grading._is_feedback_cell(grading._parse('x = 1\ncheck("99.1", f)'))
+    assert grading.is_feedback_cell(grading.parse('check("99.1", my_sigmoid)'))
+    assert grading.is_feedback_cell(grading.parse('score("99")'))
+    assert not grading.is_feedback_cell(grading.parse('x = 1\ncheck("99.1", f)'))
 
 
+@pytest.mark.filterwarnings("ignore::PendingDeprecationWarning")
 def test_the_unpickler_accepts_data_and_refuses_code():
     import pickle
 
@@ -292,8 +335,9 @@ def test_the_unpickler_accepts_data_and_refuses_code():
     import nnbook as nb
 
     data = {"a": [1, 2.5, "x", None, (True, b"y")], "arr": np.arange(6.0).reshape(2, 3), "s": np.float64(0.5),
-            "layer": nb.Linear(2, 3, rng=0), "rng": np.random.default_rng(1)}
-    back = grading._loads(pickle.dumps(data, protocol=4))
+            "layer": nb.Linear(2, 3, rng=0), "rng": np.random.default_rng(1), "m": np.matrix([[1.0, 2.0]])}
+    back = grading.loads(pickle.dumps(data, protocol=4))
+    assert isinstance(back["m"], np.matrix) and back["m"].tolist() == [[1.0, 2.0]]
     np.testing.assert_array_equal(back["arr"], data["arr"])
     np.testing.assert_array_equal(back["layer"].W, data["layer"].W)
     assert back["rng"].random() == np.random.default_rng(1).random()
@@ -303,9 +347,9 @@ def test_the_unpickler_accepts_data_and_refuses_code():
             return (os.system, ("true",))
 
     with pytest.raises(pickle.UnpicklingError, match="does not accept"):
-        grading._loads(pickle.dumps(Evil()))
+        grading.loads(pickle.dumps(Evil()))
     with pytest.raises(pickle.UnpicklingError):
-        grading._loads(pickle.dumps(grading.grade))
+        grading.loads(pickle.dumps(grading.grade))
 
 
 SOLUTIONS = sorted((Path(__file__).resolve().parents[1] / "solutions").glob("*.ipynb"))
@@ -314,7 +358,20 @@ SOLUTIONS = sorted((Path(__file__).resolve().parents[1] / "solutions").glob("*.i
 @pytest.mark.skipif(not SOLUTIONS, reason="no solution notebooks in solutions/ yet")
 def test_every_solution_notebook_gets_full_marks():
     """The grader's proxies work with every chapter's real checkers."""
-    rows = grading.grade(SOLUTIONS, jobs=2, timeout=300, progress=False)
+    require_sandbox()
+    rows = [row for chapter in sorted({p.name[:2] for p in SOLUTIONS})
+            for row in grading.grade([p for p in SOLUTIONS if p.name[:2] == chapter], chapter=chapter, jobs=2,
+                                     timeout=300, question_timeout=120, progress=False)]
+    assert len(rows) == len(SOLUTIONS)
     for row in rows:
         assert row.status == "ok" and row.max_points and row.total == row.max_total, \
             (row.submission, row.status, row.messages)
+
+
+def test_student_ids_from_file_or_folder_names():
+    canvas = Path("class/lovelaceada_12345_67890_03-matrices.ipynb")
+    moodle = Path("class/Ada Lovelace_4711_assignsubmission_file_/03-matrices.ipynb")
+    assert grading.student_id(canvas, None) == "lovelaceada_12345_67890_03-matrices"
+    assert grading.student_id(canvas, r"_(\d+)_") == "12345"
+    assert grading.student_id(moodle, r"(?P<id>[^/_]+)_\d+_assignsubmission") == "Ada Lovelace"
+    assert grading.student_id(moodle, r"no match here") == "03-matrices"

@@ -33,15 +33,17 @@ def test_softmax_classifier_gradcheck(rng):
 
 
 def test_mlp_structure_matches_seed_000():
-    model = nb.MLP([2, 4, 4, 1], activation="sigmoid")
+    model = nb.MLP([2, 4, 4, 1], activation="sigmoid", output_activation="sigmoid")
     kinds = [type(l).__name__ for l in model.layers]
     assert kinds == ["Linear", "Sigmoid", "Linear", "Sigmoid", "Linear", "Sigmoid"]
-    assert [l.W.shape for l in model.linears] == [(4, 2), (4, 4), (1, 4)]
+    assert list(model.params) == ["W1", "b1", "W2", "b2", "W3", "b3"]
+    assert [model.params[f"W{l}"].shape for l in (1, 2, 3)] == [(4, 2), (4, 4), (1, 4)]
+    assert model.params["W2"] is model.layers[2].W  # W^[2] is the second Linear layer's own array
 
 
 def test_xor_seed_000_all_outputs_on_correct_side():
     X, y = nb.datasets.xor()
-    model = nb.MLP([2, 4, 4, 1], activation="sigmoid", init="normal", rng=0)
+    model = nb.MLP([2, 4, 4, 1], activation="sigmoid", output_activation="sigmoid", init="normal", rng=0)
     history = model.fit(X, y, loss=nb.SquaredErrorLoss(half=True), optimizer=nb.SGD(1.0),
                         epochs=1000, batch_size=1, shuffle=False, progress=False)
     out = model.predict(X).ravel()
@@ -72,14 +74,14 @@ def test_fit_is_deterministic_given_rng():
 def test_full_batch_step_is_one_gradient_descent_step(rng):
     X, Y = rng.normal(size=(5, 3)), rng.normal(size=(5, 2))
     model = nb.MLP([3, 4, 2], activation="tanh", output_activation="identity", rng=1)
-    W0 = [l.W.copy() for l in model.linears]
+    params0 = {k: p.copy() for k, p in model.params.items()}
     loss = nb.MSELoss()
     loss.forward(model.forward(X), Y)
     model.backward(loss.backward())
-    grads = [l.grads["W"].copy() for l in model.linears]
+    grads = {k: g.copy() for k, g in model.grads.items()}
     model.fit(X, Y, loss=nb.MSELoss(), optimizer=nb.SGD(0.1), epochs=1, progress=False)
-    for layer, w0, g in zip(model.linears, W0, grads):
-        np.testing.assert_allclose(layer.W, w0 - 0.1 * g)
+    for k, p in model.params.items():
+        np.testing.assert_allclose(p, params0[k] - 0.1 * grads[k])
 
 
 def test_momentum_accumulates(rng):
@@ -100,10 +102,10 @@ def test_fit_reports_divergence_with_epoch():
 
 def test_progress_bar_can_be_turned_off(capsys):
     X, y = nb.datasets.xor()
-    nb.MLP([2, 2, 1], rng=0).fit(X, y, loss="mse", optimizer=nb.SGD(0.5), epochs=3, progress=False)
+    nb.MLP([2, 2, 1], output_activation="sigmoid", rng=0).fit(X, y, loss="mse", optimizer=nb.SGD(0.5), epochs=3, progress=False)
     captured = capsys.readouterr()
     assert captured.err == "" and captured.out == ""
-    nb.MLP([2, 2, 1], rng=0).fit(X, y, loss="mse", optimizer=nb.SGD(0.5), epochs=3, progress=True)
+    nb.MLP([2, 2, 1], output_activation="sigmoid", rng=0).fit(X, y, loss="mse", optimizer=nb.SGD(0.5), epochs=3, progress=True)
     assert "training" in capsys.readouterr().err
 
 
@@ -122,11 +124,11 @@ def test_save_and_load_round_trip(tmp_path, rng):
 def test_load_errors(tmp_path):
     with pytest.raises(FileNotFoundError, match="no model file"):
         nb.load(tmp_path / "missing.npz")
-    nb.save(nb.MLP([3, 5, 2], rng=0), tmp_path / "m.npz")
+    nb.save(nb.MLP([3, 5, 2], output_activation="sigmoid", rng=0), tmp_path / "m.npz")
     with pytest.raises(ValueError, match=r"expects shape \(4, 3\), the file has \(5, 3\)"):
-        nb.load_weights(nb.MLP([3, 4, 2], rng=0), tmp_path / "m.npz")
+        nb.load_weights(nb.MLP([3, 4, 2], output_activation="sigmoid", rng=0), tmp_path / "m.npz")
     with pytest.raises(ValueError, match="do not match"):
-        nb.load_weights(nb.MLP([3, 5, 5, 2], rng=0), tmp_path / "m.npz")
+        nb.load_weights(nb.MLP([3, 5, 5, 2], output_activation="sigmoid", rng=0), tmp_path / "m.npz")
     (tmp_path / "junk.npz").write_bytes(b"not a zip file")
     with pytest.raises(ValueError, match="expected an nnbook model file"):
         nb.load(tmp_path / "junk.npz")

@@ -17,7 +17,7 @@ def _close():
 
 def test_grid_predictions_match_the_model_at_grid_points():
     X, _ = nb.datasets.moons(40, rng=1)
-    model = nb.MLP([2, 3, 1], rng=2)
+    model = nb.MLP([2, 3, 1], output_activation="sigmoid", rng=2)
     xx, yy, out = grid_predictions(model, X, resolution=7, padding=0.25)
     assert xx.shape == yy.shape == (7, 7) and out.shape == (7, 7, 1)
     np.testing.assert_allclose(xx.min(), X[:, 0].min() - 0.25)
@@ -28,7 +28,7 @@ def test_grid_predictions_match_the_model_at_grid_points():
 
 def test_decision_boundary_binary_draws_the_half_level_and_the_points():
     X, y = nb.datasets.moons(60, rng=0)
-    model = nb.MLP([2, 1], activation="sigmoid", rng=0)
+    model = nb.MLP([2, 1], activation="sigmoid", output_activation="sigmoid", rng=0)
     model.fit(X, y.astype(float), loss=nb.BCELoss(), optimizer=nb.SGD(1.0), epochs=50, progress=False)
     fig, ax = plt.subplots()
     out = decision_boundary(model, X, y, ax=ax, title="t")
@@ -56,7 +56,7 @@ def test_class_labels_accepts_labels_columns_and_one_hot():
 
 
 def test_decision_boundary_rejects_bad_input():
-    model = nb.MLP([2, 1], rng=0)
+    model = nb.MLP([2, 1], output_activation="sigmoid", rng=0)
     with pytest.raises(ValueError, match=r"shape \(n_samples, 2\)"):
         decision_boundary(model, np.zeros((4, 3)), np.zeros(4))
     with pytest.raises(TypeError, match="predict"):

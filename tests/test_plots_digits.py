@@ -119,20 +119,20 @@ def test_confusion_matrix_plot_shows_the_counts(rng):
 
 
 def test_first_layer_weights_draws_each_row_scaled():
-    model = nb.MLP([64, 5, 10], rng=3)
-    W = model.linears[0].W
+    model = nb.MLP([64, 5, 10], output_activation="sigmoid", rng=3)
+    W = model.params["W1"]
     ax = pd.first_layer_weights(model, ncols=5)
     M = ax.images[0].get_array().filled(np.nan)
     for j in range(5):
         np.testing.assert_allclose(M[0:8, 9 * j:9 * j + 8], W[j].reshape(8, 8) / np.abs(W[j]).max())
-    ax2 = pd.first_layer_weights(model.linears[0], n_units=2)
+    ax2 = pd.first_layer_weights(model.layers[0], n_units=2)
     assert ax2.images[0].get_array().shape == (8, 17)
 
 
 def test_first_layer_weights_relative_to():
-    model = nb.MLP([64, 3, 10], rng=1)
-    W0 = model.linears[0].W.copy()
-    W0[1] = model.linears[0].W[1]  # unit 1 unchanged: drawn as zeros, not NaN
+    model = nb.MLP([64, 3, 10], output_activation="sigmoid", rng=1)
+    W0 = model.params["W1"].copy()
+    W0[1] = model.params["W1"][1]  # unit 1 unchanged: drawn as zeros, not NaN
     W0[0] += 0.5
     ax = pd.first_layer_weights(model, relative_to=W0, ncols=3)
     M = ax.images[0].get_array().filled(np.nan)
@@ -142,16 +142,16 @@ def test_first_layer_weights_relative_to():
 
 def test_first_layer_weights_bad_input():
     with pytest.raises(ValueError, match="square number of inputs"):
-        pd.first_layer_weights(nb.MLP([10, 4, 2], rng=0))
+        pd.first_layer_weights(nb.MLP([10, 4, 2], output_activation="sigmoid", rng=0))
     with pytest.raises(TypeError, match="Linear layer"):
         pd.first_layer_weights("model")
     with pytest.raises(ValueError, match="n_units"):
-        pd.first_layer_weights(nb.MLP([64, 4, 2], rng=0), n_units=0)
+        pd.first_layer_weights(nb.MLP([64, 4, 2], output_activation="sigmoid", rng=0), n_units=0)
     with pytest.raises(ValueError, match="relative_to"):
-        pd.first_layer_weights(nb.MLP([64, 4, 2], rng=0), relative_to=np.zeros((3, 64)))
+        pd.first_layer_weights(nb.MLP([64, 4, 2], output_activation="sigmoid", rng=0), relative_to=np.zeros((3, 64)))
 
 
-def test_lazy_exports():
+def test_package_exports():
     import nnbook.plots
 
     assert nnbook.plots.show_digits is pd.show_digits

@@ -24,8 +24,9 @@ def _torch_activation(layer):
 def _torch_mlp(model):
     """The model's parameters as float64 leaf tensors, and a forward function."""
     params = []
-    for lin in model.linears:
-        params.append((torch.tensor(lin.W, requires_grad=True), torch.tensor(lin.b, requires_grad=True)))
+    for l in range(1, len(model.sizes)):
+        W, b = model.params[f"W{l}"], model.params[f"b{l}"]
+        params.append((torch.tensor(W, requires_grad=True), torch.tensor(b, requires_grad=True)))
     acts = [_torch_activation(layer) for layer in model.layers if not isinstance(layer, nb.Linear)]
     assert len(acts) == len(params)
 
@@ -62,9 +63,9 @@ def test_mlp_forward_and_gradients_match_torch(activation, seed):
 
     np.testing.assert_allclose(out, out_t.detach().numpy(), rtol=1e-12, atol=1e-12)
     assert value == pytest.approx(value_t.item(), rel=1e-12)
-    for i, (W, b) in enumerate(params):
-        np.testing.assert_allclose(model.grads[f"{2 * i}.W"], W.grad.numpy(), rtol=1e-10, atol=1e-12)
-        np.testing.assert_allclose(model.grads[f"{2 * i}.b"], b.grad.numpy(), rtol=1e-10, atol=1e-12)
+    for l, (W, b) in enumerate(params, start=1):
+        np.testing.assert_allclose(model.grads[f"W{l}"], W.grad.numpy(), rtol=1e-10, atol=1e-12)
+        np.testing.assert_allclose(model.grads[f"b{l}"], b.grad.numpy(), rtol=1e-10, atol=1e-12)
     np.testing.assert_allclose(dX, Xt.grad.numpy(), rtol=1e-10, atol=1e-12)
 
 
@@ -83,9 +84,9 @@ def test_softmax_cross_entropy_gradients_match_torch(seed):
     value_t = torch.nn.functional.cross_entropy(forward(torch.tensor(X)), torch.tensor(y))
     value_t.backward()
     assert value == pytest.approx(value_t.item(), rel=1e-12)
-    for i, (W, b) in enumerate(params):
-        np.testing.assert_allclose(model.grads[f"{2 * i}.W"], W.grad.numpy(), rtol=1e-10, atol=1e-12)
-        np.testing.assert_allclose(model.grads[f"{2 * i}.b"], b.grad.numpy(), rtol=1e-10, atol=1e-12)
+    for l, (W, b) in enumerate(params, start=1):
+        np.testing.assert_allclose(model.grads[f"W{l}"], W.grad.numpy(), rtol=1e-10, atol=1e-12)
+        np.testing.assert_allclose(model.grads[f"b{l}"], b.grad.numpy(), rtol=1e-10, atol=1e-12)
 
 
 def test_sgd_step_matches_torch_optim():
@@ -103,14 +104,14 @@ def test_sgd_step_matches_torch_optim():
         opt.zero_grad()
         torch.nn.functional.mse_loss(forward(torch.tensor(X)), torch.tensor(Y)).backward()
         opt.step()
-    for lin, (W, b) in zip(model.linears, params):
-        np.testing.assert_allclose(lin.W, W.detach().numpy(), rtol=1e-10, atol=1e-12)
-        np.testing.assert_allclose(lin.b, b.detach().numpy(), rtol=1e-10, atol=1e-12)
+    for l, (W, b) in enumerate(params, start=1):
+        np.testing.assert_allclose(model.params[f"W{l}"], W.detach().numpy(), rtol=1e-10, atol=1e-12)
+        np.testing.assert_allclose(model.params[f"b{l}"], b.detach().numpy(), rtol=1e-10, atol=1e-12)
 
 
 class _NoBias(nb.Sequential):
     def parameters(self):
-        return [(k, p, g) for k, p, g in super().parameters() if not k.endswith(".b")]
+        return [(k, p, g) for k, p, g in super().parameters() if not k.startswith("b")]
 
 
 W_HIDDEN = np.array([[1, 2], [2, 3], [1, 1], [3, 1]], dtype=float)

@@ -27,7 +27,7 @@ def test_train_playground_model_matches_fit_by_hand():
     ref = nb.MLP([2, 5, 2], activation="tanh", output_activation="identity", init="xavier", rng=4)
     h = ref.fit(X, y, loss=nb.SoftmaxCrossEntropyLoss(), optimizer=nb.SGD(0.3), epochs=20, progress=False)
     np.testing.assert_allclose(history.loss, h.loss)
-    np.testing.assert_allclose(model.linears[0].W, ref.linears[0].W)
+    np.testing.assert_allclose(model.params["W1"], ref.params["W1"])
     assert len(history.loss) == 20
 
 
@@ -55,7 +55,7 @@ def test_widget_trains_on_button_and_shows_the_result():
     assert box.result[0] is model
     box.button.click()
     model2, X2, y2, h2 = box.result
-    assert model2.linears[-1].W.shape == (3, 8)
+    assert model2.params["W2"].shape == (3, 8)
     assert "spiral" in box.readout.value and f"{h2.loss[-1]:.4f}" in box.readout.value
     assert box.image.value != first
     ref = train_playground_model("spiral", 8, 0.5, 100, "tanh", rng=1)[3]

@@ -178,6 +178,8 @@ def make_exercise(solution: nbformat.NotebookNode, name: str) -> nbformat.Notebo
     """The exercise notebook for ``solution`` (named ``name``, e.g. "05-forward.ipynb")."""
     ex = nbformat.v4.new_notebook()
     ex.metadata = copy.deepcopy(solution.get("metadata", {}))
+    if re.match(r"^\d{2}-", name):  # the assignment, for `nnbook grade` (whatever the file is renamed to)
+        ex.metadata["nnbook"] = {"chapter": name[:2]}
     regions = 0
     first_markdown = True
     headings = _Headings(solution.cells)

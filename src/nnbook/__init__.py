@@ -26,8 +26,9 @@ from .gradcheck import gradcheck, numerical_gradient, relative_error
 from .io import load, load_weights, save
 from .layers import Layer, Linear
 from .losses import BCELoss, Loss, MSELoss, SoftmaxCrossEntropyLoss, SquaredErrorLoss
-from .network import MLP, History, Sequential
+from .network import MLP, Sequential
 from .optim import SGD
+from .training import History
 
 __version__ = "0.1.0"
 
@@ -39,15 +40,9 @@ __all__ = [
     "Sequential", "MLP", "History", "SGD",
     "gradcheck", "numerical_gradient", "relative_error",
     "save", "load", "load_weights", "datasets", "init",
+    "autograd", "checks", "grading", "plots", "widgets",
 ]
 
-_LAZY_SUBMODULES = ("autograd", "widgets", "plots", "checks", "grading")
-
-
-def __getattr__(name):
-    # nb.widgets, nb.plots, ... are imported on first use, so `import nnbook` stays light.
-    if name in _LAZY_SUBMODULES:
-        import importlib
-
-        return importlib.import_module(f"{__name__}.{name}")
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+# The book's figures, the exercise checks and the grader: imported here, so that
+# ``nb.widgets.neuron_playground`` and ``nb.checks.check`` work after ``import nnbook``.
+from . import autograd, checks, grading, plots, widgets  # noqa: E402

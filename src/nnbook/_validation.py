@@ -11,12 +11,6 @@ import numbers
 import numpy as np
 
 
-def describe(a) -> str:
-    """A short description of an array for error messages: its shape and dtype."""
-    a = np.asarray(a)
-    return f"shape {a.shape} and dtype {a.dtype}"
-
-
 def as_float_array(a, name: str) -> np.ndarray:
     """Convert ``a`` to a float64 array or raise ``TypeError`` naming ``name``."""
     if isinstance(a, np.ndarray) and a.dtype == np.float64:

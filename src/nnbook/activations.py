@@ -85,7 +85,6 @@ def softmax(Z, axis: int = -1):
 class Activation(Layer):
     """An elementwise activation layer: no parameters, any width."""
 
-    name = "activation"
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}()"
@@ -94,7 +93,6 @@ class Activation(Layer):
 class Sigmoid(Activation):
     """A = σ(Z); backward dZ = dA · A (1 − A)."""
 
-    name = "sigmoid"
 
     def _forward(self, Z):
         self.A = _sigmoid(Z)
@@ -107,7 +105,6 @@ class Sigmoid(Activation):
 class Tanh(Activation):
     """A = tanh(Z); backward dZ = dA · (1 − A²)."""
 
-    name = "tanh"
 
     def _forward(self, Z):
         self.A = np.tanh(Z)
@@ -120,7 +117,6 @@ class Tanh(Activation):
 class ReLU(Activation):
     """A = max(0, Z); backward dZ = dA where Z > 0, else 0."""
 
-    name = "relu"
 
     def _forward(self, Z):
         self.mask = Z > 0
@@ -133,7 +129,6 @@ class ReLU(Activation):
 class LeakyReLU(Activation):
     """A = Z where Z > 0, else α Z; backward dZ = dA · (1 or α)."""
 
-    name = "leaky_relu"
 
     def __init__(self, alpha: float = 0.01):
         super().__init__()
@@ -156,7 +151,6 @@ class LeakyReLU(Activation):
 class Identity(Activation):
     """A = Z; backward dZ = dA. The output layer of a regression or of a softmax classifier."""
 
-    name = "identity"
 
     def _forward(self, Z):
         return Z
@@ -204,14 +198,11 @@ ACTIVATIONS = {
     "relu": ReLU,
     "leaky_relu": LeakyReLU,
     "identity": Identity,
-    "linear": Identity,
 }
 
 
 def get_activation(name: str) -> Activation:
     """A fresh activation layer from its name (one of ``ACTIVATIONS``)."""
-    if isinstance(name, Activation):
-        return name
     if not isinstance(name, str) or name.lower() not in ACTIVATIONS:
         raise ValueError(f"unknown activation {name!r}; expected one of {', '.join(sorted(ACTIVATIONS))}")
     return ACTIVATIONS[name.lower()]()

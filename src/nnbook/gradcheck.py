@@ -47,7 +47,7 @@ def gradcheck(model: Layer, loss, X, y, eps: float = 1e-6) -> dict[str, float]:
     Returns
     -------
     dict
-        For every parameter (``"W"``, ``"b"``, or ``"0.W"`` … in a ``Sequential``) and for the
+        For every parameter (``"W"``, ``"b"`` of a layer; ``"W1"``, ``"b1"``, ``"W2"`` … of a ``Sequential``) and for the
         input (``"X"``), the relative error ‖g_backprop − g_numeric‖ / (‖g_backprop‖ + ‖g_numeric‖).
         Around 1e-8 or less means the backward pass is right.
     """
@@ -58,11 +58,11 @@ def gradcheck(model: Layer, loss, X, y, eps: float = 1e-6) -> dict[str, float]:
     X = check_input(X, model.n_in, "X", f"this {type(model).__name__}").copy()
 
     def value():
-        return loss.forward(model._forward(X), y)
+        return loss.forward(model.forward(X), y)
 
     value()
-    dX = model._backward(loss.backward())
-    analytic = {name: g.copy() for name, _, g in model.parameters()}
+    dX = model.backward(loss.backward())
+    analytic = {name: np.array(g, dtype=np.float64) for name, _, g in model.parameters()}
     analytic["X"] = dX
     errors = {}
     for name, p, _ in model.parameters():

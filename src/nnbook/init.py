@@ -20,7 +20,7 @@ import numpy as np
 
 from ._validation import check_choice
 
-INITIALIZERS = ("zeros", "small", "normal", "xavier", "glorot", "he")
+INITIALIZERS = ("zeros", "small", "normal", "xavier", "he")
 
 
 def initialize(name: str, n_in: int, n_out: int, rng: np.random.Generator):
@@ -34,7 +34,7 @@ def initialize(name: str, n_in: int, n_out: int, rng: np.random.Generator):
     elif name == "normal":
         W = rng.standard_normal((n_out, n_in))
         b = rng.standard_normal(n_out)
-    elif name in ("xavier", "glorot"):
+    elif name == "xavier":
         W = rng.standard_normal((n_out, n_in)) * np.sqrt(2.0 / (n_in + n_out))
     else:  # he
         W = rng.standard_normal((n_out, n_in)) * np.sqrt(2.0 / n_in)

@@ -75,9 +75,23 @@ def _read(path):
     return meta, arrays
 
 
+def _renamed(arrays: dict) -> dict:
+    """Files written before the book's names keyed a layer's ``W`` as ``"<layer index>.W"``;
+    the layers with parameters, in order, are W1, W2, ... (``"0.W"`` → ``"W1"``, ``"2.W"`` → ``"W2"``)."""
+    old = [k.partition(".") for k in arrays]
+    if not arrays or not all(i.isdigit() and dot for i, dot, _ in old):
+        return arrays
+    number = {i: l for l, i in enumerate(sorted({int(i) for i, _, _ in old}), start=1)}
+    return {f"{name}{number[int(i)]}": arrays[f"{i}.{name}"] for i, _, name in old}
+
+
 def load_weights(model: Layer, path) -> Layer:
-    """Copy the parameters stored in ``path`` into ``model``; the shapes and names must match exactly."""
+    """Copy the parameters stored in ``path`` into ``model``; the shapes and names must match exactly.
+
+    Files saved with the older ``"0.W"``-style keys load too (mapped by the order of the layers).
+    """
     _, arrays = _read(path)
+    arrays = _renamed(arrays)
     params = {name: p for name, p, _ in model.parameters()}
     if set(params) != set(arrays):
         raise ValueError(

@@ -19,9 +19,12 @@ from .init import initialize
 class Layer:
     """Base class: ``forward(X)`` keeps what ``backward`` needs, ``backward(dY)`` returns ``dX``.
 
-    ``params`` and ``grads`` are dictionaries with the same keys; ``backward``
-    overwrites ``grads`` (it never accumulates), so there is no ``zero_grad``.
-    ``dY`` is never changed in place.
+    ``params`` and ``grads`` are plain dictionaries with the same keys. ``backward`` stores
+    fresh gradients (``self.grads["W"] = dZ.T @ X`` is fine: nothing keeps the old array),
+    so there is no ``zero_grad``. ``dY`` is never changed in place.
+
+    A subclass writes its formulas in ``_forward(X)`` and ``_backward(dY)``; the public
+    ``forward`` and ``backward`` check the input first, then call them.
     """
 
     n_in: int | None = None
@@ -29,7 +32,6 @@ class Layer:
     def __init__(self):
         self.params: dict[str, np.ndarray] = {}
         self.grads: dict[str, np.ndarray] = {}
-        self._out_shape = None
 
     def forward(self, X):
         """Validate ``X`` (one example ``(n_in,)`` or a batch ``(n_samples, n_in)``) and compute the output."""
@@ -40,27 +42,28 @@ class Layer:
 
     def backward(self, dY):
         """Given ``dY = ∂L/∂Y`` (the shape of the last output), store parameter gradients and return ``dX``."""
-        if self._out_shape is None:
+        out_shape = getattr(self, "_out_shape", None)
+        if out_shape is None:
             raise RuntimeError(f"{type(self).__name__}.backward called before forward")
         dY = as_float_array(dY, "dY")
-        if dY.shape != self._out_shape:
+        if dY.shape != out_shape:
             raise ValueError(
-                f"expected dY of shape {self._out_shape} (the shape of the last forward output), got shape {dY.shape}"
+                f"expected dY of shape {out_shape} (the shape of the last forward output), got shape {dY.shape}"
             )
         return self._backward(dY)
 
     __call__ = forward
 
     def parameters(self):
-        """``(name, parameter, gradient)`` triples, the arrays themselves (optimizers update them in place)."""
-        return [(k, self.params[k], self.grads[k]) for k in self.params]
+        """``(name, parameter, gradient)`` triples, read from ``params`` and ``grads`` now."""
+        params, grads = self.params, self.grads
+        return [(k, params[k], grads[k]) for k in params]
 
-    # Subclasses implement these two; training calls them directly, after one validation per fit.
     def _forward(self, X):
-        raise NotImplementedError
+        raise NotImplementedError(f"{type(self).__name__} must define _forward(X)")
 
     def _backward(self, dY):
-        raise NotImplementedError
+        raise NotImplementedError(f"{type(self).__name__} must define _backward(dY)")
 
     def get_config(self) -> dict:
         """The constructor arguments that rebuild this layer (used by ``nnbook.save``)."""
@@ -117,49 +120,36 @@ class Linear(Layer):
                 f"expected b as a scalar or of shape ({n_out},) (n_out of W), got shape {b.shape}"
             )
         layer = cls(n_in, n_out, init="zeros")
-        layer.W[...] = W
-        layer.b[...] = b
+        layer.W = W
+        layer.b = b
         return layer
 
-    @property
-    def W(self) -> np.ndarray:
-        return self.params["W"]
+    def _set(self, key, value):
+        value = as_float_array(value, key)
+        if value.shape != self.params[key].shape:
+            raise ValueError(f"expected {key} of shape {self.params[key].shape}, got shape {value.shape}")
+        self.params[key][...] = value  # in place: optimizers and views keep the same array
 
-    @W.setter
-    def W(self, value):
-        value = as_float_array(value, "W")
-        if value.shape != self.params["W"].shape:
-            raise ValueError(f"expected W of shape {self.params['W'].shape}, got shape {value.shape}")
-        self.params["W"][...] = value
-
-    @property
-    def b(self) -> np.ndarray:
-        return self.params["b"]
-
-    @b.setter
-    def b(self, value):
-        value = as_float_array(value, "b")
-        if value.shape != self.params["b"].shape:
-            raise ValueError(f"expected b of shape {self.params['b'].shape}, got shape {value.shape}")
-        self.params["b"][...] = value
+    W = property(lambda self: self.params["W"], lambda self, value: self._set("W", value))
+    b = property(lambda self: self.params["b"], lambda self, value: self._set("b", value))
 
     def _forward(self, X):
+        W, b = self.params["W"], self.params["b"]
         self.X = X
-        Z = X @ self.params["W"].T  # Z = X Wᵀ + b; row i is (W xᵢ + b)ᵀ
-        Z += self.params["b"]
+        Z = X @ W.T + b  # row i is (W xᵢ + b)ᵀ; for one example x, W x + b
         return Z
 
     def _backward(self, dZ, need_dX=True):
-        # The book's formulas (chapter 10): dW = dZᵀ X, db = Σ_rows dZ, dX = dZ W.
         X, W = self.X, self.params["W"]
-        if dZ.ndim == 1:  # one example: dW is the outer product dz xᵀ
-            np.outer(dZ, X, out=self.grads["W"])
-            self.grads["b"][...] = dZ
-        else:
-            np.matmul(dZ.T, X, out=self.grads["W"])  # written into the stored array, no new one
-            dZ.sum(axis=0, out=self.grads["b"])
-        # Training never needs ∂L/∂X of the data itself, so the first layer may skip dZ W.
-        return dZ @ W if need_dX else None
+        one = dZ.ndim == 1
+        if one:  # one example: a batch of one row, so that dW = dz xᵀ
+            X, dZ = X[np.newaxis], dZ[np.newaxis]
+        self.grads["W"] = dZ.T @ X
+        self.grads["b"] = dZ.sum(axis=0)
+        if not need_dX:  # fit needs no ∂L/∂X of the data itself
+            return None
+        dX = dZ @ W
+        return dX[0] if one else dX
 
     def get_config(self) -> dict:
         return {"n_in": self.n_in, "n_out": self.n_out, "init": self.init}

@@ -10,8 +10,8 @@ from ._validation import check_positive_float
 class SGD:
     """Plain SGD, with optional momentum.
 
-    ``step(model)`` updates every parameter of ``model`` (a layer or a ``Sequential``)
-    in place from the gradients its last ``backward`` stored:
+    ``step(model)`` updates every parameter of ``model`` (a layer or a ``Sequential``) in
+    place, reading ``model.parameters()`` (its ``params`` and ``grads``) afresh each step:
 
     * momentum = 0: ``p ← p − lr · g``
     * momentum = μ > 0: ``v ← μ v − lr · g``, ``p ← p + v``
@@ -32,9 +32,7 @@ class SGD:
             if mu == 0.0:
                 p -= lr * g
             else:
-                v = self._velocity.get(id(p))
-                if v is None:
-                    v = self._velocity[id(p)] = np.zeros_like(p)
+                v = self._velocity.setdefault(id(p), np.zeros_like(p))
                 v *= mu
                 v -= lr * g
                 p += v

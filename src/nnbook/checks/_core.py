@@ -25,6 +25,7 @@ import json
 import os
 import pkgutil
 import re
+import tempfile
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -34,7 +35,14 @@ _QID = re.compile(r"^\d{2}\.\d+$")
 
 
 class CheckFailed(AssertionError):
-    """Raised by a checker with a message that says what was expected and what came."""
+    """Raised by a checker with a message that says what was expected and what came.
+
+    ``points``: what the answer still earns (partial credit, for a question whose parts are
+    independent; ``checks._answers.Parts`` counts them)."""
+
+    def __init__(self, message="", points: int = 0):
+        super().__init__(message)
+        self.points = points
 
 
 @dataclass(frozen=True)
@@ -226,6 +234,17 @@ def questions(chapter=None) -> list[str]:
     return [q for q in ids if chapter is None or q.split(".")[0] == chapter]
 
 
+SCRATCH_DIR: str | None = None  # set by the grader: a folder its sandboxed kernels can write to
+
+
+def scratch_directory() -> tempfile.TemporaryDirectory:
+    """A fresh folder for files that a checker asks the answer to write (and then reads itself).
+
+    In a notebook it is an ordinary temporary folder; when grading, it is in a folder that the
+    grader shares with the submission's sandbox, at the same path on both sides."""
+    return tempfile.TemporaryDirectory(prefix="nnbook-check-", dir=SCRATCH_DIR)
+
+
 def strict() -> bool:
     """In strict mode (``NNBOOK_STRICT=1``) an untouched stub counts as a failure."""
     return os.environ.get("NNBOOK_STRICT", "") not in ("", "0")
@@ -240,7 +259,9 @@ def run_checker(q: Question, answer, rng) -> Result:
         return Result(q.qid, status, 0, q.points, "not attempted yet: the stub still raises NotImplementedError",
                       reason="stub")
     except CheckFailed as exc:
-        return Result(q.qid, "failed", 0, q.points, str(exc), reason="wrong")
+        earned = getattr(exc, "points", 0)
+        earned = min(max(int(earned), 0), q.points - 1) if isinstance(earned, int) else 0
+        return Result(q.qid, "failed", earned, q.points, str(exc), reason="wrong")
     except Exception as exc:  # the learner's code raised: report it, no traceback
         return Result(q.qid, "failed", 0, q.points,
                       f"your code raised {type(exc).__name__}: {exc}{_where(exc)}", reason="error")

@@ -5,6 +5,7 @@ import numpy as np
 import nnbook as nb
 
 from ._answers import as_array as _array
+from ._answers import close, difference, values
 from ._core import CheckFailed, question
 
 SEED004_W = nb.datasets.SEED004_W_HIDDEN
@@ -24,8 +25,9 @@ def _(answer, rng):
     for W, x in cases:
         got = _array(answer(W.copy(), x.copy()), (W.shape[0],), "matvec(W, x)")
         ref = nb.Linear.from_weights(W).forward(x)
-        if not np.allclose(got, ref, rtol=1e-10, atol=1e-12):
-            raise CheckFailed(f"for W of shape {W.shape} expected W @ x = {np.round(ref, 4)}, got {np.round(got, 4)}")
+        if not close(got, ref, rtol=1e-10, atol=1e-12):
+            raise CheckFailed(f"for W of shape {W.shape} expected W @ x = {np.round(ref, 4)}, got {np.round(got, 4)}: "
+                              f"{difference(got, ref)}")
     W = rng.normal(size=(3, 2))
     try:
         answer(W, np.ones(3))
@@ -48,9 +50,8 @@ def _(answer, rng):
         W, b, X = rng.normal(size=(n_out, n_in)), rng.normal(size=n_out), rng.normal(size=(n_samples, n_in))
         got = _array(answer(W.copy(), b.copy(), X.copy()), (n_samples, n_out), "linear_forward(W, b, X)")
         ref = nb.Linear.from_weights(W, b).forward(X)
-        if not np.allclose(got, ref, rtol=1e-10, atol=1e-12):
-            raise CheckFailed(f"for W {W.shape}, X {X.shape} expected nb.Linear's output, "
-                              f"largest difference {np.abs(got - ref).max():.3g}")
+        if not close(got, ref, rtol=1e-10, atol=1e-12):
+            raise CheckFailed(f"for W {W.shape}, X {X.shape} expected nb.Linear's output, {difference(got, ref)}")
 
 
 @question("03.3", points=1, title="Seed 004's hidden pre-activation z",
@@ -59,7 +60,7 @@ def _(answer, rng):
 def _(answer, rng):
     got = _array(answer(), (4,), "z")
     ref = nb.Linear.from_weights(SEED004_W, 0.2).forward(np.array([2.0, 3.0]))
-    if not np.allclose(got, ref, rtol=1e-12):
+    if not close(got, ref, rtol=1e-12):
         raise CheckFailed(f"expected the 4 weighted sums of seed 004's hidden units, got {np.round(got, 4)}")
 
 
@@ -71,17 +72,13 @@ def _(answer, rng):
         n0, n1, n2 = (int(v) for v in rng.integers(1, 6, size=3))
         W1, b1 = rng.normal(size=(n1, n0)), rng.normal(size=n1)
         W2, b2 = rng.normal(size=(n2, n1)), rng.normal(size=n2)
-        got = answer(W1.copy(), b1.copy(), W2.copy(), b2.copy())
-        try:
-            W, b = got
-        except (TypeError, ValueError):
-            raise CheckFailed(f"expected a pair (W, b), got {type(got).__name__}") from None
+        W, b = values(answer(W1.copy(), b1.copy(), W2.copy(), b2.copy()), 2, "collapse (the pair (W, b))")
         W = _array(W, (n2, n0), "W")
         b = _array(b, (n2,), "b")
         X0 = rng.normal(size=(4, n0))
         two = nb.Sequential(nb.Linear.from_weights(W1, b1), nb.Linear.from_weights(W2, b2)).forward(X0)
         one = nb.Linear.from_weights(W, b).forward(X0)
-        if not np.allclose(one, two, rtol=1e-9, atol=1e-10):
+        if not close(one, two, rtol=1e-9, atol=1e-10, like=(W, b)):
             raise CheckFailed(f"for layers {n0} → {n1} → {n2} your single layer (W, b) gives outputs that differ "
                               f"from the two layers by up to {np.abs(one - two).max():.3g}")
 

@@ -4,7 +4,7 @@ import numpy as np
 
 import nnbook as nb
 
-from ._answers import call_quietly
+from ._answers import call_quietly, choice, close
 from ._core import CheckFailed, question
 
 EXTREMES = np.array([-1000.0, -745.0, -710.0, -40.0, 0.0, 40.0, 710.0, 745.0, 1000.0])
@@ -25,7 +25,7 @@ def _compare(got, ref, z, what, rtol=1e-7, atol=1e-12):
         raise CheckFailed(f"expected {what} to keep the input's shape {ref.shape}, got shape {got.shape}")
     if not np.all(np.isfinite(got)):
         raise CheckFailed(f"expected finite values from {what}, got {got.ravel()[~np.isfinite(got.ravel())][:3]}")
-    if not np.allclose(got, ref, rtol=rtol, atol=atol):
+    if not close(got, ref, rtol=rtol, atol=atol):
         i = np.unravel_index(np.argmax(np.abs(got - ref)), ref.shape)
         raise CheckFailed(f"expected {what} at z = {z[i]:.6g} to be {ref[i]:.10g}, got {got[i]:.10g}")
 
@@ -85,15 +85,9 @@ def _check_04_4(answer, rng):
     _compare(got, nb.relu_prime(z), z, "relu_prime(z)", rtol=0, atol=0)
 
 
-CHOICES_04_5 = ("a", "b", "c", "d")
-
-
 @question("04.5", points=1, title="Why a nonlinearity",
           section="04-activations.html#ch04-why-nonlinear",
           hint="Substitute one linear layer into the next and simplify.")
 def _check_04_5(answer, rng):
-    got = answer()
-    if not isinstance(got, str) or got.strip().lower() not in CHOICES_04_5:
-        raise CheckFailed(f"expected one of the letters {', '.join(CHOICES_04_5)} as a string, got {got!r}")
-    if got.strip().lower() != "c":
-        raise CheckFailed(f"expected the statement that holds for every choice of weights, got {got!r}")
+    choice(answer, "04.5", "abcd", "fd17a4993ccfeaa5fb069d54",
+           "expected the statement that holds for every choice of weights, got {got!r}")

@@ -1,9 +1,12 @@
 """Checks for chapter 5, forward propagation."""
 
+import numbers
+
 import numpy as np
 
 import nnbook as nb
 
+from ._answers import close, is_number
 from ._core import CheckFailed, question
 
 # Seed 004's network: a 4×2 hidden matrix and a 2×4 output matrix, bias 0.2 everywhere.
@@ -39,7 +42,7 @@ def _check_05_1(answer, rng):
         if got.shape != ref.shape:
             raise CheckFailed(f"expected an output of shape {ref.shape} for a batch X of shape {X.shape} through "
                               f"layers of sizes {sizes}, got shape {got.shape}")
-        if not np.allclose(got, ref, rtol=1e-7, atol=1e-12):
+        if not close(got, ref, rtol=1e-7, atol=1e-12):
             raise CheckFailed(f"expected the outputs of nb.Sequential for layers of sizes {sizes}; the largest "
                               f"difference is {np.max(np.abs(got - ref)):.3g}")
         if any(not np.array_equal(W, Wc) or not np.array_equal(b, bc) for (W, b), (Wc, bc) in zip(layers, copies)):
@@ -72,7 +75,7 @@ def _check_05_2(answer, rng):
         if got is None:
             raise CheckFailed(f"expected one number o1 for x = {x.round(3).tolist()}, got {raw!r}")
         ref = _o1_reference(x, w, b)
-        if not np.isclose(got, ref, rtol=1e-9, atol=1e-12):
+        if not close(got, ref, rtol=1e-9, atol=1e-12):
             raise CheckFailed(f"expected o1 = {ref:.6f} for x = {x.round(3).tolist()}, w = {w.round(3).tolist()}, "
                               f"b = {b:.3f}, got {got:.6f}")
 
@@ -101,5 +104,5 @@ def _check_05_4(answer, rng):
     for sizes in cases:
         got = answer(list(sizes))
         ref = int(sum(p.size for p in nb.MLP(sizes, rng=0).params.values()))
-        if isinstance(got, bool) or not isinstance(got, (int, np.integer)) or int(got) != ref:
+        if not is_number(got, numbers.Integral) or int(got) != ref:
             raise CheckFailed(f"expected the integer {ref} for layer sizes {sizes}, got {got!r}")

@@ -4,7 +4,7 @@ import numpy as np
 
 import nnbook as nb
 
-from ._answers import call_quietly
+from ._answers import as_scalar, call_quietly, close
 from ._core import CheckFailed, question
 
 
@@ -16,26 +16,17 @@ def _random_pair(rng):
     return rng.normal(size=shape), rng.normal(size=shape)
 
 
-def _number(got, what):
-    if isinstance(got, bool) or np.ndim(got) != 0:
-        raise CheckFailed(f"expected {what} to return one number, got {got!r}")
-    try:
-        return float(got)
-    except (TypeError, ValueError):
-        raise CheckFailed(f"expected {what} to return one number, got {got!r}") from None
-
-
 @question("06.1", points=1, title="Mean squared error",
           section="06-losses.html#ch06-squared-error",
           hint="The mean of (y_pred − y)² over every entry: np.mean(...).")
 def _check_06_1(answer, rng):
     for _ in range(5):
         y_pred, y = _random_pair(rng)
-        got = _number(call_quietly(answer, y_pred, y, what="mse(y_pred, y)"), "mse(y_pred, y)")
+        got = as_scalar(call_quietly(answer, y_pred, y, what="mse(y_pred, y)"), "mse(y_pred, y)", exact=True)
         ref = nb.MSELoss().forward(y_pred, y)
-        if not np.isclose(got, ref, rtol=1e-9, atol=1e-12):
+        if not close(got, ref, rtol=1e-9, atol=1e-12):
             raise CheckFailed(f"expected mse = {ref:.6g} for arrays of shape {y.shape}, got {got:.6g}")
-    got = _number(answer(np.zeros(4), np.array([1.0, 0.0, 0.0, 1.0])), "mse(y_pred, y)")
+    got = as_scalar(answer(np.zeros(4), np.array([1.0, 0.0, 0.0, 1.0])), "mse(y_pred, y)", exact=True)
     if not np.isclose(got, 0.5):
         raise CheckFailed(f"expected seed 002's example y_true = [1, 0, 0, 1], y_pred = 0 to give 0.5, got {got:.6g}")
 
@@ -52,10 +43,10 @@ def _check_06_2(answer, rng):
         ref = loss.backward()
         if got.shape != ref.shape:
             raise CheckFailed(f"expected a gradient of the shape of y_pred {ref.shape}, got shape {got.shape}")
-        if not np.allclose(got, ref, rtol=1e-9, atol=1e-12):
-            if np.allclose(got, ref / 2, rtol=1e-9, atol=1e-12):
+        if not close(got, ref, rtol=1e-9, atol=1e-12):
+            if close(got, ref / 2, rtol=1e-9, atol=1e-12):
                 raise CheckFailed("expected 2(ŷ − y)/N; yours is half of it, the gradient of ½ MSE")
-            if np.allclose(got, ref * y.size, rtol=1e-9, atol=1e-12):
+            if close(got, ref * y.size, rtol=1e-9, atol=1e-12):
                 raise CheckFailed("expected 2(ŷ − y)/N; yours is not divided by N, the number of entries")
             raise CheckFailed(f"expected the gradient {ref.ravel()[:3].round(6).tolist()}…, got "
                               f"{got.ravel()[:3].round(6).tolist()}…")
@@ -69,17 +60,17 @@ def _check_06_3(answer, rng):
         n = int(rng.integers(1, 12))
         p = rng.uniform(0.01, 0.99, size=n)
         y = rng.integers(0, 2, size=n).astype(float)
-        got = _number(call_quietly(answer, p, y, what="bce(p, y)"), "bce(p, y)")
+        got = as_scalar(call_quietly(answer, p, y, what="bce(p, y)"), "bce(p, y)", exact=True)
         ref = nb.BCELoss().forward(p.reshape(-1, 1), y.reshape(-1, 1))  # n samples, one output each
-        if not np.isclose(got, ref, rtol=1e-7, atol=1e-12):
+        if not close(got, ref, rtol=1e-7, atol=1e-12):
             raise CheckFailed(f"expected bce = {ref:.6g} (the mean over {n} samples), got {got:.6g}")
     # Saturated predictions: exactly 0 and 1.
     p, y = np.array([1.0, 0.0, 1.0, 0.0]), np.array([1.0, 0.0, 1.0, 0.0])
-    got = _number(call_quietly(answer, p, y, what="bce(p, y) with p exactly 0 or 1"), "bce(p, y)")
+    got = as_scalar(call_quietly(answer, p, y, what="bce(p, y) with p exactly 0 or 1"), "bce(p, y)", exact=True)
     if not np.isfinite(got) or abs(got) > 1e-6:
         raise CheckFailed(f"expected a loss close to 0 for perfect predictions p = {p.tolist()}, got {got!r}")
     for p, y in ((np.array([0.0]), np.array([1.0])), (np.array([1.0]), np.array([0.0]))):
-        got = _number(call_quietly(answer, p, y, what="bce(p, y) with p exactly 0 or 1"), "bce(p, y)")
+        got = as_scalar(call_quietly(answer, p, y, what="bce(p, y) with p exactly 0 or 1"), "bce(p, y)", exact=True)
         if not np.isfinite(got) or got < 10:
             raise CheckFailed(f"expected a large but finite loss for the confidently wrong p = {p[0]:g}, y = {y[0]:g}, "
                               f"got {got!r}")
@@ -89,7 +80,7 @@ def _check_06_3(answer, rng):
           section="06-losses.html#ch06-why-bce",
           hint="∂L/∂z is ŷ − y for cross-entropy and (ŷ − y)σ'(z) for ½(ŷ − y)²; divide the first by the second.")
 def _check_06_4(answer, rng):
-    got = _number(answer(), "answer_06_4()")
+    got = as_scalar(answer(), "answer_06_4()", exact=True)
     z = np.array([-6.0])
     y = np.array([1.0])
     half = nb.SquaredErrorLoss(half=True)

@@ -5,6 +5,7 @@ import numpy as np
 import nnbook as nb
 
 from ._answers import as_scalar as _scalar
+from ._answers import choice
 from ._core import CheckFailed, question
 
 
@@ -89,9 +90,5 @@ def _(answer, rng):
           section="07-derivatives.html#ch07-numerical",
           hint="Truncation error falls like h², round-off error grows like 1e-16 / h: balance them.")
 def _(answer, rng):
-    got = answer()
-    if not isinstance(got, str) or got.strip().lower() not in {"a", "b", "c", "d"}:
-        raise CheckFailed(f"expected one of the letters 'a', 'b', 'c', 'd', got {got!r}")
-    if got.strip().lower() != "b":
-        raise CheckFailed(f"'{got.strip().lower()}' is not the most accurate choice; look at where the "
-                          "central difference's error is smallest in the log–log plot")
+    choice(answer, "07.4", "abcd", "e96393eff6a32ac9f4d23352",
+           "{got!r} is not the most accurate choice; look at where the central difference's error is smallest in the log–log plot")

@@ -6,13 +6,8 @@ import nnbook as nb
 
 from ..autograd import Value, topological_order
 from ._answers import as_array as _array
+from ._answers import close, values
 from ._core import CheckFailed, question
-
-
-def _pair(result, what):
-    if not isinstance(result, (tuple, list)) or len(result) != 2:
-        raise CheckFailed(f"expected {what} to return a pair, got {type(result).__name__} {result!r}")
-    return result
 
 
 @question("09.1", points=2, title="mul_backward(x, y, dout): the multiplication node",
@@ -24,7 +19,7 @@ def _(answer, rng):
     shape = tuple(int(v) for v in rng.integers(1, 5, size=2))
     cases.append(tuple(rng.normal(size=shape) for _ in range(3)))  # elementwise on arrays
     for x, y, dout in cases:
-        dx, dy = _pair(answer(np.copy(x), np.copy(y), np.copy(dout)), "mul_backward")
+        dx, dy = values(answer(np.copy(x), np.copy(y), np.copy(dout)), 2, "mul_backward")
         shape = np.shape(x)
         dx, dy = _array(dx, shape, "dx"), _array(dy, shape, "dy")
         pair = np.array([x, y], dtype=float)
@@ -42,7 +37,7 @@ def _(answer, rng):
     for k in range(5):
         n, m = (2, 3) if k == 0 else (int(v) for v in rng.integers(1, 7, size=2))
         dY = np.ones((n, m)) if k == 0 else rng.normal(size=(n, m))
-        dX, db = _pair(answer(dY.copy()), "bias_add_backward")
+        dX, db = values(answer(dY.copy()), 2, "bias_add_backward")
         dX, db = _array(dX, (n, m), "dX"), _array(db, (m,), "db")
         X, b = rng.normal(size=(n, m)), rng.normal(size=m)
         num_X = nb.numerical_gradient(lambda: float(np.sum(dY * (X + b))), X)
@@ -65,7 +60,7 @@ def _(answer, rng):
         layer = nb.Sigmoid()
         layer.forward(x)
         ref = layer.backward(dout)
-        if not np.allclose(got, ref, rtol=1e-7, atol=1e-10):
+        if not close(got, ref, rtol=1e-7, atol=1e-10):
             raise CheckFailed(f"for x of shape {shape} expected nb.Sigmoid's backward, "
                               f"largest difference {np.abs(got - ref).max():.3g}")
 
@@ -82,8 +77,8 @@ def _(answer, rng):
         loss = nb.SoftmaxCrossEntropyLoss()
         loss.forward(Z, labels)
         ref = loss.backward()
-        if not np.allclose(got, ref, rtol=1e-7, atol=1e-10):
-            hint = " (did you forget to divide by n?)" if np.allclose(got, ref * n, rtol=1e-7) and n > 1 else ""
+        if not close(got, ref, rtol=1e-7, atol=1e-10):
+            hint = " (did you forget to divide by n?)" if close(got, ref * n, rtol=1e-7) and n > 1 else ""
             raise CheckFailed(f"for Z of shape {(n, k)} expected nb.SoftmaxCrossEntropyLoss's gradient{hint}, "
                               f"largest difference {np.abs(got - ref).max():.3g}")
 
@@ -96,7 +91,7 @@ def _(answer, rng):
         x1, x2, w1, w2, b = (float(v) for v in rng.normal(size=5))
         y = float(rng.integers(0, 2))
         result = answer(x1, x2, w1, w2, b, y)
-        L, params = _pair(result, "logistic_graph")
+        L, params = values(result, 2, "logistic_graph")
         if not isinstance(L, Value):
             raise CheckFailed(f"expected L as an nnbook.autograd.Value, got {type(L).__name__}")
         if not isinstance(params, dict) or set(params) != {"w1", "w2", "b"} or \
@@ -107,10 +102,10 @@ def _(answer, rng):
             raise CheckFailed("expected w1, w2 and b to be nodes of L's graph (build L from them)")
         a = float(nb.sigmoid(w1 * x1 + w2 * x2 + b))
         ref_L = nb.BCELoss().forward(np.array([a]), np.array([y]))
-        if not np.isclose(L.data, ref_L, rtol=1e-9):
+        if not close(L.data, ref_L, rtol=1e-9):
             raise CheckFailed(f"expected L = {ref_L:.6f} for these inputs, got {L.data:.6f}")
         ref = {"w1": x1 * (a - y), "w2": x2 * (a - y), "b": a - y}
         for name, g in ref.items():
-            if not np.isclose(params[name].grad, g, rtol=1e-9, atol=1e-12):
+            if not close(params[name].grad, g, rtol=1e-9, atol=1e-12):
                 raise CheckFailed(f"expected {name}.grad = {g:.6f} (did you call L.backward()?), "
                                   f"got {params[name].grad:.6f}")

@@ -5,16 +5,11 @@ import numpy as np
 import nnbook as nb
 
 from ._answers import as_array as _array
+from ._answers import Parts, as_scalar, choice, close, difference, values
 from ._core import CheckFailed, question
 
 SEED004_W_HIDDEN = nb.datasets.SEED004_W_HIDDEN
 SEED004_W_OUTPUT = nb.datasets.SEED004_W_OUTPUT
-
-
-def _tuple(result, n, what):
-    if not isinstance(result, (tuple, list)) or len(result) != n:
-        raise CheckFailed(f"expected {what} to return {n} values, got {type(result).__name__} {result!r}")
-    return result
 
 
 def _two_two_one(x, w, b, y_true):
@@ -43,21 +38,22 @@ def _seed004_cases(rng, k):
           section="10-backpropagation.html#ch10-matrix-formulas",
           hint="Rows are examples: dX = dZ W, dW = dZᵀ X, db = the sum of dZ over the rows. Check the shapes.")
 def _(answer, rng):
+    parts = Parts({"dX": 1, "dW": 1, "db": 1})
     for _ in range(6):
         n, n_in, n_out = (int(v) for v in rng.integers(1, 7, size=3))
         X, W, b = rng.normal(size=(n, n_in)), rng.normal(size=(n_out, n_in)), rng.normal(size=n_out)
         dZ = rng.normal(size=(n, n_out))
-        dX, dW, db = _tuple(answer(dZ.copy(), X.copy(), W.copy()), 3, "linear_backward")
-        dX = _array(dX, (n, n_in), "dX")
-        dW = _array(dW, (n_out, n_in), "dW")
-        db = _array(db, (n_out,), "db")
+        result = values(answer(dZ.copy(), X.copy(), W.copy()), 3, "linear_backward")
         layer = nb.Linear.from_weights(W, b)
         layer.forward(X)
-        ref_dX = layer.backward(dZ)
-        for name, got, ref in [("dX", dX, ref_dX), ("dW", dW, layer.grads["W"]), ("db", db, layer.grads["b"])]:
-            if not np.allclose(got, ref, rtol=1e-9, atol=1e-12):
-                raise CheckFailed(f"for X {X.shape}, W {W.shape} expected {name} like nb.Linear's backward, "
-                                  f"largest difference {np.abs(got - ref).max():.3g}")
+        refs = (layer.backward(dZ), layer.grads["W"], layer.grads["b"])
+        for name, value, ref in zip(("dX", "dW", "db"), result, refs):
+            with parts.part(name):  # one point per gradient: they are independent
+                got = _array(value, ref.shape, name)
+                if not close(got, ref, rtol=1e-9, atol=1e-12):
+                    raise CheckFailed(f"for X {X.shape}, W {W.shape} expected {name} like nb.Linear's backward, "
+                                      f"{difference(got, ref)}")
+    parts.finish()
 
 
 @question("10.2", points=2, title="Seed 002's ∂L/∂w1 for any inputs and weights",
@@ -69,9 +65,9 @@ def _(answer, rng):
         cases.append((rng.normal(size=2), rng.normal(size=6), rng.normal(size=3), float(rng.integers(0, 2))))
     for x, w, b, y_true in cases:
         got = answer(float(x[0]), float(x[1]), [float(v) for v in w], [float(v) for v in b], y_true)
-        got = float(_array(got, (), "∂L/∂w1"))
+        got = as_scalar(got, "∂L/∂w1")
         ref = float(_two_two_one(x, w, b, y_true).layers[0].grads["W"][0, 0])
-        if not np.isclose(got, ref, rtol=1e-7, atol=1e-12):
+        if not close(got, ref, rtol=1e-7, atol=1e-12):
             raise CheckFailed(f"for x = {np.round(x, 4)}, w = {np.round(w, 3)}, b = {np.round(b, 3)}, "
                               f"y_true = {y_true:g} expected ∂L/∂w1 = {ref:.6f}, got {got:.6f}")
 
@@ -82,17 +78,17 @@ def _(answer, rng):
                "grad_W_hidden = outer(2·grad_h, x): do not forget f′ = 2.")
 def _(answer, rng):
     for W_h, W_o, x, y_t in _seed004_cases(rng, 4):
-        g_o, g_h = _tuple(answer(W_h.copy(), W_o.copy(), x.copy(), y_t.copy()), 2, "seed004_gradients")
+        g_o, g_h = values(answer(W_h.copy(), W_o.copy(), x.copy(), y_t.copy()), 2, "seed004_gradients")
         g_o, g_h = _array(g_o, (2, 4), "grad_W_output"), _array(g_h, (4, 2), "grad_W_hidden")
         net = _seed004(W_h, W_o)
         loss = nb.SquaredErrorLoss(half=True)
         loss.forward(net.forward(x), y_t)
         net.backward(loss.backward())
         ref_o, ref_h = net.layers[2].grads["W"], net.layers[0].grads["W"]
-        if not np.allclose(g_o, ref_o, rtol=1e-9, atol=1e-10):
+        if not close(g_o, ref_o, rtol=1e-9, atol=1e-10):
             raise CheckFailed(f"expected grad_W_output = {np.round(ref_o, 4).tolist()}, got {np.round(g_o, 4).tolist()}")
-        if not np.allclose(g_h, ref_h, rtol=1e-9, atol=1e-10):
-            half = " (exactly half: the factor f′ = 2 is missing)" if np.allclose(2 * g_h, ref_h, rtol=1e-9) else ""
+        if not close(g_h, ref_h, rtol=1e-9, atol=1e-10):
+            half = " (exactly half: the factor f′ = 2 is missing)" if close(2 * g_h, ref_h, rtol=1e-9) else ""
             raise CheckFailed(f"expected grad_W_hidden = {np.round(ref_h, 4).tolist()}{half}, "
                               f"got {np.round(g_h, 4).tolist()}")
 
@@ -103,10 +99,10 @@ def _(answer, rng):
 def _(answer, rng):
     for k, (W_h, W_o, x, y_t) in enumerate(_seed004_cases(rng, 4)):
         eta = 0.01 if k == 0 else float(rng.uniform(0.001, 0.1))
-        result = _tuple(answer(W_h.copy(), W_o.copy(), x.copy(), y_t.copy(), eta), 3, "train_step")
+        result = values(answer(W_h.copy(), W_o.copy(), x.copy(), y_t.copy(), eta), 3, "train_step")
         new_h = _array(result[0], (4, 2), "W_hidden_new")
         new_o = _array(result[1], (2, 4), "W_output_new")
-        loss_after = float(_array(result[2], (), "the loss after the step"))
+        loss_after = as_scalar(result[2], "the loss after the step")
         net = _seed004(W_h, W_o)
         loss = nb.SquaredErrorLoss(half=True)
         loss.forward(net.forward(x), y_t)
@@ -114,20 +110,19 @@ def _(answer, rng):
         ref_h = W_h - eta * net.layers[0].grads["W"]
         ref_o = W_o - eta * net.layers[2].grads["W"]
         ref_loss = loss.forward(_seed004(ref_h, ref_o).forward(x), y_t)
-        if not (np.allclose(new_h, ref_h, rtol=1e-9, atol=1e-10) and np.allclose(new_o, ref_o, rtol=1e-9, atol=1e-10)):
+        if not (close(new_h, ref_h, rtol=1e-9, atol=1e-10)
+                and close(new_o, ref_o, rtol=1e-9, atol=1e-10)):
             raise CheckFailed(f"with η = {eta:.4g} expected W_hidden_new = {np.round(ref_h, 4).tolist()} and "
                               f"W_output_new = {np.round(ref_o, 4).tolist()}, got {np.round(new_h, 4).tolist()} "
                               f"and {np.round(new_o, 4).tolist()}")
-        if not np.isclose(loss_after, ref_loss, rtol=1e-9):
-            raise CheckFailed(f"with η = {eta:.4g} expected the loss after the step {ref_loss:.6g}, got {loss_after:.6g}")
+        if not close(loss_after, ref_loss, rtol=1e-9, like=(new_h, new_o)):
+            raise CheckFailed(f"with η = {eta:.4g} expected the loss after the step {ref_loss:.6g}, "
+                              f"got {loss_after:.6g}")
 
 
 @question("10.5", points=1, title="Why the loss of seed 004's example rises after one step",
           section="10-backpropagation.html#ch10-one-step",
           hint="The gradient passes the gradient check; look at the size of the step η·∇W.")
 def _(answer, rng):
-    got = answer()
-    if not isinstance(got, str) or got.strip().lower() not in "abcd" or len(got.strip()) != 1:
-        raise CheckFailed(f"expected one letter 'a', 'b', 'c' or 'd', got {got!r}")
-    if got.strip().lower() != "c":
-        raise CheckFailed(f"{got!r} is not it: compare the gradient check's verdict with the size of η·∇W")
+    choice(answer, "10.5", "abcd", "707c069f6b9a826083183644",
+           "{got!r} is not it: compare the gradient check's verdict with the size of η·∇W")

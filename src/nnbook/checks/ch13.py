@@ -4,6 +4,7 @@ import numpy as np
 
 import nnbook as nb
 
+from ._answers import as_array, close
 from ._core import CheckFailed, question
 
 
@@ -12,27 +13,20 @@ def _random_logits(rng):
     return rng.normal(scale=3.0, size=(n, k)), rng.integers(0, k, size=n), k
 
 
-def _as_array(got, name):
-    try:
-        return np.asarray(got, dtype=float)
-    except (TypeError, ValueError):
-        raise CheckFailed(f"expected {name} as a numeric array, got {type(got).__name__}") from None
-
-
 @question("13.1", points=2, title="A stable softmax",
           section="13-softmax.html#ch13-softmax-function",
           hint="Subtract Z.max(axis=1, keepdims=True) before np.exp, then divide by the row sums.")
 def _(answer, rng):
     for trial in range(3):
         Z, _, _ = _random_logits(rng)
-        got = _as_array(answer(Z.copy()), "softmax(Z)")
+        got = as_array(answer(Z.copy()), None, "softmax(Z)")
         ref = nb.softmax(Z)
-        if got.shape != ref.shape or not np.allclose(got, ref, rtol=1e-9, atol=1e-12):
+        if got.shape != ref.shape or not close(got, ref, rtol=1e-9, atol=1e-12):
             raise CheckFailed(f"expected softmax of each row, shape {ref.shape}, got {np.round(got, 4)!r}")
     Z = rng.normal(size=(3, 4)) + 1000.0 * rng.choice([-1.0, 1.0], size=(3, 1))
     with np.errstate(all="ignore"):
-        got = _as_array(answer(Z.copy()), "softmax(Z)")
-    if got.shape != Z.shape or not np.all(np.isfinite(got)) or not np.allclose(got, nb.softmax(Z), rtol=1e-9):
+        got = as_array(answer(Z.copy()), None, "softmax(Z)")
+    if got.shape != Z.shape or not np.all(np.isfinite(got)) or not close(got, nb.softmax(Z), rtol=1e-9):
         raise CheckFailed(f"expected finite probabilities for logits near ±1000 (subtract the row maximum), got {got!r}")
 
 
@@ -43,7 +37,7 @@ def _(answer, rng):
     for trial in range(3):
         k = int(rng.integers(2, 8))
         y = rng.integers(0, k, size=int(rng.integers(1, 10)))
-        got = _as_array(answer(y.copy(), k), "one_hot(y, k)")
+        got = as_array(answer(y.copy(), k), None, "one_hot(y, k)")
         ref = np.eye(k)[y]
         if got.shape != ref.shape or not np.array_equal(got, ref):
             raise CheckFailed(f"expected an array of shape {ref.shape} with a 1 at column y[i] of row i, "
@@ -58,12 +52,12 @@ def _(answer, rng):
         Z, y, _ = _random_logits(rng)
         got = answer(Z.copy(), y.copy())
         ref = nb.SoftmaxCrossEntropyLoss().forward(Z, y)
-        if not np.isclose(float(np.asarray(got, dtype=float)), ref, rtol=1e-9):
+        if not close(float(np.asarray(got, dtype=float)), ref, rtol=1e-9):
             raise CheckFailed(f"expected the mean cross-entropy {ref:.6f} for {len(y)} samples, got {got!r}")
     Z = np.array([[1000.0, 0.0, -1000.0]])
     with np.errstate(all="ignore"):
         got = float(np.asarray(answer(Z.copy(), np.array([1])), dtype=float))
-    if not np.isclose(got, 1000.0, rtol=1e-9):
+    if not close(got, 1000.0, rtol=1e-9):
         raise CheckFailed(f"expected a finite loss of 1000 for logits (1000, 0, −1000) and label 1, got {got!r}")
 
 
@@ -73,11 +67,11 @@ def _(answer, rng):
 def _(answer, rng):
     for trial in range(3):
         Z, y, _ = _random_logits(rng)
-        got = _as_array(answer(Z.copy(), y.copy()), "the gradient")
+        got = as_array(answer(Z.copy(), y.copy()), None, "the gradient")
         loss = nb.SoftmaxCrossEntropyLoss()
         loss.forward(Z, y)
         ref = loss.backward()
-        if got.shape != ref.shape or not np.allclose(got, ref, rtol=1e-8, atol=1e-12):
+        if got.shape != ref.shape or not close(got, ref, rtol=1e-8, atol=1e-12):
             raise CheckFailed(f"expected ∂L/∂Z of shape {ref.shape} equal to (softmax(Z) − T) / n, got {np.round(got, 4)!r}")
 
 

@@ -1,13 +1,13 @@
 """Checks for chapter 14, the digits capstone."""
 
 import os
-import tempfile
 
 import numpy as np
 
 import nnbook as nb
 
-from ._core import CheckFailed, question
+from ._answers import close
+from ._core import CheckFailed, question, scratch_directory
 
 
 def _labels_equal(got, ref, what: str):
@@ -48,7 +48,7 @@ def _(answer, rng):
             got = float(got)
         except (TypeError, ValueError):
             raise CheckFailed(f"expected a number between 0 and 1, got {got!r}") from None
-        if not np.isclose(got, ref, rtol=0, atol=1e-12):
+        if not close(got, ref, rtol=0, atol=1e-12):
             raise CheckFailed(f"expected accuracy {ref} for {n} labels ({int(ref * n)} equal), got {got}")
 
 
@@ -99,7 +99,7 @@ def _(answer, rng):
     sizes = [int(rng.integers(2, 9)), int(rng.integers(2, 9)), int(rng.integers(2, 5))]
     model = nb.MLP(sizes, activation="relu", output_activation="identity", rng=rng)
     X = rng.normal(size=(6, sizes[0]))
-    with tempfile.TemporaryDirectory() as tmp:
+    with scratch_directory() as tmp:
         path = os.path.join(tmp, "model.npz")
         loaded = answer(model, path)
         if not os.path.exists(path):

@@ -4,6 +4,7 @@ import numpy as np
 
 import nnbook as nb
 
+from ._answers import as_array, choice, close, values
 from ._core import CheckFailed, question
 
 SEED_W_HIDDEN = nb.datasets.SEED004_W_HIDDEN
@@ -16,26 +17,18 @@ def _no_bias_step(W_hidden, W_output, x, y, lr):
     loss = nb.MSELoss()
     loss.forward(net.forward(x), y)
     net.backward(loss.backward())
-    return W_hidden - lr * net.grads["0.W"], W_output - lr * net.grads["2.W"]
+    return W_hidden - lr * net.grads["W1"], W_output - lr * net.grads["W2"]
 
 
 class _NoBias(nb.Sequential):
     def parameters(self):
-        return [(k, p, g) for k, p, g in super().parameters() if not k.endswith(".b")]
-
-
-def _pair(got, what):
-    try:
-        a, b = got
-    except (TypeError, ValueError):
-        raise CheckFailed(f"expected a pair (W_hidden_new, W_output_new), got {type(got).__name__}") from None
-    return np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+        return [(k, p, g) for k, p, g in super().parameters() if not k.startswith("b")]
 
 
 def _close(got, ref, name, rtol=1e-9, atol=1e-12):
     if got.shape != ref.shape:
         raise CheckFailed(f"expected {name} of shape {ref.shape}, got shape {got.shape}")
-    if not np.allclose(got, ref, rtol=rtol, atol=atol):
+    if not close(got, ref, rtol=rtol, atol=atol):
         i = np.unravel_index(np.argmax(np.abs(got - ref)), ref.shape)
         raise CheckFailed(f"{name}{list(i)}: expected {ref[i]:.6g}, got {got[i]:.6g}")
 
@@ -52,7 +45,8 @@ def _(answer, rng):
                       rng.normal(size=n_out), float(rng.uniform(0.001, 0.1))))
     for Wh, Wo, x, y, lr in cases:
         ref_h, ref_o = _no_bias_step(Wh, Wo, x, y, lr)
-        got_h, got_o = _pair(answer(Wh.copy(), Wo.copy(), x.copy(), y.copy(), lr), "step")
+        got_h, got_o = values(answer(Wh.copy(), Wo.copy(), x.copy(), y.copy(), lr), 2, "step")
+        got_h, got_o = as_array(got_h, None, "W_hidden_new"), as_array(got_o, None, "W_output_new")
         _close(got_h, ref_h, f"W_hidden_new (n_hidden={Wh.shape[0]}, n_in={Wh.shape[1]}, lr={lr:.4g})")
         _close(got_o, ref_o, f"W_output_new (n_out={Wo.shape[0]}, n_hidden={Wo.shape[1]}, lr={lr:.4g})")
 
@@ -85,7 +79,8 @@ def _(answer, rng):
                       nb.Linear.from_weights(SEED_W_OUTPUT[:1], 0.0))
         net.fit(X, y, loss=nb.MSELoss(), optimizer=nb.SGD(0.01), epochs=10, batch_size=1, shuffle=False,
                 progress=False)
-        got_h, got_o = _pair(answer(X.copy(), y.copy()), "training")
+        got_h, got_o = values(answer(X.copy(), y.copy()), 2, "training")
+        got_h, got_o = as_array(got_h, None, "W_hidden"), as_array(got_o, None, "W_output")
         _close(got_h, net.layers[0].W, f"the trained W_hidden ({n} samples)", rtol=1e-7, atol=1e-9)
         _close(got_o, net.layers[2].W, f"the trained W_output ({n} samples)", rtol=1e-7, atol=1e-9)
 
@@ -94,11 +89,8 @@ def _(answer, rng):
           section="15-frameworks.html#ch15-paddle",
           hint="Compare what PyTorch's backward does to .grad with what an nnbook layer's backward does to grads.")
 def _(answer, rng):
-    got = answer()
-    if not isinstance(got, str) or got.strip().lower() not in ("a", "b", "c", "d"):
-        raise CheckFailed(f"expected one letter, 'a', 'b', 'c' or 'd', got {got!r}")
-    if got.strip().lower() != "b":
-        raise CheckFailed(f"{got!r} is not the reason; think about what happens to the stored gradients on each backward")
+    choice(answer, "15.4", "abcd", "dfb6aba142f06bbf0a1cea29",
+           "{got!r} is not the reason; think about what happens to the stored gradients on each backward")
 
 
 @question("15.5", points=1, title="Weight shapes in nnbook, PyTorch and PaddlePaddle",

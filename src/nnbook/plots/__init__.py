@@ -1,5 +1,25 @@
-"""Matplotlib figures of the book, one module per topic (loaded lazily, like ``nnbook.widgets``)."""
+"""Matplotlib figures of the book, one module per topic."""
 
-from .._lazy import lazy_namespace
+from .decision import decision_boundary, loss_curve, class_labels, grid_predictions
+from .digits import (
+    show_digits,
+    confusion_matrix,
+    confusion_matrix_plot,
+    first_layer_weights,
+    digit_mosaic,
+)
+from .network import draw_network, network_layers
 
-__getattr__, __dir__ = lazy_namespace(__name__, __path__)
+__all__ = [
+    "decision_boundary",
+    "loss_curve",
+    "class_labels",
+    "grid_predictions",
+    "show_digits",
+    "confusion_matrix",
+    "confusion_matrix_plot",
+    "first_layer_weights",
+    "digit_mosaic",
+    "draw_network",
+    "network_layers",
+]

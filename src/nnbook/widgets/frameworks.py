@@ -66,7 +66,7 @@ def gradients(W_hidden, W_output, x, y, method: str = "numpy") -> dict:
         y_pred = model.forward(x)
         loss = loss_fn.forward(y_pred, y)
         model.backward(loss_fn.backward())
-        dW_hidden, dW_output = model.grads["0.W"].copy(), model.grads["2.W"].copy()
+        dW_hidden, dW_output = model.grads["W1"].copy(), model.grads["W2"].copy()
     elif method == "autograd":
         from ..autograd import Value
 

@@ -24,7 +24,7 @@ ACTIVATIONS = ("sigmoid", "tanh", "relu")
 
 def layer_activations(init: str = "xavier", activation: str = "tanh", depth: int = 5, width: int = 100,
                       n_samples: int = 500, rng=0) -> list:
-    """The activations of each hidden layer of ``MLP([width] * (depth + 1), activation, init=init)``
+    """The activations of each hidden layer of ``MLP([width] * (depth + 1), activation, activation, init=init)``
     for ``n_samples`` standard-normal inputs. Returns a list of ``depth`` arrays of shape
     ``(n_samples, width)``."""
     if init not in INITS:
@@ -35,7 +35,7 @@ def layer_activations(init: str = "xavier", activation: str = "tanh", depth: int
         if isinstance(value, bool) or not isinstance(value, numbers.Integral) or not 1 <= value <= hi:
             raise ValueError(f"expected {name} as an integer in [1, {hi}], got {value!r}")
     rng = as_rng(rng)
-    model = MLP([width] * (depth + 1), activation=activation, init=init, rng=rng)
+    model = MLP([width] * (depth + 1), activation=activation, output_activation=activation, init=init, rng=rng)
     A = rng.standard_normal((n_samples, width))
     out = []
     for layer in model.layers:

@@ -1,0 +1,214 @@
+"""One submission's Jupyter kernel: started in the sandbox (or not), with limits, run cell by cell.
+
+The kernel talks to the grader over Unix sockets in a small folder that the sandbox shares
+(``transport="ipc"``: the sandbox has no network, not even loopback). Its outputs are read and
+dropped (a flood of prints costs nothing). ``execute`` stops at a deadline: it interrupts the
+kernel, and a kernel that does not answer the interrupt is marked ``stuck`` (the caller starts a
+fresh one). ``shutdown`` kills the kernel and everything it started, and waits until it is gone.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+import pickle
+import queue
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import sandbox, wire
+
+MAX_FILE = 256 * 1024 * 1024  # RLIMIT_FSIZE of the kernel
+INTERRUPT_GRACE = 5.0  # seconds a kernel has to answer an interrupt
+WORKDIR_INSIDE = "/tmp/work"  # the kernel's working directory (and HOME) in the sandbox
+
+# Run in the kernel's process before the ipykernel starts: the memory and file-size limits.
+LAUNCHER = """\
+import resource, sys
+memory, fsize = int(sys.argv[1]), int(sys.argv[2])
+try:
+    if memory > 0:
+        resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+    resource.setrlimit(resource.RLIMIT_FSIZE, (fsize, fsize))
+except (ValueError, OSError) as exc:  # e.g. macOS has no RLIMIT_AS
+    print("nnbook grade: could not set the kernel's limits:", exc, file=sys.stderr)
+sys.argv = [sys.argv[0]] + sys.argv[3:]
+from ipykernel.kernelapp import launch_new_instance
+launch_new_instance()
+"""
+
+
+@dataclass
+class Outcome:
+    status: str  # "ok", "error", "timeout", "dead"
+    ename: str = ""
+    evalue: str = ""
+    reply: dict = field(default_factory=dict)
+
+
+class Kernel:
+    """A kernel for one submission; ``run`` is the folder of its sockets (and, unsandboxed, its files)."""
+
+    def __init__(self, run: Path, memory_mb: float, *, use_sandbox: bool = True, notebook: Path | None = None):
+        from jupyter_client import KernelManager
+
+        memory = int(memory_mb * 1024 * 1024) if memory_mb else 0
+        inside = Path(WORKDIR_INSIDE) if use_sandbox else run
+        env = {"HOME": str(inside), "IPYTHONDIR": str(inside / ".ipython"), "MPLCONFIGDIR": str(inside / ".matplotlib"),
+               "XDG_CACHE_HOME": str(inside / ".cache"), "XDG_CONFIG_HOME": str(inside / ".config"),
+               "JUPYTER_RUNTIME_DIR": str(inside / ".runtime"), "MPLBACKEND": "Agg", "PYTHONDONTWRITEBYTECODE": "1",
+               "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "TQDM_DISABLE": "1",
+               "PYDEVD_DISABLE_FILE_VALIDATION": "1"}
+        python = sandbox.python() if use_sandbox else sys.executable
+        launcher = [python, "-c", LAUNCHER, str(memory), str(MAX_FILE)]
+
+        class Manager(KernelManager):
+            def format_kernel_cmd(self, extra_arguments=None):
+                argv = launcher + ["-f", os.path.realpath(self.connection_file)]
+                if not use_sandbox:
+                    return argv
+                return sandbox.command(argv, run, env, cwd=WORKDIR_INSIDE, notebook=notebook)
+
+            def interrupt_kernel(self):  # a message: a signal would stop at the sandbox's door
+                msg = self.session.msg("interrupt_request", content={})
+                self._connect_control_socket()
+                self.session.send(self._control_socket, msg)
+
+        if use_sandbox:
+            launch_env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin")}
+        else:
+            launch_env = {k: v for k, v in os.environ.items() if not k.startswith(("NNBOOK_", "JPY_", "JUPYTER_"))}
+            launch_env.update(env)
+        ipc = os.name != "nt"
+        self.km = Manager(kernel_name="python3", transport="ipc" if ipc else "tcp",
+                          ip=str(run / "k") if ipc else "127.0.0.1")
+        self.km.connection_file = str(run / "kernel.json")
+        self.kc = None
+        self.backs: dict[int, object] = {}
+        self.dead = False
+        self.stuck = False
+        self.stops = 0  # how many executions ended at a deadline or with the kernel's death
+        try:
+            self.km.start_kernel(cwd=str(run), env=launch_env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            self.kc = self.km.client()
+            self.kc.start_channels()
+            self.kc.wait_for_ready(timeout=60)
+        except BaseException:
+            self.shutdown()
+            raise
+
+    def alive(self) -> bool:
+        if not self.dead and not self.km.is_alive():
+            self.dead = True
+        return not self.dead
+
+    def exit_code(self):
+        proc = getattr(self.km.provisioner, "process", None)
+        code = getattr(proc, "returncode", None) if proc is not None else None
+        return code
+
+    def _drain_iopub(self):
+        while True:
+            try:
+                self.kc.get_iopub_msg(timeout=0)
+            except queue.Empty:
+                return
+
+    def execute(self, code: str, deadline: float, user_expressions=None, allow_stdin=False) -> Outcome:
+        """Run ``code``; at ``deadline`` interrupt it and return "timeout"."""
+        if self.stuck or not self.alive():
+            self.stops += 1
+            return Outcome("timeout" if self.stuck else "dead")
+        msg_id = self.kc.execute(code, silent=False, store_history=True, user_expressions=user_expressions or {},
+                                 allow_stdin=allow_stdin, stop_on_error=False)
+        reply = self._wait(msg_id, deadline, allow_stdin)
+        if reply is not None:
+            self.stops += reply.status == "dead"
+            return reply
+        self.stops += 1
+        if not self.alive():
+            return Outcome("dead")
+        try:
+            self.km.interrupt_kernel()
+        except Exception:
+            pass
+        if self._wait(msg_id, time.monotonic() + INTERRUPT_GRACE, allow_stdin) is None:
+            self.stuck = True  # it ignored the interrupt: only a fresh kernel helps
+        return Outcome("timeout")
+
+    def _wait(self, msg_id, deadline, allow_stdin) -> Outcome | None:
+        checked = time.monotonic()
+        while True:
+            now = time.monotonic()
+            if now >= deadline:
+                return None
+            try:
+                msg = self.kc.get_shell_msg(timeout=min(0.005 if allow_stdin else 0.05, deadline - now))
+            except queue.Empty:
+                self._drain_iopub()
+                if allow_stdin:
+                    self._serve_stdin()
+                if now - checked > 0.5:
+                    checked = now
+                    if not self.alive():
+                        return Outcome("dead")
+                continue
+            if msg.get("parent_header", {}).get("msg_id") != msg_id:
+                continue
+            self._drain_iopub()
+            content = msg["content"]
+            if content.get("status") == "ok":
+                return Outcome("ok", reply=content)
+            return Outcome("error", content.get("ename", "Error"), content.get("evalue", ""), content)
+
+    def _serve_stdin(self):
+        """Answer the kernel's callback requests (a checker's function called by the answer)."""
+        while True:
+            try:
+                msg = self.kc.get_stdin_msg(timeout=0)
+            except queue.Empty:
+                return
+            if msg["header"]["msg_type"] != "input_request":
+                continue
+            prompt = str(msg["content"].get("prompt", ""))
+            try:
+                if not prompt.startswith(wire.PROMPT) or len(prompt) > wire.MAX_REPLY:
+                    raise ValueError("unexpected input request")
+                key, op, name, args, kwargs = wire.loads(base64.b64decode(prompt[len(wire.PROMPT):]))
+                target = self.backs[key]
+                args, kwargs = wire.from_kernel(self, args), wire.from_kernel(self, kwargs)
+                value = target(*args, **kwargs) if op == "call" else getattr(target, str(name))
+                reply = ("ok", wire.to_kernel(self, value))
+            except Exception as exc:
+                reply = ("raise", (type(exc).__name__, str(exc)[:2000]))
+            try:
+                data = pickle.dumps(reply, protocol=4)
+            except Exception as exc:
+                data = pickle.dumps(("raise", ("TypeError", f"cannot send {exc}")), protocol=4)
+            self.kc.input(base64.b64encode(data).decode())
+
+    def shutdown(self):
+        """Kill the kernel and all it started; return once the kernel's process is gone."""
+        proc = getattr(getattr(self.km, "provisioner", None), "process", None)
+        try:
+            if self.kc is not None:
+                self.kc.stop_channels()
+        except Exception:
+            pass
+        try:
+            self.km.shutdown_kernel(now=True)
+        except Exception:
+            pass
+        if proc is not None:  # its own session (and, sandboxed, its own PID namespace: all of it dies)
+            try:
+                os.killpg(proc.pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError, OSError):
+                pass
+            try:
+                proc.wait(timeout=10)
+            except Exception:
+                pass

@@ -1,0 +1,322 @@
+"""Grading: one notebook (``grade_notebook``) and a batch of them (``grade``).
+
+A submission's cells run in a fresh kernel (in the sandbox by default), then each question of
+the assignment's chapter is checked by nnbook's own checker, in the grader's process, with its
+own time limit and random cases drawn from ``seed`` (the same for every submission and every
+run). A question whose answer loops or kills the kernel costs that question: the kernel is
+started afresh (the cells run again) for the next one.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import multiprocessing
+import shutil
+import sys
+import tempfile
+import time
+import warnings
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from ..checks import _core
+from . import kernelside, notebook, sandbox, wire
+from .kernel import Kernel
+from .report import Row, short
+
+DEFAULT_TIMEOUT = 120.0  # seconds to run a notebook's cells
+DEFAULT_QUESTION_TIMEOUT = 30.0  # seconds to check one question
+DEFAULT_MEMORY_MB = 2048
+DEFAULT_JOBS = 2
+DEFAULT_SEED = 0
+MAX_RESTARTS = 2  # fresh kernels per submission after a question that looped or killed its kernel
+
+
+@dataclass(frozen=True)
+class Settings:
+    chapter: str
+    timeout: float = DEFAULT_TIMEOUT
+    question_timeout: float = DEFAULT_QUESTION_TIMEOUT
+    memory_mb: float = DEFAULT_MEMORY_MB
+    seed: int = DEFAULT_SEED
+    sandbox: bool = True
+
+
+def question_rng(seed: int, qid: str) -> np.random.Generator:
+    """The random cases of question ``qid``: fixed by ``seed``, the same for every submission."""
+    return np.random.default_rng([int(seed), *(int(p) for p in qid.split("."))])
+
+
+class _Session:
+    """A kernel with the submission's cells run in it and the grader's helper installed."""
+
+    def __init__(self, run: Path, nb, settings: Settings, copy: Path):
+        self.notes: list[str] = []
+        self.kernel = Kernel(run, settings.memory_mb, use_sandbox=settings.sandbox, notebook=copy)
+        self.ready = self._run_cells(nb, settings.timeout)
+        if self.ready:
+            out = self.kernel.execute(kernelside.setup_code(), time.monotonic() + 60)
+            if out.status != "ok":
+                self.notes.append(f"the grader could not set up ({out.ename or out.status}: {short(out.evalue)})")
+                self.ready = False
+
+    def _run_cells(self, nb, timeout: float) -> bool:
+        deadline, errors = time.monotonic() + timeout, 0
+        for index, cell in enumerate(nb.cells, start=1):
+            if cell.cell_type != "code" or notebook.is_feedback_cell(notebook.parse(cell.source)):
+                continue
+            out = self.kernel.execute(cell.source, deadline)
+            if out.status == "error":
+                errors += 1
+                if errors <= 3:
+                    self.notes.append(f"cell {index} raised {out.ename}: {short(out.evalue, 100)}")
+                elif errors == 4:
+                    self.notes.append("more cells raised")
+            elif out.status == "timeout":
+                self.notes.append(f"time limit of {timeout:g} s reached in cell {index}")
+                return False
+            elif out.status == "dead":
+                self.notes.append(f"the kernel died in cell {index}{_exit_text(self.kernel)}")
+                return False
+        return True
+
+    def usable(self) -> bool:
+        return self.ready and not self.kernel.stuck and self.kernel.alive()
+
+
+def _exit_text(kernel: Kernel) -> str:
+    code = kernel.exit_code()
+    return f" (exit code {code})" if code is not None else ""
+
+
+def _zero(row: Row, qids, message: str, outcome: str = "not checked"):
+    for qid in qids:
+        q = _core.get_question(qid)
+        row.points[qid], row.max_points[qid], row.messages[qid], row.outcomes[qid] = 0, q.points, message, outcome
+
+
+def grade_notebook(path, settings: Settings, *, label: str | None = None, student: str = "") -> Row:
+    """Grade one submitted notebook for ``settings.chapter``; never raises for anything it does."""
+    import nbformat
+
+    path = Path(path)
+    row = Row(label or str(path), student=student or path.stem)
+    start = time.monotonic()
+    qids = _core.questions(settings.chapter)
+    try:
+        nb = nbformat.read(path, as_version=4)
+        nbformat.validate(nb)
+    except Exception as exc:
+        _zero(row, qids, "not graded")
+        row.status = f"not a valid notebook: {short(type(exc).__name__ + ': ' + str(exc), 120)}"
+        return row
+    own = notebook.chapter_of(nb, path)
+    if own is not None and own != settings.chapter:
+        _zero(row, qids, "not graded: another chapter's notebook")
+        row.status = f"wrong chapter: this is chapter {own}'s notebook, graded for chapter {settings.chapter}"
+        return row
+    answers = notebook.answer_expressions(nb, settings.chapter)
+    notes: list[str] = []
+    with tempfile.TemporaryDirectory(prefix="nnbook-grade-") as tmp:
+        run = Path(tmp)
+        copy = run / "submission.ipynb"
+        shutil.copyfile(path, copy)
+        (run / "scratch").mkdir()  # where checkers ask for files (shared with the sandbox: run is)
+        _core.SCRATCH_DIR = str(run / "scratch")
+        session, restarts = None, 0
+        try:
+            for qid in qids:
+                if session is not None and not session.usable() and session.ready and restarts < MAX_RESTARTS:
+                    session.kernel.shutdown()  # the last question looped or killed it: start afresh
+                    session, restarts = None, restarts + 1
+                if session is None:
+                    try:
+                        session = _Session(run, nb, settings, copy)
+                    except Exception as exc:
+                        _zero(row, qids, "not graded")
+                        row.status = f"the kernel did not start: {short(exc)}"
+                        return row
+                    notes += [n for n in session.notes if n not in notes]
+                _grade_question(session, row, qid, answers.get(qid), settings)
+        finally:
+            _core.SCRATCH_DIR = None
+            if session is not None:
+                session.kernel.shutdown()
+    slow = [q for q in qids if row.outcomes.get(q) == "not checked" and "time limit" in row.messages.get(q, "")]
+    if slow:
+        notes.append(f"time limit of {settings.question_timeout:g} s reached in {', '.join(slow)}")
+    died = [q for q in qids if "kernel died" in row.messages.get(q, "") and row.outcomes.get(q) == "not checked"]
+    if died and not any("kernel died" in n for n in notes):
+        notes.append(f"the kernel died while checking {', '.join(died)}")
+    row.status = "; ".join(notes) if notes else "ok"
+    row.seconds = time.monotonic() - start
+    return row
+
+
+def _grade_question(session: _Session, row: Row, qid: str, expr: str | None, settings: Settings):
+    q = _core.get_question(qid)
+    row.max_points[qid], row.points[qid], row.outcomes[qid] = q.points, 0, "failed"
+    kernel = session.kernel
+    if expr is None:
+        row.messages[qid], row.outcomes[qid] = f'no check("{qid}", ...) cell', "not attempted"
+        return
+    if not session.usable():
+        why = "the kernel died" if kernel.dead else "the time limit was reached" if kernel.stuck else \
+            "the notebook did not run to the end"
+        row.messages[qid], row.outcomes[qid] = f"not checked ({why})", "not checked"
+        return
+    deadline = time.monotonic() + settings.question_timeout
+    out = kernel.execute("", deadline, user_expressions={
+        "r": f"__nnbook_grade__.bind({qid!r}, lambda: ({expr}\n))"})
+    result = out.reply.get("user_expressions", {}).get("r", {}) if out.status == "ok" else {}
+    if out.status in ("timeout", "dead"):
+        row.messages[qid], row.outcomes[qid] = _stopped(kernel, settings), "not checked"
+        return
+    if result.get("status") != "ok":
+        ename, evalue = result.get("ename", out.ename or out.status), result.get("evalue", out.evalue)
+        row.messages[qid] = f"the answer `{short(expr, 40)}` could not be evaluated: {ename}: {short(evalue, 80)}"
+        return
+    proxy = wire.Remote(kernel, qid, deadline, short(expr, 40))
+    stops = kernel.stops
+    result = _core.run_checker(q, proxy, question_rng(settings.seed, qid))
+    if kernel.stops > stops:  # whatever the checker concluded, the answer did not finish
+        row.messages[qid], row.outcomes[qid] = _stopped(kernel, settings), "not checked"
+        return
+    row.points[qid] = result.points
+    row.outcomes[qid] = result.status
+    if result.status != "passed":
+        row.messages[qid] = result.message or result.status
+
+
+def _stopped(kernel: Kernel, settings: Settings) -> str:
+    if kernel.dead:
+        return f"the kernel died while checking this answer{_exit_text(kernel)}"
+    return f"the time limit of {settings.question_timeout:g} s was reached while checking this answer"
+
+
+# --------------------------------------------------------------------------------------------
+# A batch
+
+
+def load_checks(extra_checks) -> None:
+    import importlib.util
+
+    _core.load_all()
+    for i, path in enumerate(extra_checks or ()):
+        spec = importlib.util.spec_from_file_location(f"_nnbook_extra_checks_{i}", path)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+
+
+def _worker_init(extra_checks):
+    warnings.simplefilter("ignore", DeprecationWarning)
+    load_checks(extra_checks)
+
+
+def _grade_in_worker(path, settings, label, student):
+    try:
+        return grade_notebook(path, settings, label=label, student=student)
+    except Exception as exc:  # a bug in the grader: this row says so, the batch goes on
+        return Row(label, status=f"grader error: {type(exc).__name__}: {short(exc)}", student=student)
+
+
+def infer_chapter(notebooks) -> str:
+    """The one chapter of a batch, from each notebook's metadata, name or check cells."""
+    import nbformat
+
+    seen: dict[str, list[str]] = {}
+    for path in notebooks:
+        try:
+            nb = nbformat.read(path, as_version=4)
+        except Exception:
+            nb = None
+        chapter = notebook.chapter_of(nb, path)
+        if chapter is not None:
+            seen.setdefault(chapter, []).append(Path(path).name)
+    if not seen:
+        raise ValueError("cannot tell which chapter these notebooks are for (no nnbook metadata, no NN- prefix "
+                         "in the file names, no check cells): pass --chapter NN")
+    if len(seen) > 1:
+        parts = ", ".join(f"chapter {c}: {len(v)} ({', '.join(v[:2])}{', …' if len(v) > 2 else ''})"
+                          for c, v in sorted(seen.items()))
+        raise ValueError(f"these notebooks are of several chapters ({parts}); grade one assignment at a time: "
+                         "pass --chapter NN (notebooks of another chapter then get the status \"wrong chapter\")")
+    return next(iter(seen))
+
+
+def select(notebooks, only, id_pattern=None) -> list[Path]:
+    """The notebooks whose student id, file name or stem matches one of the ``only`` patterns."""
+    if not only:
+        return list(notebooks)
+    keep = []
+    for p in notebooks:
+        names = {notebook.student_id(p, id_pattern), p.name, p.stem, str(p)}
+        if any(fnmatch.fnmatchcase(n, pattern) for n in names for pattern in only):
+            keep.append(p)
+    if not keep:
+        raise ValueError(f"no notebook matches {', '.join(only)}")
+    return keep
+
+
+def grade(paths, *, chapter: str | None = None, jobs: int = DEFAULT_JOBS, timeout: float = DEFAULT_TIMEOUT,
+          question_timeout: float = DEFAULT_QUESTION_TIMEOUT, memory_mb: float = DEFAULT_MEMORY_MB,
+          seed: int = DEFAULT_SEED, use_sandbox: bool = True, extra_checks=(), id_pattern: str | None = None,
+          only=(), progress: bool = True) -> list[Row]:
+    """Grade every notebook in ``paths`` (files or directories) for one chapter, ``jobs`` at a time.
+
+    Returns once every kernel of the batch, and everything it started, is gone.
+    """
+    if not isinstance(jobs, int) or jobs < 1:
+        raise ValueError(f"expected jobs to be a positive integer, got {jobs!r}")
+    for name, value in (("time limit", timeout), ("time limit per question", question_timeout)):
+        if not value or value <= 0:
+            raise ValueError(f"expected a positive {name} in seconds, got {value!r}")
+    if memory_mb is not None and memory_mb < 0:
+        raise ValueError(f"expected a memory limit in MB (0 for none), got {memory_mb!r}")
+    if chapter is not None:
+        chapter = f"{int(chapter):02d}" if str(chapter).isdigit() else str(chapter)
+    notebooks = select(find_notebooks(paths), only, id_pattern)
+    if not notebooks:
+        return []
+    if use_sandbox:
+        sandbox.require()
+    load_checks(extra_checks)
+    chapter = chapter or infer_chapter(notebooks)
+    if not _core.questions(chapter):
+        raise ValueError(f"no questions are registered for chapter {chapter!r}")
+    settings = Settings(chapter, timeout, question_timeout, memory_mb, int(seed), use_sandbox)
+    labels = [str(p) for p in notebooks]
+    students = [notebook.student_id(p, id_pattern) for p in notebooks]
+    from tqdm.auto import tqdm
+
+    bar = tqdm(total=len(notebooks), desc="grading", unit="notebook", disable=not progress, file=sys.stderr)
+    rows: dict[int, Row] = {}
+    if jobs == 1 or len(notebooks) <= 1:
+        for i, path in enumerate(notebooks):
+            rows[i] = _grade_in_worker(path, settings, labels[i], students[i])
+            bar.update()
+    else:
+        ctx = multiprocessing.get_context("spawn")
+        extra = [str(Path(p).resolve()) for p in extra_checks or ()]
+        with ProcessPoolExecutor(max_workers=min(jobs, len(notebooks)), mp_context=ctx,
+                                 initializer=_worker_init, initargs=(extra,)) as pool:
+            pending = {pool.submit(_grade_in_worker, str(p), settings, labels[i], students[i]): i
+                       for i, p in enumerate(notebooks)}
+            while pending:
+                done, _ = wait(pending, return_when=FIRST_COMPLETED)
+                for future in done:
+                    i = pending.pop(future)
+                    try:
+                        rows[i] = future.result()
+                    except Exception as exc:
+                        rows[i] = Row(labels[i], status=f"grader error: {type(exc).__name__}: {short(exc)}",
+                                      student=students[i])
+                    bar.update()
+    bar.close()
+    return [rows[i] for i in range(len(notebooks))]
+
+
+find_notebooks = notebook.find_notebooks
