@@ -1,37 +1,40 @@
 # nnbook: two commands do the whole set-up on a fresh machine (Python 3.11, make, git, npm).
 #   make book   build the HTML book into _build/html
 #   make test   run the whole test suite (unit, notebook, grader, book build with -W, browser)
+# `make` or `make help` lists every target: the text after "##" on a target's line.
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+# Extra options for `make lab`, e.g. make lab LAB_ARGS="--no-browser --port 8890"
+LAB_ARGS ?=
 
-.PHONY: book test exercises bench assets clean help
+.PHONY: help book test lab exercises bench assets clean
 
-help:
-	@echo "make book       build the book into _build/html (creates .venv on first use)"
-	@echo "make test       run every test (unit, notebooks, grader, book build, browser)"
-	@echo "make exercises  regenerate exercises/ from solutions/"
-	@echo "make bench      run the benchmarks and write benchmarks/results.md"
+help: ## list the targets and what they do
+	@awk 'BEGIN {FS = ":.*## "} /^[a-z][a-z0-9_-]*:.*## / {printf "make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
-$(STAMP): requirements.txt pyproject.toml
+# The kernel configuration quietens ipykernel's TCP notice (see the file).
+$(STAMP): requirements.txt pyproject.toml tools/ipython_kernel_config.py
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements.txt
 	$(PY) -m pip install --quiet --no-deps -e .
 	$(PY) -m ipykernel install --sys-prefix --name python3 >/dev/null
+	mkdir -p $(VENV)/etc/ipython
+	cp tools/ipython_kernel_config.py $(VENV)/etc/ipython/ipython_kernel_config.py
 	touch $(STAMP)
 
 # JavaScript bundled into the site so that it works with no network (see tools/).
-assets: $(STAMP)
+assets: $(STAMP) ## bundle MathJax and the widget manager from npm into book/_static/vendor
 	@if [ -f tools/bundle_assets.py ]; then $(PY) tools/bundle_assets.py; fi
 
 # The execution cache keys on the notebooks only: when the library changes, start it afresh,
 # so that no page shows numbers computed by older code.
 SRC_HASH = $(shell cat $$(find src -name '*.py' | sort) | sha256sum | cut -c1-16)
 
-book: $(STAMP) assets
+book: $(STAMP) assets ## build the book into _build/html (creates .venv on first use)
 	@mkdir -p _build
 	@if [ "$$(cat _build/.src-hash 2>/dev/null)" != "$(SRC_HASH)" ]; then \
 		rm -rf _build/.jupyter_cache; echo "$(SRC_HASH)" > _build/.src-hash; fi
@@ -43,14 +46,21 @@ book: $(STAMP) assets
 		echo "Built without the JavaScript bundle (no npm): math and widgets load from the public CDN."; \
 	fi
 
-test: $(STAMP) assets
+test: $(STAMP) assets ## run every test (unit, notebooks, grader, book build, browser)
 	$(PY) -m pytest
 
-exercises: $(STAMP)
+# Kernels talk to the server over Unix sockets (IPC), not TCP ports. As root (a container),
+# Jupyter refuses to start without --allow-root.
+lab: $(STAMP) ## start JupyterLab on exercises/ (http://127.0.0.1:8888, with a token)
+	$(VENV)/bin/jupyter lab --ServerApp.ip=127.0.0.1 --KernelManager.transport=ipc \
+		--ServerApp.root_dir="$(CURDIR)" --LabApp.default_url=/lab/tree/exercises \
+		$(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)
+
+exercises: $(STAMP) ## regenerate exercises/ (and the Exercises part of _toc.yml) from solutions/
 	$(PY) tools/make_exercises.py
 
-bench: $(STAMP)
+bench: $(STAMP) ## run the benchmarks and write benchmarks/results.md
 	$(PY) benchmarks/run.py
 
-clean:
+clean: ## delete _build (the book and its execution cache) and .pytest_cache
 	rm -rf _build .pytest_cache

@@ -1,32 +1,25 @@
-"""The glossary page: its renderer (the code cell of book/glossary.md) and the rendered table.
-
-The renderer's functions are taken from the page itself (read with jupytext), so the code the
-book runs is the code tested here.
-"""
+"""The glossary page: its renderer (the Sphinx extension tools/glossary.py) and the rendered table."""
 
 from __future__ import annotations
 
 import html
 import re
+import sys
 from pathlib import Path
 
-import jupytext
 import pytest
 import yaml
 
 from test_book import ROOT, book_build, built_book  # noqa: F401  (the session's one build)
 
 GLOSSARY_DIR = ROOT / "book" / "_glossary"
+sys.path.insert(0, str(ROOT / "tools"))
+import glossary  # noqa: E402
 
 
 @pytest.fixture(scope="module")
 def renderer() -> dict:
-    page = jupytext.read(ROOT / "book" / "glossary.md")
-    cells = [cell.source for cell in page.cells if cell.cell_type == "code" and "def load_glossary" in cell.source]
-    assert len(cells) == 1, "book/glossary.md should define load_glossary in one code cell"
-    namespace: dict = {}
-    exec(compile(cells[0], "book/glossary.md", "exec"), namespace)
-    return namespace
+    return {name: getattr(glossary, name) for name in ("load_glossary", "merge_terms", "glossary_table", "counts")}
 
 
 def _term(en, chapter="01-neuron", definition="A definition.", zh_hans="简", zh_hant="繁"):
@@ -110,3 +103,16 @@ def test_rendered_page_shows_every_term_sorted(renderer, built_book):  # noqa: F
     assert body.count('<td><p><a class="reference internal"') >= len(rows) or body.count("reference internal") >= len(rows)
     for row in rows:
         assert row["zh_hans"] in page and row["zh_hant"] in page
+
+
+def test_the_page_is_plain_markdown_rendered_by_the_extension():
+    """Nothing to execute: the page has no kernel, and its table and numbers come from the extension."""
+    text = (ROOT / "book" / "glossary.md").read_text(encoding="utf-8")
+    assert not text.startswith("---") and "code-cell" not in text
+    assert "```{glossary-table}" in text and "{glossary-count}`terms`" in text
+
+
+def test_the_page_gives_the_counts(renderer, built_book):  # noqa: F811
+    numbers = renderer["counts"](renderer["load_glossary"](GLOSSARY_DIR))
+    text = html.unescape(re.sub(r"<[^>]+>", "", (built_book / "book" / "glossary.html").read_text(encoding="utf-8")))
+    assert f"It holds {numbers['terms']} terms from {numbers['chapters']} chapters." in " ".join(text.split())

@@ -12,8 +12,7 @@ Loaded as a Sphinx extension (``_config.yml`` lists it under ``sphinx.local_exte
 points Sphinx and MyST-NB at those local copies (``mathjax_path`` and ``nb_ipywidgets_js``).
 Where the bundle is missing (a machine without npm) it leaves the public CDN defaults in place
 and says so in the build log. The same extension keeps the site's pages clean: one copy of each
-script tag, a Colab button only where Colab can open the file, and a glossary page re-read on
-every build (it renders ``book/_glossary/*.yml``).
+script tag and a Colab button only where Colab can open the file.
 
 Usage: ``python tools/bundle_assets.py [--force]``
 """
@@ -223,19 +222,12 @@ def _colab_for_notebooks_only(app, pagename, templatename, context, doctree) -> 
         group["buttons"] = kept
 
 
-def _glossary_is_always_outdated(app, env, added, changed, removed):
-    """env-get-outdated: the glossary page renders book/_glossary/*.yml, which Sphinx does not
-    track; re-read it on every build so that a new or edited term always shows."""
-    return [doc for doc in ("book/glossary",) if doc in env.found_docs]
-
-
 def setup(app):
     # Before MyST-NB reads its configuration (builder-inited) and Sphinx's mathjax (page context).
     app.connect("config-inited", _use_local_assets, priority=400)
     # After the theme has added its launch buttons (priority 501) and sphinx-thebe its scripts.
     app.connect("html-page-context", _colab_for_notebooks_only, priority=600)
     app.connect("html-page-context", _dedupe_scripts, priority=900)
-    app.connect("env-get-outdated", _glossary_is_always_outdated)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
 
 

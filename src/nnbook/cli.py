@@ -1,4 +1,4 @@
-"""The ``nnbook`` command: ``nnbook grade PATH... [--csv out.csv]``."""
+"""The ``nnbook`` command (also ``python -m nnbook``): ``nnbook grade PATH... [--csv out.csv]``."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import re
 import sys
 from pathlib import Path
 
-from . import grading
+from . import __version__, grading
 
 
 def _positive_float(text: str) -> float:
@@ -39,8 +39,10 @@ def _pattern(text: str) -> str:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="nnbook", description="Tools for the nnbook course.")
-    sub = parser.add_subparsers(dest="command", required=True)
+    parser = argparse.ArgumentParser(prog="nnbook", description="Tools for the nnbook course.",
+                                     epilog="Run `nnbook COMMAND --help` for a command's options.")
+    parser.add_argument("--version", action="version", version=f"nnbook {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, title="commands", metavar="COMMAND")
     g = sub.add_parser(
         "grade", help="grade submitted exercise notebooks",
         description="Grade one assignment: run each submitted notebook in a sandboxed kernel and check every "

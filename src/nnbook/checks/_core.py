@@ -14,7 +14,8 @@ Environment variables:
     Every verdict is also appended to ``path`` as one JSON line (``qid``, ``status``, ``reason``,
     ``points``, ``max_points``). For the tests only: the instructor's grader never reads it.
 ``NNBOOK_BOOK_URL``
-    Where section links point (default: the published book).
+    Where section links point (default: the local build inside the repository once ``make book``
+    has run, the published book elsewhere; see ``nnbook._links``).
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-BOOK_URL = "https://nnbook.github.io/nnbook/"
+from .._links import BOOK_URL, section_url  # noqa: F401  (BOOK_URL: the published book)
 _QID = re.compile(r"^\d{2}\.\d+$")
 
 
@@ -60,12 +61,8 @@ class Question:
 
     @property
     def url(self) -> str:
-        """The section link, absolute so that it works in Colab and Binder too."""
-        if re.match(r"^[a-z]+://", self.section):
-            return self.section
-        base = os.environ.get("NNBOOK_BOOK_URL", BOOK_URL).rstrip("/") + "/"
-        path = self.section if self.section.startswith("book/") else "book/" + self.section
-        return base + path
+        """The section link: the locally built page, or the published one (see nnbook._links)."""
+        return section_url(self.section)
 
 
 class _Shown:
@@ -133,7 +130,7 @@ class Result(_Shown):
             body = "<br>Replace <code>raise NotImplementedError</code> with your code, run that cell, then this one."
         else:
             body = (f"<br>{e(self.message)}<br><em>Hint:</em> {e(q.hint)} "
-                    f'<a href="{e(q.url)}" target="_blank">Read the section in the book</a>.')
+                    f'<a href="{e(section_url(q.section, relative=True))}" target="_blank">Read the section in the book</a>.')
         return head + body + "</div>"
 
 

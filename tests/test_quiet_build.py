@@ -1,0 +1,52 @@
+"""The book build is quiet and incremental.
+
+* Its console output has no WARNING line at all: not Sphinx's (``-W`` fails on those) and not the
+  kernels' own log lines (``[IPKernelApp] WARNING | ...``), which ``-W`` does not see.
+* No class of warning is suppressed in ``_config.yml``.
+* A second build with nothing changed executes no notebook and reads no page.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import yaml
+
+from test_book import OUTPUT, ROOT, book_build  # noqa: F401  (the session's one build)
+
+
+def test_the_build_prints_no_warning_line(book_build):  # noqa: F811
+    assert book_build.returncode == 0, book_build.log[-3000:]
+    lines = [line for line in book_build.log.splitlines() if "WARNING" in line or "without encryption" in line]
+    assert not lines, f"{len(lines)} warning lines, e.g.:\n" + "\n".join(lines[:10])
+
+
+def test_no_warning_class_is_suppressed():
+    config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
+    assert "suppress_warnings" not in (config.get("sphinx", {}).get("config") or {})
+
+
+def test_no_page_forces_its_execution():
+    forced = [str(p.relative_to(ROOT)) for p in (ROOT / "book").glob("*.md")
+              if re.search(r"execution_mode:\s*force", p.read_text(encoding="utf-8"))]
+    assert not forced, forced
+
+
+def test_a_second_build_executes_no_notebook(book_build):  # noqa: F811
+    """Run right after the session's build: the same command again, on an unchanged tree."""
+    assert book_build.returncode == 0
+    jb = Path(sys.executable).with_name("jupyter-book")
+    cmd = [str(jb), "build", str(ROOT), "-W", "--keep-going"]
+    if OUTPUT != ROOT:
+        cmd += ["--path-output", str(OUTPUT)]
+    env = dict(os.environ, NO_COLOR="1", PYTHONWARNINGS="ignore::DeprecationWarning")
+    run = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, env=env, timeout=600)
+    log = re.sub(r"\x1b\[[0-9;]*m", "", run.stdout + run.stderr)
+    assert run.returncode == 0, log[-3000:]
+    executed = [line for line in log.splitlines() if "Executing notebook" in line]
+    assert not executed, "a build with no change executed:\n" + "\n".join(executed)
+    assert re.search(r"updating environment: 0 added, 0 changed, 0 removed", log), log[-3000:]
