@@ -635,9 +635,35 @@ def _open_settled(browser: Chromium, url: str) -> tuple[str, str]:
     return target, session
 
 
+# The widgets' own accessibility: every control has an accessible name and takes the keyboard,
+# every picture has a text alternative. (A site-wide axe-core audit is a separate test.)
+WIDGET_A11Y_JS = r"""
+(() => {
+  const problems = [];
+  const name = (el) => (el.getAttribute('aria-label') || el.getAttribute('title') || el.textContent || '').trim() ||
+                       (el.labels && Array.from(el.labels).map(l => l.textContent).join('').trim()) || '';
+  document.querySelectorAll('.widget-subarea').forEach((area, a) => {
+    area.querySelectorAll('[role=slider]').forEach(el => {
+      if (!el.getAttribute('aria-label') && !el.getAttribute('aria-labelledby')) problems.push(`widget ${a}: a slider handle has no accessible name`);
+      if (el.tabIndex < 0) problems.push(`widget ${a}: slider ${name(el)} cannot take the keyboard focus`);
+    });
+    area.querySelectorAll('button, select, input:not([type=hidden])').forEach(el => {
+      if (el.offsetParent !== null && !name(el)) problems.push(`widget ${a}: a ${el.tagName.toLowerCase()} has no accessible name`);
+      if (el.offsetParent !== null && el.tabIndex < 0) problems.push(`widget ${a}: ${el.tagName.toLowerCase()} ${name(el)} cannot take the keyboard focus`);
+    });
+    area.querySelectorAll('img').forEach(img => {
+      if (!(img.getAttribute('alt') || '').trim()) problems.push(`widget ${a}: an image has no alt text`);
+    });
+  });
+  return problems;
+})()
+"""
+
+
 def test_every_control_of_every_widget_changes_its_view(site, browser):
     """On every page with widgets, each control, operated from the keyboard or the mouse,
-    changes its widget's figure or readout (not only its own label), with no JavaScript error."""
+    changes its widget's figure or readout (not only its own label), with no JavaScript error;
+    every control has an accessible name and every picture a text alternative."""
     base, html_dir = site
     pages = _widget_pages(html_dir)
     assert pages, "no page of the book holds a widget"
@@ -648,6 +674,7 @@ def test_every_control_of_every_widget_changes_its_view(site, browser):
         target, session = _open_settled(browser, url)
         issues = []
         try:
+            issues += browser.evaluate(session, WIDGET_A11Y_JS)
             controls = browser.evaluate(session, CONTROLS_JS)
             areas = browser.evaluate(session, "document.querySelectorAll('.widget-subarea').length")
             without = sorted(set(range(areas)) - {c["area"] for c in controls})
