@@ -104,7 +104,9 @@ def choice(description: str, values: Sequence, value=None, *, labels: Sequence[s
     common = dict(options=options, index=index, description=description, tooltip=description,
                   style={"description_width": "initial"})
     if kind == "slider":
-        return w.SelectionSlider(continuous_update=True, readout=True, **common)
+        # Wide enough that the track keeps its length beside a long description (phones: the column).
+        return w.SelectionSlider(continuous_update=True, readout=True,
+                                 layout=w.Layout(width="460px", max_width="100%"), **common)
     if kind == "toggle":
         return w.ToggleButtons(**common)
     if kind == "dropdown":

@@ -100,9 +100,10 @@ Z_VALUES = (-6.0, -4.0, -3.0, -2.0, -1.0, -0.5, 0.0, 0.5, 1.0, 2.0, 3.0, 4.0, 6.
 def activation_state(name: str, z: float) -> str:
     """One state of the explorer as HTML: the readout and both curves (with alt text)."""
     values = activation_at(name, z)
-    alt = (f"The curves of {name} (solid) and its derivative (dashed) for z from −6 to 6, with the "
+    alt = (f"The curves of {name} (solid) and its derivative (dashed) for z from −6.5 to 6.5, with the "
            f"points at z = {z:g} marked: f(z) = {values['f']:.4f}, f'(z) = {values['df']:.4f}.")
-    return readout_html(name, z) + figure_html(_activation_figure(name, z), alt)
+    # One z range for every state, so that the axes stay still while z moves.
+    return readout_html(name, z) + figure_html(_activation_figure(name, z, max(Z_VALUES) + 0.5), alt)
 
 
 def activation_explorer(name: str = "sigmoid", z: float = 0.0):

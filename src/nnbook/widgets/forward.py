@@ -131,6 +131,6 @@ def forward_pass_explorer(**values):
         return forward_state(dict(start, w5=w5, w6=w6))
 
     view = precomputed([controls["w5"], controls["w6"]], state)
-    box = widgets.VBox([widgets.HBox([controls["w5"], controls["w6"]]), view])
+    box = widgets.VBox([controls["w5"], controls["w6"], view])
     box.controls, box.view = controls, view
     return box

@@ -97,7 +97,8 @@ def loss_state(z: float, y: int) -> str:
     alt = (f"The gradient ∂L/∂z against z for label y = {int(y)}: squared error (orange) and "
            f"cross-entropy (blue), with the points at z = {z:g} marked: {r['dse_dz']:.4f} and "
            f"{r['dbce_dz']:.4f}.")
-    return readout_html(z, y) + figure_html(_gradients_figure(z, y), alt)
+    # One z range for every state, so that the axes stay still while z moves.
+    return readout_html(z, y) + figure_html(_gradients_figure(z, y, max(Z_VALUES) + 0.5), alt)
 
 
 def loss_explorer(z: float = -4.0, y: int = 1):
@@ -113,6 +114,6 @@ def loss_explorer(z: float = -4.0, y: int = 1):
     controls = {"z": choice("pre-activation z", Z_VALUES, z),
                 "y": choice("label y", [0, 1], int(y), kind="toggle")}
     view = precomputed([controls["z"], controls["y"]], loss_state)
-    box = widgets.VBox([widgets.HBox([controls["z"], controls["y"]]), view])
+    box = widgets.VBox([controls["z"], controls["y"], view])
     box.controls, box.view = controls, view
     return box

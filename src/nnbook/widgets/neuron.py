@@ -135,6 +135,6 @@ def neuron_playground(w2: float = 1.0, b: float = 4.0, activation: str = "sigmoi
         "activation": choice("activation f", ACTIVATIONS, activation, kind="toggle"),
     }
     view = precomputed(list(controls.values()), neuron_state)
-    box = widgets.VBox([widgets.HBox([controls["w2"], controls["b"]]), controls["activation"], view])
+    box = widgets.VBox([controls["w2"], controls["b"], controls["activation"], view])
     box.controls, box.view = controls, view
     return box

@@ -78,12 +78,13 @@ def arrows_png(a, b) -> bytes:
     return figure_to_png(_arrows_figure(a, b))
 
 
-def _arrows_figure(a, b):
+def _arrows_figure(a, b, lim: float | None = None):
     a, b = _vector(a, "a"), _vector(b, "b")
     p = dot_product_parts(a, b)
     fig = new_figure((4.0, 4.0))
     ax = fig.add_subplot()
-    lim = max(1.0, float(np.abs(np.concatenate([a, b])).max())) * 1.2
+    if lim is None:  # a fixed lim keeps the axes still while the explorer's b moves
+        lim = max(1.0, float(np.abs(np.concatenate([a, b])).max())) * 1.2
     for v, color, name in ((a, "tab:blue", "a"), (b, "tab:orange", "b")):
         if np.any(v != 0):
             ax.annotate("", xy=(v[0], v[1]), xytext=(0, 0),
@@ -119,7 +120,8 @@ def dot_state(a1: float, a2: float, b1: float, b2: float) -> str:
     angle = "no angle (b is the zero vector)" if p["angle_deg"] is None else f"an angle of {p['angle_deg']:.1f}°"
     alt = (f"Arrows from the origin: a = ({a1:g}, {a2:g}) in blue and b = ({b1:g}, {b2:g}) in orange, "
            f"at {angle}; b's projection on a is drawn in green; a·b = {p['dot']:.2f}.")
-    return readout_html(a, b) + figure_html(_arrows_figure(a, b), alt)
+    lim = 1.2 * max(abs(a1), abs(a2), *(abs(v) for v in B_VALUES))
+    return readout_html(a, b) + figure_html(_arrows_figure(a, b, lim), alt)
 
 
 def dot_product_explorer(a=(2.0, 1.0), b=(1.0, 2.0)):
@@ -139,6 +141,6 @@ def dot_product_explorer(a=(2.0, 1.0), b=(1.0, 2.0)):
                 "b2": choice("b₂, second component of b", B_VALUES, float(b[1]))}
     a1, a2 = float(a[0]), float(a[1])
     view = precomputed(list(controls.values()), lambda b1, b2: dot_state(a1, a2, b1, b2))
-    box = widgets.VBox([widgets.HBox(list(controls.values())), view])
+    box = widgets.VBox([*controls.values(), view])
     box.controls, box.view = controls, view
     return box
