@@ -27,14 +27,14 @@ $(STAMP): requirements.txt pyproject.toml
 assets: $(STAMP)
 	@if [ -f tools/bundle_assets.py ]; then $(PY) tools/bundle_assets.py; fi
 
-# The execution cache keys on the notebooks only: when the library changes, start it afresh,
-# so that no page shows numbers computed by older code.
+# The execution cache and Sphinx's saved pages key on the notebooks only: when the library
+# changes, start both afresh, so that no page shows numbers (or widget states) from older code.
 SRC_HASH = $(shell cat $$(find src -name '*.py' | sort) | sha256sum | cut -c1-16)
 
 book: $(STAMP) assets
 	@mkdir -p _build
 	@if [ "$$(cat _build/.src-hash 2>/dev/null)" != "$(SRC_HASH)" ]; then \
-		rm -rf _build/.jupyter_cache; echo "$(SRC_HASH)" > _build/.src-hash; fi
+		rm -rf _build/.jupyter_cache _build/.doctrees; echo "$(SRC_HASH)" > _build/.src-hash; fi
 	$(VENV)/bin/jupyter-book build . -W --keep-going
 	@echo "The book: $(CURDIR)/_build/html/index.html"
 	@if [ -f book/_static/vendor/manifest.json ]; then \
