@@ -126,3 +126,26 @@ def test_precomputed_rejects_bad_input():
         c.precomputed([c.choice("x", [1])], lambda v: 3)
     with pytest.raises(ValueError, match="positive integer"):
         c.player("steps", 0)
+
+
+def test_the_saved_widget_state_holds_the_links():
+    """What a static page stores (all the kernel's widget models): the links and the states."""
+    from ipywidgets.embed import embed_data
+
+    play, steps = c.player("step", 3)
+    view = c.precomputed([steps], lambda k: f"<p>{k}</p>")
+    models = embed_data(views=[w.VBox([play, steps, view])])["manager_state"]["state"]
+    ref = "IPY_MODEL_{}".format
+
+    def links(name, source):
+        return [m["state"] for m in models.values()
+                if m["model_name"] == name and m["state"]["source"][0] == ref(source.model_id)]
+
+    (dlink,) = links("DirectionalLinkModel", steps)
+    assert dlink["source"] == [ref(steps.model_id), "index"]
+    assert dlink["target"] == [ref(view.model_id), "selected_index"]
+    (link,) = links("LinkModel", play)
+    assert link["target"] == [ref(steps.model_id), "index"]
+    children = models[view.model_id]["state"]["children"]
+    assert [models[child[len("IPY_MODEL_"):]]["state"]["value"] for child in children] == ["<p>0</p>", "<p>1</p>",
+                                                                                           "<p>2</p>"]
