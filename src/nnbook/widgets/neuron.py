@@ -57,11 +57,11 @@ def activation_plot_png(z: float, y: float, activation: str = "sigmoid") -> byte
     return figure_to_png(_activation_figure(z, y, activation))
 
 
-def _activation_figure(z: float, y: float, activation: str = "sigmoid"):
+def _activation_figure(z: float, y: float, activation: str = "sigmoid", half: float = 8.0):
     z, y = _number(z, "z"), _number(y, "y")
     if activation not in ACTIVATIONS:
         raise ValueError(f"unknown activation {activation!r}; expected one of {', '.join(ACTIVATIONS)}")
-    half = max(8.0, abs(z) + 1.0)
+    half = max(half, abs(z) + 1.0)
     grid = np.linspace(-half, half, 401)
     curve = sigmoid(grid) if activation == "sigmoid" else _step(grid)
     fig = new_figure((5, 3))
@@ -113,7 +113,9 @@ def _plot_html(z: float, activation: str) -> str:
     fname = "σ" if activation == "sigmoid" else "step"
     alt = (f"The {activation} curve of the weighted input z, with the neuron's point at "
            f"z = {z:.2f}, y = {fname}(z) = {y:.4f} marked in red.")
-    return figure_html(_activation_figure(z, y, activation), alt)
+    # One z range for every state (x = [2, 3], w₁ = 0), so that the axes stay still.
+    half = 1.0 + max(abs(3.0 * w2 + b) for w2 in W2_VALUES for b in B_VALUES)
+    return figure_html(_activation_figure(z, y, activation, half), alt)
 
 
 def neuron_playground(w2: float = 1.0, b: float = 4.0, activation: str = "sigmoid"):
