@@ -30,9 +30,8 @@ $(STAMP): requirements.txt pyproject.toml tools/ipython_kernel_config.py
 assets: $(STAMP) ## bundle MathJax and the widget manager from npm into book/_static/vendor
 	@if [ -f tools/bundle_assets.py ]; then $(PY) tools/bundle_assets.py; fi
 
-# The execution cache keys on the notebooks only: when the library changes, start it afresh,
-# and Sphinx's saved environment (so that every page is read again), so that no page shows
-# numbers or widgets computed by older code.
+# The execution cache and Sphinx's saved pages key on the notebooks only: when the library
+# changes, start both afresh, so that no page shows numbers (or widget states) from older code.
 SRC_HASH = $(shell cat $$(find src -name '*.py' | sort) | sha256sum | cut -c1-16)
 
 book: $(STAMP) assets ## build the book into _build/html (creates .venv on first use)
