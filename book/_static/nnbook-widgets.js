@@ -45,3 +45,42 @@
     }
   });
 })();
+
+// Accessible names for the widgets' controls. The widget manager draws a slider as a
+// noUiSlider whose handle (role="slider", the element that takes the keyboard) is not tied to
+// its description label, and the Play control's buttons show only icons. Name them from what
+// the page already shows: the description, the readout, the icon.
+(function () {
+  var PLAY_ICONS = { "fa-play": "play", "fa-pause": "pause", "fa-stop": "stop", "fa-retweet": "repeat" };
+  function text(node) { return node ? node.textContent.trim() : ""; }
+  function label(root) {
+    document.querySelectorAll(".widget-slider, .widget-hslider, .widget-vslider").forEach(function (box) {
+      var name = text(box.querySelector(".widget-label")) || box.getAttribute("title") || "";
+      var valueText = text(box.querySelector(".widget-readout"));
+      box.querySelectorAll(".noUi-handle").forEach(function (handle) {
+        if (name && handle.getAttribute("aria-label") !== name) handle.setAttribute("aria-label", name);
+        if (valueText && handle.getAttribute("aria-valuetext") !== valueText) {
+          handle.setAttribute("aria-valuetext", valueText);
+        }
+      });
+    });
+    document.querySelectorAll(".widget-play button, .jupyter-widgets.widget-play button").forEach(function (button) {
+      if (button.getAttribute("aria-label")) return;
+      var icon = button.querySelector("i");
+      if (!icon) return;
+      for (var cls in PLAY_ICONS) {
+        if (icon.classList.contains(cls)) { button.setAttribute("aria-label", PLAY_ICONS[cls]); return; }
+      }
+    });
+  }
+  var pending = false;
+  var observer = new MutationObserver(function () {
+    if (pending) return;
+    pending = true;
+    window.requestAnimationFrame(function () { pending = false; label(); });
+  });
+  document.addEventListener("DOMContentLoaded", function () {
+    observer.observe(document.body, { childList: true, subtree: true, characterData: true });
+    label();
+  });
+})();

@@ -1,18 +1,36 @@
-"""Pieces shared by the widgets: figures rendered to PNG bytes, and a labelled slider.
+"""Pieces shared by the widgets: small figures, labelled controls and precomputed views.
 
-Widgets show their plots as ``ipywidgets.Image`` (PNG bytes), not as live matplotlib output,
-so the picture is part of the widget state: the static HTML book shows it with no kernel,
-and tests can check that it changes. Figures are made with ``matplotlib.figure.Figure``
-(not pyplot), so a widget never touches the notebook's plotting backend.
+A published page has no kernel, so a widget cannot compute anything when the reader moves a
+control. Every widget therefore computes its states ahead, with nnbook, over a few chosen
+values of each control, and the browser only chooses which state to show:
+
+* :func:`choice` makes a control (a ``SelectionSlider``, ``ToggleButtons`` or ``Dropdown``)
+  over chosen values, with an accessible name; :func:`player` makes a ``Play`` control with a
+  slider for a sequence of steps.
+* :func:`precomputed` calls a state function for every combination of the controls' values and
+  puts the results in nested ``Stack`` widgets; ``jsdlink`` ties each control's ``index`` to the
+  ``selected_index`` of the Stacks at its depth, so the static HTML page responds with no
+  kernel (and Jupyter, Colab and Binder draw the same links).
+* A state is HTML: a figure (:func:`image_html`, a palette PNG with alt text) and a readout.
+
+Figures are made with ``matplotlib.figure.Figure`` (not pyplot), so a widget never touches the
+notebook's plotting backend.
 """
 
 from __future__ import annotations
 
+import base64
+import html
 import io
+import itertools
 import numbers
+from collections.abc import Callable, Sequence
 
 import numpy as np
 from matplotlib.figure import Figure
+
+# Figures are drawn small: every state of every widget is stored in its page.
+DPI = 80
 
 
 def new_figure(figsize=(5, 3.2)) -> Figure:
@@ -20,20 +38,162 @@ def new_figure(figsize=(5, 3.2)) -> Figure:
     return Figure(figsize=figsize, layout="constrained")
 
 
-def figure_to_png(fig: Figure) -> bytes:
-    """Render a figure to PNG bytes."""
+def figure_to_png(fig: Figure, dpi: int = DPI, colors: int = 128) -> bytes:
+    """Render a figure to PNG bytes with a palette of at most ``colors`` colours (small files)."""
+    from PIL import Image
+
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=96)
-    return buf.getvalue()
+    fig.savefig(buf, format="png", dpi=dpi)
+    image = Image.open(io.BytesIO(buf.getvalue())).convert("RGB")
+    palette = image.quantize(colors=colors, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+    out = io.BytesIO()
+    palette.save(out, format="png", optimize=True)
+    return out.getvalue()
 
 
-def slider(description: str, value: float, min: float, max: float, step: float = 0.1):
-    """A ``FloatSlider`` that updates when released (cheap redraws)."""
+def image_html(png: bytes, alt: str) -> str:
+    """An ``<img>`` of PNG bytes, inline, with the text alternative ``alt`` (required)."""
+    if not isinstance(png, (bytes, bytearray)) or not bytes(png[:8]) == b"\x89PNG\r\n\x1a\n":
+        raise TypeError(f"expected png as PNG bytes, got {type(png).__name__}")
+    if not isinstance(alt, str) or not alt.strip():
+        raise ValueError(f"expected alt as a non-empty description of the image, got {alt!r}")
+    data = base64.b64encode(bytes(png)).decode("ascii")
+    return (f'<img src="data:image/png;base64,{data}" alt="{html.escape(alt, quote=True)}" '
+            'style="max-width:100%;height:auto">')
+
+
+def figure_html(fig: Figure, alt: str) -> str:
+    """A figure as inline HTML (palette PNG) with its text alternative."""
+    return image_html(figure_to_png(fig), alt)
+
+
+def _label(value) -> str:
+    if isinstance(value, numbers.Real) and not isinstance(value, bool):
+        return f"{float(value):g}"
+    return str(value)
+
+
+def choice(description: str, values: Sequence, value=None, *, labels: Sequence[str] | None = None,
+           kind: str = "slider"):
+    """A control over chosen ``values`` named ``description`` (its accessible name).
+
+    ``kind`` is ``"slider"`` (``SelectionSlider``), ``"toggle"`` (``ToggleButtons``) or
+    ``"dropdown"`` (``Dropdown``). ``labels`` are what the reader sees for each value (default:
+    the values, numbers written short). ``value`` is the starting value (default: the first).
+    """
     import ipywidgets as w
 
-    return w.FloatSlider(value=value, min=min, max=max, step=step, description=description,
-                         continuous_update=False, readout_format=".2f",
-                         style={"description_width": "initial"})
+    if not isinstance(description, str) or not description.strip():
+        raise ValueError(f"expected description as a non-empty name for the control, got {description!r}")
+    values = list(values)
+    if not values:
+        raise ValueError(f"expected at least one value for control {description!r}, got none")
+    labels = [_label(v) for v in values] if labels is None else [str(s) for s in labels]
+    if len(labels) != len(values):
+        raise ValueError(f"expected one label per value for control {description!r}, "
+                         f"got {len(labels)} labels for {len(values)} values")
+    if len(set(labels)) != len(labels):
+        raise ValueError(f"expected distinct labels for control {description!r}, got {labels}")
+    index = 0
+    if value is not None:
+        matches = [i for i, v in enumerate(values) if v == value]
+        if not matches:
+            raise ValueError(f"expected the start value of control {description!r} among {labels}, got {value!r}")
+        index = matches[0]
+    options = list(zip(labels, values))
+    common = dict(options=options, index=index, description=description, tooltip=description,
+                  style={"description_width": "initial"})
+    if kind == "slider":
+        return w.SelectionSlider(continuous_update=True, readout=True, **common)
+    if kind == "toggle":
+        return w.ToggleButtons(**common)
+    if kind == "dropdown":
+        return w.Dropdown(**common)
+    raise ValueError(f"unknown kind {kind!r}; expected one of slider, toggle, dropdown")
+
+
+def player(description: str, steps: int, interval: int = 700):
+    """A ``Play`` control over steps ``0 … steps−1`` and a slider linked to it (both labelled).
+
+    Returns ``(play, slider)``; the slider is the control :func:`precomputed` links to views.
+    """
+    import ipywidgets as w
+
+    if isinstance(steps, bool) or not isinstance(steps, numbers.Integral) or steps < 1:
+        raise ValueError(f"expected steps as a positive integer, got {steps!r}")
+    step_slider = choice(description, list(range(int(steps))))
+    play = w.Play(value=0, min=0, max=int(steps) - 1, step=1, interval=interval,
+                  description=f"play {description}", tooltip=f"play {description}")
+    play.link = w.jslink((play, "value"), (step_slider, "index"))
+    return play, step_slider
+
+
+def _values(control) -> list:
+    return [v for _, v in control.options]
+
+
+def precomputed(controls: Sequence, state: Callable[..., str]):
+    """A view that shows ``state(v1, v2, …)`` for the values the controls select, with no kernel.
+
+    ``controls`` are selection widgets (from :func:`choice`), one, two or three of them;
+    ``state`` returns the HTML of one state (use :func:`figure_html` for pictures). The states
+    sit in nested ``Stack`` widgets: control *k* is linked (``jsdlink``, in the browser) to the
+    ``selected_index`` of every Stack at depth *k*. The same link is mirrored in Python, so a
+    live kernel and the tests see the view follow the controls too.
+
+    Returns the outer ``Stack``, with ``controls``, ``states`` (a dict from value tuples to
+    HTML), ``links`` (the ``jsdlink`` objects) and ``current()`` (the HTML shown now).
+    """
+    import ipywidgets as w
+
+    controls = list(controls)
+    if not 1 <= len(controls) <= 3:
+        raise ValueError(f"expected one to three controls, got {len(controls)}")
+    for c in controls:
+        if not hasattr(c, "options") or not hasattr(c, "index"):
+            raise TypeError(f"expected selection controls (from choice), got {type(c).__name__}")
+    value_lists = [_values(c) for c in controls]
+    states: dict[tuple, str] = {}
+    for combo in itertools.product(*value_lists):
+        text = state(*combo)
+        if not isinstance(text, str):
+            raise TypeError(f"expected the state function to return HTML as str, got {type(text).__name__}")
+        states[combo] = text
+
+    layers: list[list] = [[] for _ in controls]  # the Stacks at each depth
+
+    def build(depth: int, prefix: tuple):
+        if depth == len(controls):
+            return w.HTML(value=states[prefix])
+        children = [build(depth + 1, prefix + (v,)) for v in value_lists[depth]]
+        stack = w.Stack(children=children, selected_index=controls[depth].index)
+        layers[depth].append(stack)
+        return stack
+
+    view = build(0, ())
+    links = []
+    for control, stacks in zip(controls, layers):
+        for stack in stacks:
+            links.append(w.jsdlink((control, "index"), (stack, "selected_index")))
+
+        def follow(change, stacks=stacks):
+            for s in stacks:
+                s.selected_index = change["new"]
+        control.observe(follow, names="index")
+
+    def current() -> str:
+        node = view
+        while isinstance(node, w.Stack):
+            node = node.children[node.selected_index]
+        return node.value
+
+    view.controls, view.states, view.links, view.current = controls, states, links, current
+    return view
+
+
+def readout(*lines: str) -> str:
+    """A readout block: lines of already-escaped HTML in a monospace box."""
+    return "<div class='nnbook-readout' style='font-family: monospace'>" + "<br>".join(lines) + "</div>"
 
 
 def real_number(value, name: str) -> float:
@@ -43,3 +203,12 @@ def real_number(value, name: str) -> float:
     if not np.isfinite(value):
         raise ValueError(f"expected {name} as a finite number, got {value}")
     return float(value)
+
+
+def slider(description: str, value: float, min: float, max: float, step: float = 0.1):
+    """A ``FloatSlider`` that updates when released; it needs a kernel (prefer :func:`choice`)."""
+    import ipywidgets as w
+
+    return w.FloatSlider(value=value, min=min, max=max, step=step, description=description,
+                         continuous_update=False, readout_format=".2f",
+                         style={"description_width": "initial"})
