@@ -43,33 +43,39 @@ def test_sigmoid_saturates():
     assert values["df"] < 1e-4
 
 
-def test_explorer_follows_the_slider_and_the_choice():
-    box = mod.activation_explorer("sigmoid", z=0.0)
-    f0, df0 = _bold_numbers(box.readout.value)
+@pytest.fixture(scope="module")
+def explorer():
+    return mod.activation_explorer("sigmoid", z=0.0)
+
+
+def test_every_state_is_right_and_different(explorer):
+    states = explorer.view.states
+    assert len(states) == len(mod.FUNCTIONS) * len(mod.Z_VALUES)
+    assert len(set(states.values())) == len(states)
+    for (name, z), html in states.items():
+        f, df = LIBRARY[name]
+        np.testing.assert_allclose(_bold_numbers(html), [f(z), df(z)], atol=5e-5)
+        (alt,) = re.findall(r'<img [^>]*alt="([^"]+)"', html)
+        assert name in alt and f"z = {z:g}" in alt
+
+
+def test_explorer_follows_the_slider_and_the_choice(explorer):
+    f0, df0 = _bold_numbers(explorer.view.current())
     np.testing.assert_allclose([f0, df0], [nb.sigmoid(0.0), nb.sigmoid_prime(0.0)], atol=5e-5)
-    png0 = box.image.value
-    assert png0[:8] == b"\x89PNG\r\n\x1a\n"
-
-    box.sliders["z"].value = 2.0
-    f1, df1 = _bold_numbers(box.readout.value)
-    np.testing.assert_allclose([f1, df1], [nb.sigmoid(2.0), nb.sigmoid_prime(2.0)], atol=5e-5)
-    assert box.image.value != png0
-
-    png1 = box.image.value
-    box.function.value = "tanh"
-    f2, df2 = _bold_numbers(box.readout.value)
-    np.testing.assert_allclose([f2, df2], [nb.tanh(2.0), nb.tanh_prime(2.0)], atol=5e-5)
-    assert box.image.value != png1
-
-    box.function.value = "leaky_relu"
-    box.sliders["z"].value = -3.0
-    f3, df3 = _bold_numbers(box.readout.value)
-    np.testing.assert_allclose([f3, df3], [-3.0 * mod.LEAKY_ALPHA, mod.LEAKY_ALPHA], atol=5e-5)
+    explorer.controls["z"].value = 2.0
+    np.testing.assert_allclose(_bold_numbers(explorer.view.current()), [nb.sigmoid(2.0), nb.sigmoid_prime(2.0)],
+                               atol=5e-5)
+    explorer.controls["function"].value = "leaky_relu"
+    explorer.controls["z"].value = -3.0
+    np.testing.assert_allclose(_bold_numbers(explorer.view.current()), [-3.0 * mod.LEAKY_ALPHA, mod.LEAKY_ALPHA],
+                               atol=5e-5)
+    explorer.controls["function"].value, explorer.controls["z"].value = "sigmoid", 0.0
 
 
 def test_widget_is_callable_through_the_namespace():
-    box = nb.widgets.activation_explorer()
-    assert box.function.value == "sigmoid"
+    box = nb.widgets.activation_explorer("tanh", z=2.0)
+    assert box.controls["function"].value == "tanh"
+    np.testing.assert_allclose(_bold_numbers(box.view.current()), [nb.tanh(2.0), nb.tanh_prime(2.0)], atol=5e-5)
 
 
 @pytest.mark.parametrize(
@@ -79,6 +85,7 @@ def test_widget_is_callable_through_the_namespace():
         (lambda: mod.activation_at("tanh", "1"), TypeError, "expected z as a real number"),
         (lambda: mod.activation_at("tanh", float("inf")), ValueError, "finite"),
         (lambda: mod.activation_explorer("step"), ValueError, "expected one of"),
+        (lambda: mod.activation_explorer(z=0.25), ValueError, "start value of control 'input z'"),
         (lambda: mod.activation_png("relu", None), TypeError, "expected z"),
     ],
 )

@@ -38,21 +38,31 @@ def test_random_values_match_a_by_hand_forward_pass(rng):
         np.testing.assert_allclose([r["h1"], r["h2"], r["o1"]], [h[0], h[1], o])
 
 
-def test_explorer_readout_and_picture_follow_the_sliders():
-    box = mod.forward_pass_explorer()
-    assert set(box.sliders) == set(mod.NAMES)
-    shown = _bold_numbers(box.readout.value)
-    h, o = _reference(mod.SEED_002)
-    np.testing.assert_allclose(shown, [h[0], h[1], o], atol=5e-5)
-    png0 = box.image.value
-    assert png0[:8] == b"\x89PNG\r\n\x1a\n"
+@pytest.fixture(scope="module")
+def explorer():
+    return mod.forward_pass_explorer()
 
-    box.sliders["w5"].value = -2.0
-    box.sliders["x1"].value = 1.0
-    values = {name: s.value for name, s in box.sliders.items()}
-    h, o = _reference(values)
-    np.testing.assert_allclose(_bold_numbers(box.readout.value), [h[0], h[1], o], atol=5e-5)
-    assert box.image.value != png0
+
+def test_every_state_is_right_and_different(explorer):
+    assert set(explorer.controls) == {"w5", "w6"}
+    states = explorer.view.states
+    assert len(states) == len(mod.W_OUT_VALUES) ** 2
+    assert len(set(states.values())) == len(states)
+    for (w5, w6), html in states.items():
+        h, o = _reference(dict(mod.SEED_002, w5=w5, w6=w6))
+        np.testing.assert_allclose(_bold_numbers(html), [h[0], h[1], o], atol=5e-5)
+        (alt,) = re.findall(r'<img [^>]*alt="([^"]+)"', html)
+        assert f"w5 = {w5:g} and w6 = {w6:g}" in alt and f"o1 = {o:.4f}" in alt
+
+
+def test_explorer_starts_at_the_seed_and_follows_the_controls(explorer):
+    h, o = _reference(mod.SEED_002)
+    np.testing.assert_allclose(_bold_numbers(explorer.view.current()), [h[0], h[1], o], atol=5e-5)
+    explorer.controls["w5"].value = -2.0
+    h, o2 = _reference(dict(mod.SEED_002, w5=-2.0))
+    np.testing.assert_allclose(_bold_numbers(explorer.view.current()), [h[0], h[1], o2], atol=5e-5)
+    assert o2 < o  # a negative w5 pulls o1 down
+    explorer.controls["w5"].value = 0.0
 
 
 def test_build_network_is_a_sequential_with_the_given_weights():
@@ -63,9 +73,11 @@ def test_build_network_is_a_sequential_with_the_given_weights():
     np.testing.assert_allclose(net.layers[0].b, [0, 0.25])
 
 
-def test_explorer_accepts_start_values_through_the_namespace():
-    box = nb.widgets.forward_pass_explorer(w1=2.0)
-    assert box.sliders["w1"].value == 2.0
+def test_explorer_accepts_fixed_values_through_the_namespace():
+    box = nb.widgets.forward_pass_explorer(x1=1.0, w6=2.0)
+    assert box.controls["w6"].value == 2.0
+    h, o = _reference(dict(mod.SEED_002, x1=1.0, w6=2.0))
+    np.testing.assert_allclose(_bold_numbers(box.view.current()), [h[0], h[1], o], atol=5e-5)
 
 
 @pytest.mark.parametrize(

@@ -37,20 +37,37 @@ def test_squared_error_gradient_vanishes_when_saturated_on_the_wrong_side():
     assert abs(r["dse_dz"]) < 1e-3 < abs(r["dbce_dz"])
 
 
-def test_explorer_follows_the_slider_and_the_label():
+def test_every_state_is_right_and_different():
+    box = mod.loss_explorer(z=-4.0, y=1)
+    states = box.view.states
+    assert len(states) == 2 * len(mod.Z_VALUES)
+    assert len(set(states.values())) == len(states)
+    for (z, y), html in states.items():
+        p = float(nb.sigmoid(z))
+        se = 0.5 * (p - y) ** 2
+        bce = -(y * np.log(p) + (1 - y) * np.log(1 - p))
+        expected = [p, se, (p - y) * p * (1 - p), bce, p - y]
+        np.testing.assert_allclose(_bold_numbers(html), expected, atol=5e-5)
+        (alt,) = re.findall(r'<img [^>]*alt="([^"]+)"', html)
+        assert f"label y = {y}" in alt and f"z = {z:g}" in alt
+
+
+def test_explorer_follows_the_controls():
     box = mod.loss_explorer(z=-4.0, y=1)
     r = mod.loss_at(-4.0, 1)
-    np.testing.assert_allclose(_bold_numbers(box.readout.value), [r["y_hat"], r["se"], r["dse_dz"], r["bce"], r["dbce_dz"]],
-                               atol=5e-5)
-    png0 = box.image.value
-    box.label.value = 0
+    shown = _bold_numbers(box.view.current())
+    np.testing.assert_allclose(shown, [r["y_hat"], r["se"], r["dse_dz"], r["bce"], r["dbce_dz"]], atol=5e-5)
+    box.controls["y"].value = 0
     r = mod.loss_at(-4.0, 0)
-    np.testing.assert_allclose(_bold_numbers(box.readout.value), [r["y_hat"], r["se"], r["dse_dz"], r["bce"], r["dbce_dz"]],
-                               atol=5e-5)
-    assert box.image.value != png0
-    box.sliders["z"].value = 3.0
-    r = mod.loss_at(3.0, 0)
-    np.testing.assert_allclose(_bold_numbers(box.readout.value)[0], r["y_hat"], atol=5e-5)
+    np.testing.assert_allclose(_bold_numbers(box.view.current()), [r["y_hat"], r["se"], r["dse_dz"], r["bce"],
+                                                                   r["dbce_dz"]], atol=5e-5)
+    box.controls["z"].value = 3.0
+    np.testing.assert_allclose(_bold_numbers(box.view.current())[0], nb.sigmoid(3.0), atol=5e-5)
+
+
+def test_explorer_wants_a_listed_z():
+    with pytest.raises(ValueError, match="start value of control 'pre-activation z'"):
+        mod.loss_explorer(z=0.5)
 
 
 @pytest.mark.parametrize(

@@ -10,7 +10,7 @@ import nnbook as nb
 pytest.importorskip("ipywidgets")
 from nnbook.widgets import matrices as mod  # noqa: E402
 
-W004 = np.array([[1, 2], [2, 3], [1, 1], [3, 1]], dtype=float)
+W004 = nb.datasets.SEED004_W_HIDDEN
 
 
 def _bold_numbers(html):
@@ -52,40 +52,56 @@ def test_readouts_bad_index():
         mod.column_readout(W004, 0.2, [2, 3], 2)
 
 
-def test_explorer_row_view_follows_index_and_inputs():
-    box = nb.widgets.matvec_explorer()
-    ref = nb.Linear.from_weights(W004, 0.2)
-    z = ref.forward(np.array([2.0, 3.0]))
-    assert _bold_numbers(box.readout.value) == pytest.approx([z[0]], abs=5e-5)
-    box.index.value = 3
-    assert "row 3" in box.readout.value
-    assert _bold_numbers(box.readout.value) == pytest.approx([z[2]], abs=5e-5)
-    before = box.image.value
-    box.sliders["x1"].value = -1.0
-    z = ref.forward(np.array([-1.0, 3.0]))
-    assert _bold_numbers(box.readout.value) == pytest.approx([z[2]], abs=5e-5)
-    assert box.image.value != before
+@pytest.fixture(scope="module")
+def explorer():
+    return nb.widgets.matvec_explorer()
 
 
-def test_explorer_column_view_shows_all_of_z():
-    box = nb.widgets.matvec_explorer()
-    box.index.value = 4
-    box.view.value = "column"
-    assert box.index.max == 2 and box.index.value == 2
-    assert box.index.description == "column j"
+def test_explorer_starts_at_row_1_of_seed004(explorer):
+    assert set(explorer.controls) == {"part", "x1"}
     z = nb.Linear.from_weights(W004, 0.2).forward(np.array([2.0, 3.0]))
-    assert _bold_numbers(box.readout.value) == pytest.approx(list(z), abs=5e-5)
-    box.view.value = "row"
-    assert box.index.max == 4
+    assert "row 1 of W" in explorer.view.current()
+    assert _bold_numbers(explorer.view.current()) == pytest.approx([z[0]], abs=5e-5)
+
+
+def test_every_state_is_right_and_different(explorer):
+    states = explorer.view.states
+    assert {part for part, _ in states} == {"row 1", "row 2", "row 3", "row 4", "column 1", "column 2"}
+    assert len(states) == 6 * len(mod.X1_VALUES)
+    assert len(set(states.values())) == len(states)
+    layer = nb.Linear.from_weights(W004, 0.2)
+    for (part, x1), html in states.items():
+        z = layer.forward(np.array([x1, 3.0]))
+        kind, k = part.split()
+        expected = [z[int(k) - 1]] if kind == "row" else list(z)
+        assert _bold_numbers(html) == pytest.approx(expected, abs=5e-5)
+        (alt,) = re.findall(r'<img [^>]*alt="([^"]+)"', html)
+        assert f"{part} of W" in alt and f"x = ({x1:g}, 3)" in alt
+
+
+def test_controls_choose_the_state_shown(explorer):
+    explorer.controls["part"].value = "column 2"
+    explorer.controls["x1"].value = -1.0
+    z = nb.Linear.from_weights(W004, 0.2).forward(np.array([-1.0, 3.0]))
+    assert "column 2 of W" in explorer.view.current()
+    assert _bold_numbers(explorer.view.current()) == pytest.approx(list(z), abs=5e-5)
+    explorer.controls["part"].value, explorer.controls["x1"].value = "row 1", 2.0
 
 
 def test_explorer_any_shape():
     W = np.arange(6.0).reshape(2, 3)
-    box = nb.widgets.matvec_explorer(W=W, b=[1.0, -1.0], x=[1.0, 0.5, -1.0])
-    assert set(box.sliders) == {"x1", "x2", "x3"}
-    z = W @ np.array([1.0, 0.5, -1.0]) + np.array([1.0, -1.0])
-    box.index.value = 2
-    assert _bold_numbers(box.readout.value) == pytest.approx([z[1]], abs=5e-5)
+    box = nb.widgets.matvec_explorer(W=W, b=[1.0, -1.0], x=[0.5, 0.5, -1.0])
+    assert [label for label, _ in box.controls["part"].options] == ["row 1", "row 2", "column 1", "column 2",
+                                                                    "column 3"]
+    assert 0.5 in [v for _, v in box.controls["x1"].options]
+    z = W @ np.array([0.5, 0.5, -1.0]) + np.array([1.0, -1.0])
+    box.controls["part"].value = "row 2"
+    assert _bold_numbers(box.view.current()) == pytest.approx([z[1]], abs=5e-5)
+
+
+def test_state_rejects_a_bad_part():
+    with pytest.raises(ValueError, match="expected part as 'row i' or 'column j', got 'diagonal'"):
+        mod.matvec_state(W004, 0.2, [2, 3], "diagonal")
 
 
 def test_png_rejects_bad_view_or_index():

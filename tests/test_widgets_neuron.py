@@ -60,42 +60,64 @@ def test_unknown_activation():
         nb.widgets.neuron_playground(activation="tanh")
 
 
-def test_playground_starts_at_seed002_neuron():
-    box = nb.widgets.neuron_playground()
-    assert set(box.sliders) == {"w1", "w2", "b", "x1", "x2"}
-    z, y = _bold_numbers(box.readout.value)
+def _alt(html):
+    return re.findall(r'<img [^>]*alt="([^"]+)"', html)
+
+
+@pytest.fixture(scope="module")
+def playground():
+    return nb.widgets.neuron_playground()
+
+
+def test_playground_starts_at_seed002_neuron(playground):
+    box = playground
+    assert set(box.controls) == {"w2", "b", "activation"}
+    assert box.controls["w2"].value == 1.0 and box.controls["b"].value == 4.0
+    z, y = _bold_numbers(box.view.current())
     z_ref = nb.Linear.from_weights([[0, 1]], 4).forward(np.array([2.0, 3.0]))[0]
     assert z == pytest.approx(z_ref, abs=5e-5)
     assert y == pytest.approx(float(nb.sigmoid(z_ref)), abs=5e-5)
-    assert box.image.value[:8] == b"\x89PNG\r\n\x1a\n"
+    assert len(_alt(box.view.current())) == 1
 
 
-def test_sliders_update_readout_and_image():
+def test_every_state_is_right_and_different(playground):
+    box = playground
+    states = box.view.states
+    assert len(states) == len(mod.W2_VALUES) * len(mod.B_VALUES) * 2
+    assert len(set(states.values())) == len(states)
+    x = np.array([2.0, 3.0])
+    for (w2, b, activation), html in states.items():
+        z_ref = float(nb.Linear.from_weights([[0.0, w2]], b).forward(x)[0])
+        y_ref = float(nb.sigmoid(z_ref)) if activation == "sigmoid" else float(z_ref > 0)
+        z, y = _bold_numbers(html)
+        assert z == pytest.approx(z_ref, abs=5e-5)
+        assert y == pytest.approx(y_ref, abs=5e-5)
+        (alt,) = _alt(html)
+        assert f"z = {z_ref:.2f}" in alt and activation in alt
+
+
+def test_controls_choose_the_state_shown():
     box = nb.widgets.neuron_playground()
-    before = box.image.value
-    box.sliders["w1"].value = -2.0
-    box.sliders["b"].value = 1.5
-    w, x = np.array([-2.0, 1.0]), np.array([2.0, 3.0])
-    z_ref = float(nb.Linear.from_weights(w.reshape(1, -1), 1.5).forward(x)[0])
-    z, y = _bold_numbers(box.readout.value)
-    assert z == pytest.approx(z_ref, abs=5e-5)
-    assert y == pytest.approx(float(nb.sigmoid(z_ref)), abs=5e-5)
-    assert box.image.value != before
+    c = box.controls
+    c["w2"].value, c["b"].value = 0.0, -2.0
+    assert _bold_numbers(box.view.current())[1] == pytest.approx(float(nb.sigmoid(-2.0)), abs=5e-5)
+    c["activation"].value = "step"
+    assert "step(z)" in box.view.current()
+    assert _bold_numbers(box.view.current())[1] == 0.0
+    c["w2"].value = 1.0  # z = 3 − 2 = 1 > 0: the step fires
+    assert _bold_numbers(box.view.current())[1] == 1.0
 
 
-def test_step_toggle_changes_the_output():
-    box = nb.widgets.neuron_playground(w1=1.0, w2=0.0, b=-0.5, x1=0.2, x2=0.0)
-    assert _bold_numbers(box.readout.value)[1] == pytest.approx(float(nb.sigmoid(-0.3)), abs=5e-5)
-    box.activation.value = "step"
-    assert "step(z)" in box.readout.value
-    assert _bold_numbers(box.readout.value)[1] == 0.0
-    box.sliders["x1"].value = 1.0
-    assert _bold_numbers(box.readout.value)[1] == 1.0
+def test_controls_have_names(playground):
+    box = playground
+    assert [c.description for c in box.controls.values()] == ["weight w₂", "bias b", "activation f"]
 
 
 def test_playground_rejects_bad_start_values():
-    with pytest.raises(TypeError, match="expected w1 as a real number"):
-        nb.widgets.neuron_playground(w1="one")
+    with pytest.raises(TypeError, match="expected w2 as a real number"):
+        nb.widgets.neuron_playground(w2="one")
+    with pytest.raises(ValueError, match="start value of control 'bias b'"):
+        nb.widgets.neuron_playground(b=0.5)
 
 
 def test_activation_plot_rejects_bad_input():

@@ -54,29 +54,42 @@ def test_bad_input(a, b, error, match):
         mod.dot_product_parts(a, b)
 
 
-def test_explorer_readout_follows_sliders():
-    box = nb.widgets.dot_product_explorer()
-    assert set(box.sliders) == {"a1", "a2", "b1", "b2"}
-    dot, geo = _bold_numbers(box.readout.value)
+@pytest.fixture(scope="module")
+def explorer():
+    return nb.widgets.dot_product_explorer()
+
+
+def test_explorer_starts_at_a_and_b(explorer):
+    assert set(explorer.controls) == {"b1", "b2"}
+    dot, geo = _bold_numbers(explorer.view.current())
     assert dot == pytest.approx(np.dot([2.0, 1.0], [1.0, 2.0]), abs=5e-5)
     assert geo == pytest.approx(dot, abs=5e-5)
-    before = box.image.value
-    box.sliders["a1"].value = -1.5
-    box.sliders["b2"].value = 0.5
-    a, b = np.array([-1.5, 1.0]), np.array([1.0, 0.5])
-    dot, geo = _bold_numbers(box.readout.value)
-    assert dot == pytest.approx(float(a @ b), abs=5e-5)
-    cos = a @ b / (np.linalg.norm(a) * np.linalg.norm(b))
-    assert f"{np.degrees(np.arccos(cos)):.1f}°" in box.readout.value
-    assert box.image.value != before and box.image.value[:4] == b"\x89PNG"
 
 
-def test_explorer_handles_a_zero_vector():
-    box = nb.widgets.dot_product_explorer()
-    box.sliders["a1"].value = 0.0
-    box.sliders["a2"].value = 0.0
-    assert "no angle" in box.readout.value
-    assert box.image.value[:4] == b"\x89PNG"
+def test_every_state_is_right_and_different(explorer):
+    states = explorer.view.states
+    assert len(states) == len(mod.B_VALUES) ** 2
+    assert len(set(states.values())) == len(states)
+    a = np.array([2.0, 1.0])
+    for (b1, b2), html in states.items():
+        b = np.array([b1, b2])
+        numbers = _bold_numbers(html)
+        assert numbers[0] == pytest.approx(float(a @ b), abs=5e-5)
+        if b1 == b2 == 0.0:
+            assert "no angle" in html and len(numbers) == 1
+        else:
+            assert numbers[1] == pytest.approx(float(a @ b), abs=5e-5)
+            cos = a @ b / (np.linalg.norm(a) * np.linalg.norm(b))
+            assert f"{np.degrees(np.arccos(np.clip(cos, -1, 1))):.1f}°" in html
+        (alt,) = re.findall(r'<img [^>]*alt="([^"]+)"', html)
+        assert f"b = ({b1:g}, {b2:g})" in alt
+
+
+def test_controls_choose_the_state_shown(explorer):
+    explorer.controls["b1"].value, explorer.controls["b2"].value = -1.0, 2.0
+    assert _bold_numbers(explorer.view.current())[0] == 0.0  # orthogonal to a = (2, 1)
+    assert "90.0°" in explorer.view.current()
+    explorer.controls["b1"].value, explorer.controls["b2"].value = 1.0, 2.0
 
 
 def test_explorer_wants_2d_vectors():

@@ -2,18 +2,20 @@
 
 The arithmetic lives in :func:`activation_at` (testable without widgets): the value, the
 derivative from its formula, and a central difference that checks the formula. The widget
-wires a function choice and a z slider to it and redraws both curves with the point z.
+computes every state ahead, for each function and a few values of z (both curves with the
+point z on them), so the published page needs no kernel.
 """
 
 from __future__ import annotations
 
+import functools
 import html
 
 import numpy as np
 
 from ..activations import (leaky_relu, leaky_relu_prime, relu, relu_prime, sigmoid, sigmoid_prime, tanh,
                            tanh_prime)
-from ._common import figure_to_png, new_figure, slider, real_number as _number
+from ._common import choice, figure_html, figure_to_png, new_figure, precomputed, real_number as _number
 
 __all__ = ["activation_explorer"]
 
@@ -62,6 +64,10 @@ def readout_html(name: str, z: float) -> str:
 
 def activation_png(name: str, z: float, z_range: float = 6.0) -> bytes:
     """Both curves, f and f', with the point z marked on each, as PNG bytes."""
+    return figure_to_png(_activation_figure(name, z, z_range))
+
+
+def _activation_figure(name: str, z: float, z_range: float = 6.0):
     f, df, _, _ = FUNCTIONS[_check_name(name)]
     z = _number(z, "z")
     half = max(z_range, abs(z) + 0.5)
@@ -83,32 +89,36 @@ def activation_png(name: str, z: float, z_range: float = 6.0) -> bytes:
     ax.set_ylabel("value")
     ax.set_title(f"{name}: f and its derivative f'")
     ax.legend(loc="upper left", fontsize=8)
-    return figure_to_png(fig)
+    return fig
+
+
+# The values of z the explorer's slider moves over.
+Z_VALUES = (-6.0, -4.0, -3.0, -2.0, -1.0, -0.5, 0.0, 0.5, 1.0, 2.0, 3.0, 4.0, 6.0)
+
+
+@functools.lru_cache(maxsize=128)
+def activation_state(name: str, z: float) -> str:
+    """One state of the explorer as HTML: the readout and both curves (with alt text)."""
+    values = activation_at(name, z)
+    alt = (f"The curves of {name} (solid) and its derivative (dashed) for z from −6 to 6, with the "
+           f"points at z = {z:g} marked: f(z) = {values['f']:.4f}, f'(z) = {values['df']:.4f}.")
+    return readout_html(name, z) + figure_html(_activation_figure(name, z), alt)
 
 
 def activation_explorer(name: str = "sigmoid", z: float = 0.0):
-    """Choose an activation and slide z; shows f(z), f'(z) and both curves.
+    """Choose an activation and a value of z; shows f(z), f'(z) and both curves.
 
-    Returns an ``ipywidgets.VBox`` with the attributes ``function`` (a ``ToggleButtons``),
-    ``sliders`` (``{"z": FloatSlider}``), ``readout`` (``HTML``), ``image`` (``Image``) and
-    ``update()``.
+    The function is one of ``FUNCTIONS``, z one of ``Z_VALUES``; every state is computed
+    ahead. Returns an ``ipywidgets.VBox`` with the attributes ``controls`` (dict "function",
+    "z") and ``view`` (``view.current()`` is the HTML shown).
     """
     import ipywidgets as widgets
 
     _check_name(name)
     z = _number(z, "z")
-    choice = widgets.ToggleButtons(options=list(FUNCTIONS), value=name, description="f")
-    z_slider = slider("z", z, min(-8.0, z), max(8.0, z), 0.1)
-    readout = widgets.HTML()
-    image = widgets.Image(format="png")
-
-    def update(*_):
-        readout.value = readout_html(choice.value, z_slider.value)
-        image.value = activation_png(choice.value, z_slider.value)
-
-    choice.observe(update, names="value")
-    z_slider.observe(update, names="value")
-    update()
-    box = widgets.VBox([choice, z_slider, readout, image])
-    box.function, box.sliders, box.readout, box.image, box.update = choice, {"z": z_slider}, readout, image, update
+    controls = {"function": choice("activation f", list(FUNCTIONS), name, kind="toggle"),
+                "z": choice("input z", Z_VALUES, z)}
+    view = precomputed([controls["function"], controls["z"]], activation_state)
+    box = widgets.VBox([controls["function"], controls["z"], view])
+    box.controls, box.view = controls, view
     return box

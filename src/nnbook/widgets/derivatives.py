@@ -2,17 +2,19 @@
 
 ``derivative_explorer()`` draws f, the secant through (x, f(x)) and (x + h, f(x + h)), and the
 tangent at x; as h shrinks the secant's slope (f(x + h) − f(x)) / h approaches f′(x).
-The arithmetic lives in plain functions so that it can be tested without widgets.
+The arithmetic lives in plain functions so that it can be tested without widgets; the widget's
+states (each function, a few steps h) are computed ahead, so the published page needs no kernel.
 """
 
 from __future__ import annotations
 
+import functools
 import html
 
 import numpy as np
 
 from ..activations import sigmoid, sigmoid_prime
-from ._common import figure_to_png, new_figure
+from ._common import choice, figure_html, figure_to_png, new_figure, precomputed
 
 __all__ = ["derivative_explorer"]
 
@@ -65,6 +67,10 @@ def secant_table(name: str, x: float, hs) -> list[tuple[float, float, float]]:
 
 def draw_secant(name: str, x: float, h: float) -> bytes:
     """PNG of f, its secant over [x, x + h] and its tangent at x."""
+    return figure_to_png(_secant_figure(name, x, h))
+
+
+def _secant_figure(name: str, x: float, h: float):
     f, df, (lo, hi), desc = _check_function(name)
     x, h = _check_real(x, "x"), _check_real(h, "h")
     fig = new_figure((5, 3.4))
@@ -84,8 +90,8 @@ def draw_secant(name: str, x: float, h: float) -> bytes:
     ax.set_xlabel("x")
     ax.set_ylabel("f(x)")
     ax.set_title(f"{desc}; h = {h:.3g}", fontsize=9)
-    ax.legend(fontsize=8, loc="best")
-    return figure_to_png(fig)
+    ax.legend(fontsize=8, loc="upper left")
+    return fig
 
 
 def readout_html(name: str, x: float, h: float) -> str:
@@ -96,47 +102,40 @@ def readout_html(name: str, x: float, h: float) -> str:
             f"secant slope = {s:.6f}, f′(x) = {t:.6f}, difference = {abs(s - t):.2e}")
 
 
-def derivative_explorer(function: str = "x³", x: float = 1.0, h: float = 1.0):
-    """A widget: pick f, x and h and watch the secant turn into the tangent as h shrinks.
+# The steps h the explorer's slider moves over, from a wide secant to a nearly tangent one.
+H_VALUES = (1.0, 0.5, 0.2, 0.1, 0.01, 0.001)
 
-    Returns a ``VBox`` with ``.sliders`` (``"x"``, ``"h"``), ``.function`` (a dropdown),
-    ``.readout`` (HTML) and ``.image`` (PNG).
+
+@functools.lru_cache(maxsize=128)
+def derivative_state(name: str, x: float, h: float) -> str:
+    """One state of the explorer as HTML: the readout and the picture (with alt text)."""
+    f, df, (lo, hi), desc = _check_function(name)
+    s, t = secant_slope(f, x, h), float(df(x))
+    alt = (f"The graph of {desc.split(',')[0]} for x from {lo:g} to {hi:g}, with the secant through "
+           f"x = {x:g} and x + h = {x + h:g} (orange, slope {s:.4f}) and the tangent at x (dashed blue, "
+           f"slope {t:.4f}).")
+    return f"<div>{readout_html(name, x, h)}</div>" + figure_html(_secant_figure(name, x, h), alt)
+
+
+def derivative_explorer(function: str = "x³", x: float = 1.0, h: float = 1.0):
+    """Pick f and the step h, and watch the secant at x turn into the tangent as h shrinks.
+
+    f is one of ``FUNCTIONS``, h one of ``H_VALUES``; x stays where it is given (inside every
+    function's domain). Every state is computed ahead. Returns an ``ipywidgets.VBox`` with the
+    attributes ``controls`` (dict "function", "h") and ``view`` (``view.current()`` is the
+    HTML shown).
     """
     import ipywidgets as w
 
     _check_function(function)
     x, h = _check_real(x, "x"), _check_real(h, "h")
-    if not 1e-3 <= h <= 2:
-        raise ValueError(f"expected h in [0.001, 2], got {h}")
-    dropdown = w.Dropdown(options=list(FUNCTIONS), value=function, description="f")
-    lo, hi = FUNCTIONS[function][2]
-    x_slider = w.FloatSlider(value=min(max(x, lo), hi), min=lo, max=hi, step=0.05, description="x",
-                             continuous_update=False)
-    h_slider = w.FloatLogSlider(value=h, base=10, min=-3, max=np.log10(2), step=0.05, description="h",
-                                continuous_update=False, readout_format=".4f")
-    readout = w.HTML()
-    image = w.Image(format="png")
-
-    def redraw(*_):
-        name, xv, hv = dropdown.value, x_slider.value, h_slider.value
-        readout.value = readout_html(name, xv, hv)
-        image.value = draw_secant(name, xv, hv)
-
-    def on_function(change):
-        lo_, hi_ = FUNCTIONS[change["new"]][2]
-        # widen first, so that min ≤ max holds at every moment
-        x_slider.min, x_slider.max = min(x_slider.min, lo_), max(x_slider.max, hi_)
-        x_slider.value = min(max(x_slider.value, lo_ + 0.5), hi_)
-        x_slider.min, x_slider.max = lo_, hi_
-        redraw()
-
-    dropdown.observe(on_function, names="value")
-    x_slider.observe(redraw, names="value")
-    h_slider.observe(redraw, names="value")
-    redraw()
-    box = w.VBox([dropdown, x_slider, h_slider, readout, image])
-    box.sliders = {"x": x_slider, "h": h_slider}
-    box.function = dropdown
-    box.readout = readout
-    box.image = image
+    lo = max(d[0] for _, _, d, _ in FUNCTIONS.values())
+    hi = min(d[1] for _, _, d, _ in FUNCTIONS.values())
+    if not lo <= x < hi:
+        raise ValueError(f"expected x in [{lo:g}, {hi:g}) (inside every function's plot), got {x}")
+    controls = {"function": choice("function f", list(FUNCTIONS), function, kind="dropdown"),
+                "h": choice("step h", H_VALUES, h)}
+    view = precomputed([controls["function"], controls["h"]], lambda name, hv: derivative_state(name, x, hv))
+    box = w.VBox([controls["function"], controls["h"], view])
+    box.controls, box.view = controls, view
     return box

@@ -1,8 +1,9 @@
-"""The forward-pass explorer of chapter 5: seed 002's 2-2-1 sigmoid network with sliders.
+"""The forward-pass explorer of chapter 5: seed 002's 2-2-1 sigmoid network, output weights on sliders.
 
 Weights follow seed 002's names: h1 = σ(w1 x1 + w2 x2 + b1), h2 = σ(w3 x1 + w4 x2 + b2),
 o1 = σ(w5 h1 + w6 h2 + b3). The arithmetic is :func:`two_two_one` (an ``nnbook.Sequential``
-built from the sliders' values); the widget shows h1, h2, o1 and the network diagram.
+built from the values); the widget moves the output weights w5 and w6 over a few values and
+shows h1, h2, o1 and the network diagram for each, computed ahead.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import numpy as np
 from ..activations import Sigmoid
 from ..layers import Linear
 from ..network import Sequential
-from ._common import figure_to_png, new_figure, slider
+from ._common import choice, figure_html, figure_to_png, new_figure, precomputed
 
 __all__ = ["forward_pass_explorer"]
 
@@ -81,6 +82,10 @@ def readout_html(values: dict) -> str:
 
 def diagram_png(values: dict) -> bytes:
     """The network diagram (nnbook.plots.draw_network) with the current activations, as PNG bytes."""
+    return figure_to_png(_diagram_figure(values))
+
+
+def _diagram_figure(values: dict):
     from ..plots.network import draw_network
 
     v = _values(values)
@@ -89,43 +94,43 @@ def diagram_png(values: dict) -> bytes:
     draw_network(build_network(v), ax, x=np.array([v["x1"], v["x2"]]), show_weights=True, show_biases=True,
                  node_names=[["x1", "x2"], ["h1", "h2"], ["o1"]], layer_names=["input", "hidden", "output"],
                  title="2-2-1 network: blue w > 0, red w < 0, width ∝ |w|")
-    return figure_to_png(fig)
+    return fig
+
+
+# The values the output weights w5 and w6 move over (the seed has w5 = 0, w6 = 1).
+W_OUT_VALUES = (-3.0, -2.0, -1.0, 0.0, 1.0, 2.0, 3.0)
+
+
+def forward_state(values: dict) -> str:
+    """One state of the explorer as HTML: the readout and the network diagram (with alt text)."""
+    v, r = _values(values), two_two_one(values)
+    alt = (f"The 2-2-1 network as a diagram: inputs x1 = {v['x1']:g}, x2 = {v['x2']:g}; hidden units "
+           f"h1 = {r['h1']:.4f}, h2 = {r['h2']:.4f}; output o1 = {r['o1']:.4f}. The edges into o1 carry "
+           f"w5 = {v['w5']:g} and w6 = {v['w6']:g}; blue edges are positive weights, red negative, "
+           "and thicker edges larger.")
+    return readout_html(v) + figure_html(_diagram_figure(v), alt)
 
 
 def forward_pass_explorer(**values):
-    """Seed 002's 2-2-1 network with sliders for w1..w6, b1..b3, x1, x2 (defaults: the seed's).
+    """Seed 002's 2-2-1 network with sliders for the output weights w5 and w6.
 
-    Returns an ``ipywidgets.VBox`` with the attributes ``sliders`` (dict of the eleven
-    ``FloatSlider``), ``readout`` (``HTML``), ``image`` (``Image``) and ``update()``.
+    The other weights, biases and inputs stay at the seed's values unless given by name
+    (``forward_pass_explorer(b3=-1.0)``); w5 and w6 move over ``W_OUT_VALUES``, and every
+    state is computed ahead. Returns an ``ipywidgets.VBox`` with the attributes ``controls``
+    (dict "w5", "w6") and ``view`` (``view.current()`` is the HTML shown).
     """
     import ipywidgets as widgets
 
     start = dict(SEED_002)
     start.update(values)
     start = _values(start)
-    sliders = {}
-    for name in NAMES:
-        lo, hi = (-5.0, 5.0) if name.startswith("x") or name.startswith("b") else (-3.0, 3.0)
-        v = start[name]
-        sliders[name] = slider(name, v, min(lo, v), max(hi, v), 0.1)
-    readout = widgets.HTML()
-    image = widgets.Image(format="png")
+    controls = {"w5": choice("weight w5 (h1 to o1)", W_OUT_VALUES, start["w5"]),
+                "w6": choice("weight w6 (h2 to o1)", W_OUT_VALUES, start["w6"])}
 
-    def current():
-        return {name: s.value for name, s in sliders.items()}
+    def state(w5, w6):
+        return forward_state(dict(start, w5=w5, w6=w6))
 
-    def update(*_):
-        readout.value = readout_html(current())
-        image.value = diagram_png(current())
-
-    for s in sliders.values():
-        s.observe(update, names="value")
-    update()
-    controls = widgets.HBox([
-        widgets.VBox([sliders[n] for n in ("w1", "w2", "w3", "w4")]),
-        widgets.VBox([sliders[n] for n in ("w5", "w6", "b1", "b2")]),
-        widgets.VBox([sliders[n] for n in ("b3", "x1", "x2")]),
-    ])
-    box = widgets.VBox([controls, readout, image])
-    box.sliders, box.readout, box.image, box.update = sliders, readout, image, update
+    view = precomputed([controls["w5"], controls["w6"]], state)
+    box = widgets.VBox([widgets.HBox([controls["w5"], controls["w6"]]), view])
+    box.controls, box.view = controls, view
     return box

@@ -2,18 +2,20 @@
 
 For squared error ½(ŷ − y)² the gradient with respect to z is (ŷ − y)·σ'(z); for binary
 cross-entropy it is ŷ − y. :func:`loss_at` computes both with nnbook's losses (testable
-without widgets); the widget shows them and plots the two gradients against z.
+without widgets); the widget shows them and plots the two gradients against z, for a few
+values of z and both labels, computed ahead.
 """
 
 from __future__ import annotations
 
+import functools
 import numbers
 
 import numpy as np
 
 from ..activations import sigmoid, sigmoid_prime
 from ..losses import BCELoss, SquaredErrorLoss
-from ._common import figure_to_png, new_figure, slider
+from ._common import choice, figure_html, figure_to_png, new_figure, precomputed
 
 __all__ = ["loss_explorer"]
 
@@ -58,6 +60,10 @@ def readout_html(z: float, y: int) -> str:
 
 def gradients_png(z: float, y: int, z_range: float = 8.0) -> bytes:
     """∂L/∂z of both losses against z for label y, with the current z marked."""
+    return figure_to_png(_gradients_figure(z, y, z_range))
+
+
+def _gradients_figure(z: float, y: int, z_range: float = 8.0):
     z, yf = _check(z, y)
     half = max(z_range, abs(z) + 0.5)
     grid = np.linspace(-half, half, 401)
@@ -77,30 +83,36 @@ def gradients_png(z: float, y: int, z_range: float = 8.0) -> bytes:
     ax.set_ylabel("∂L/∂z")
     ax.set_title(f"Gradient with respect to z, label y = {int(y)}")
     ax.legend(loc="lower right" if y == 1 else "upper left", fontsize=8)
-    return figure_to_png(fig)
+    return fig
+
+
+# The values of z the explorer's slider moves over.
+Z_VALUES = (-8.0, -6.0, -4.0, -3.0, -2.0, -1.0, 0.0, 1.0, 2.0, 3.0, 4.0, 6.0, 8.0)
+
+
+@functools.lru_cache(maxsize=64)
+def loss_state(z: float, y: int) -> str:
+    """One state of the explorer as HTML: the readout and both gradient curves (with alt text)."""
+    r = loss_at(z, y)
+    alt = (f"The gradient ∂L/∂z against z for label y = {int(y)}: squared error (orange) and "
+           f"cross-entropy (blue), with the points at z = {z:g} marked: {r['dse_dz']:.4f} and "
+           f"{r['dbce_dz']:.4f}.")
+    return readout_html(z, y) + figure_html(_gradients_figure(z, y), alt)
 
 
 def loss_explorer(z: float = -4.0, y: int = 1):
-    """Slide z and pick the label; shows ŷ, both losses and both gradients ∂L/∂z.
+    """Choose z and the label; shows ŷ, both losses and both gradients ∂L/∂z.
 
-    Returns an ``ipywidgets.VBox`` with the attributes ``sliders`` (``{"z": FloatSlider}``),
-    ``label`` (a ``ToggleButtons`` with options 0 and 1), ``readout``, ``image`` and ``update()``.
+    z moves over ``Z_VALUES``, the label between 0 and 1; every state is computed ahead.
+    Returns an ``ipywidgets.VBox`` with the attributes ``controls`` (dict "z", "y") and
+    ``view`` (``view.current()`` is the HTML shown).
     """
     import ipywidgets as widgets
 
-    z, _ = _check(z, y)
-    z_slider = slider("z", z, min(-10.0, z), max(10.0, z), 0.1)
-    label = widgets.ToggleButtons(options=[0, 1], value=int(y), description="label y")
-    readout = widgets.HTML()
-    image = widgets.Image(format="png")
-
-    def update(*_):
-        readout.value = readout_html(z_slider.value, label.value)
-        image.value = gradients_png(z_slider.value, label.value)
-
-    z_slider.observe(update, names="value")
-    label.observe(update, names="value")
-    update()
-    box = widgets.VBox([widgets.HBox([z_slider, label]), readout, image])
-    box.sliders, box.label, box.readout, box.image, box.update = {"z": z_slider}, label, readout, image, update
+    z, y = _check(z, y)
+    controls = {"z": choice("pre-activation z", Z_VALUES, z),
+                "y": choice("label y", [0, 1], int(y), kind="toggle")}
+    view = precomputed([controls["z"], controls["y"]], loss_state)
+    box = widgets.VBox([widgets.HBox([controls["z"], controls["y"]]), view])
+    box.controls, box.view = controls, view
     return box

@@ -3,18 +3,17 @@
 :func:`matvec_parts` does the arithmetic of ``z = W x + b`` entry by entry (testable without
 widgets). The widget draws ``W``, ``x``, ``b`` and ``z`` side by side and highlights either
 row ``i`` of ``W`` with ``z_i`` (a dot product) or column ``j`` of ``W`` with ``x_j`` (that
-input's contribution to every unit).
+input's contribution to every unit); its states are computed ahead, over a few values of ``x₁``.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from ._common import figure_to_png, new_figure, slider
+from ..datasets import SEED004_W_HIDDEN
+from ._common import choice, figure_html, figure_to_png, new_figure, precomputed
 
 __all__ = ["matvec_explorer"]
-
-SEED004_W = ((1.0, 2.0), (2.0, 3.0), (1.0, 1.0), (3.0, 1.0))
 
 
 def _as_problem(W, b, x):
@@ -84,6 +83,10 @@ def column_readout(W, b, x, j: int) -> str:
 
 def matvec_png(W, b, x, view: str = "row", index: int = 0) -> bytes:
     """``W``, ``x``, ``b`` and ``z`` drawn as grids, the chosen row or column highlighted."""
+    return figure_to_png(_matvec_figure(W, b, x, view, index))
+
+
+def _matvec_figure(W, b, x, view: str = "row", index: int = 0):
     from matplotlib.patches import Rectangle
 
     p = matvec_parts(W, b, x)
@@ -125,49 +128,54 @@ def matvec_png(W, b, x, view: str = "row", index: int = 0) -> bytes:
     ax.axis("off")
     what = f"row {index + 1} of W gives z{index + 1}" if row else f"column {index + 1} of W is weighted by x{index + 1}"
     ax.set_title(what, fontsize=10)
-    return figure_to_png(fig)
+    return fig
 
 
-def matvec_explorer(W=SEED004_W, b=0.2, x=(2.0, 3.0)):
+# The values the first input moves over (seed 004's input is x = [2, 3]).
+X1_VALUES = (-2.0, -1.0, 0.0, 1.0, 2.0, 3.0)
+
+
+def matvec_state(W, b, x, part: str) -> str:
+    """One state of the explorer as HTML: ``part`` is "row i" or "column j" (1-based)."""
+    W, b, x = _as_problem(W, b, x)
+    kind, _, number = str(part).partition(" ")
+    if kind not in ("row", "column") or not number.isdigit():
+        raise ValueError(f"expected part as 'row i' or 'column j', got {part!r}")
+    k = int(number) - 1
+    text = row_readout(W, b, x, k) if kind == "row" else column_readout(W, b, x, k)
+    z = ", ".join(f"{v:.4g}" for v in matvec_parts(W, b, x)["z"])
+    if kind == "row":
+        what = f"row {k + 1} of W and z{k + 1} highlighted"
+    else:
+        what = f"column {k + 1} of W and x{k + 1} highlighted"
+    alt = (f"W, x = ({', '.join(f'{v:g}' for v in x)}), b and z = ({z}) drawn as grids of numbers, "
+           f"with {what}.")
+    return text + figure_html(_matvec_figure(W, b, x, kind, k), alt)
+
+
+def matvec_explorer(W=SEED004_W_HIDDEN, b=0.2, x=(2.0, 3.0)):
     """Explore ``z = W x + b`` (defaults: seed 004's hidden layer, 4 units, 2 inputs).
 
-    Sliders set the inputs ``x``; a toggle picks the "row" view (``z_i`` is row ``i`` of ``W``
-    dotted with ``x``, plus ``b_i``) or the "column" view (``x_j`` scales column ``j``), and an
-    index slider picks the row or column. Returns an ``ipywidgets.VBox`` with the attributes
-    ``sliders`` (dict "x1", "x2", …), ``view`` (``ToggleButtons``), ``index`` (``IntSlider``,
-    1-based as in the formulas), ``readout`` (``HTML``), ``image`` (``Image``) and ``update()``.
+    One control picks the part of ``W`` to read: "row i" (``z_i`` is row ``i`` of ``W``
+    dotted with ``x``, plus ``b_i``) or "column j" (``x_j`` scales column ``j``, added into
+    every unit); a slider moves ``x₁`` over ``X1_VALUES``. Every state is computed ahead.
+    Returns an ``ipywidgets.VBox`` with the attributes ``controls`` (dict "part", "x1") and
+    ``view`` (``view.current()`` is the HTML shown).
     """
     import ipywidgets as widgets
 
     W, b, x = _as_problem(W, b, x)
     n_out, n_in = W.shape
-    sliders = {f"x{j + 1}": slider(f"x{j + 1}", float(v), min(-4.0, float(v)), max(4.0, float(v)), 0.1)
-               for j, v in enumerate(x)}
-    view = widgets.ToggleButtons(options=["row", "column"], value="row", description="view")
-    index = widgets.IntSlider(value=1, min=1, max=n_out, description="row i", continuous_update=False)
-    readout = widgets.HTML()
-    image = widgets.Image(format="png")
+    parts = [f"row {i + 1}" for i in range(n_out)] + [f"column {j + 1}" for j in range(n_in)]
+    x1_values = sorted(set(X1_VALUES) | {float(x[0])})
+    controls = {"part": choice("part of W", parts, kind="toggle"),
+                "x1": choice("input x₁", x1_values, float(x[0]))}
+    rest = [float(v) for v in x[1:]]
 
-    def update(*_):
-        xv = [sliders[f"x{j + 1}"].value for j in range(n_in)]
-        limit = n_out if view.value == "row" else n_in
-        index.description = "row i" if view.value == "row" else "column j"
-        if index.max != limit:
-            index.value = min(index.value, limit)  # before lowering max, so the value stays valid
-            index.max = limit
-        k = index.value - 1
-        if view.value == "row":
-            readout.value = row_readout(W, b, xv, k)
-        else:
-            readout.value = column_readout(W, b, xv, k)
-        image.value = matvec_png(W, b, xv, view.value, k)
+    def state(part, x1):
+        return matvec_state(W, b, [x1, *rest], part)
 
-    for s in sliders.values():
-        s.observe(update, names="value")
-    view.observe(update, names="value")
-    index.observe(update, names="value")
-    update()
-    box = widgets.VBox([widgets.HBox([widgets.VBox(list(sliders.values())), widgets.VBox([view, index])]),
-                        readout, image])
-    box.sliders, box.view, box.index, box.readout, box.image, box.update = sliders, view, index, readout, image, update
+    view = precomputed([controls["part"], controls["x1"]], state)
+    box = widgets.VBox([controls["part"], controls["x1"], view])
+    box.controls, box.view = controls, view
     return box

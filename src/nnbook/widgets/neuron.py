@@ -1,18 +1,20 @@
 """The neuron playground of chapter 1: two inputs, two weights, a bias and an activation.
 
-The arithmetic lives in :func:`neuron_output` (testable without widgets); the widget only
-wires five sliders and an activation choice to it, and redraws the activation curve with
-the current point ``(z, y)`` on it.
+The arithmetic lives in :func:`neuron_output` (testable without widgets). The widget keeps seed
+002's inputs x = [2, 3] and first weight w₁ = 0, and moves the second weight w₂, the bias b and
+the activation over a few chosen values; every state (the sum written out, and the activation
+curve with the point ``(z, y)`` on it) is computed ahead, so the published page needs no kernel.
 """
 
 from __future__ import annotations
 
+import functools
 import html
 
 import numpy as np
 
 from ..activations import sigmoid
-from ._common import figure_to_png, new_figure, slider, real_number as _number
+from ._common import choice, figure_html, figure_to_png, new_figure, precomputed, real_number as _number
 
 __all__ = ["neuron_playground"]
 
@@ -52,6 +54,10 @@ def neuron_output(w, b, x, activation: str = "sigmoid") -> tuple[float, float]:
 
 def activation_plot_png(z: float, y: float, activation: str = "sigmoid") -> bytes:
     """The activation curve with the neuron's current point ``(z, y)``, as PNG bytes."""
+    return figure_to_png(_activation_figure(z, y, activation))
+
+
+def _activation_figure(z: float, y: float, activation: str = "sigmoid"):
     z, y = _number(z, "z"), _number(y, "y")
     if activation not in ACTIVATIONS:
         raise ValueError(f"unknown activation {activation!r}; expected one of {', '.join(ACTIVATIONS)}")
@@ -71,7 +77,7 @@ def activation_plot_png(z: float, y: float, activation: str = "sigmoid") -> byte
     ax.set_ylabel("output y = f(z)")
     ax.set_title(f"The neuron's activation ({activation})")
     ax.legend(loc="upper left", fontsize=8)
-    return figure_to_png(fig)
+    return fig
 
 
 def readout_html(w, b, x, activation: str = "sigmoid") -> str:
@@ -87,47 +93,48 @@ def readout_html(w, b, x, activation: str = "sigmoid") -> str:
     )
 
 
-def neuron_playground(w1: float = 0.0, w2: float = 1.0, b: float = 4.0, x1: float = 2.0,
-                      x2: float = 3.0, activation: str = "sigmoid"):
-    """A two-input neuron with sliders for w1, w2, b, x1, x2 (defaults: seed 002's neuron).
+# The values the playground's controls move over (seed 002's neuron is w₂ = 1, b = 4).
+W2_VALUES = (-2.0, -1.0, 0.0, 1.0, 2.0, 3.0, 4.0)
+B_VALUES = (-8.0, -6.0, -4.0, -2.0, 0.0, 2.0, 4.0)
 
-    Returns an ``ipywidgets.VBox`` with the attributes ``sliders`` (dict of the five
-    ``FloatSlider``), ``activation`` (a ``ToggleButtons``), ``readout`` (``HTML``),
-    ``image`` (``Image``) and ``update()`` (redraw from the current values).
+
+def neuron_state(w2: float, b: float, activation: str = "sigmoid", w1: float = 0.0,
+                 x=(2.0, 3.0)) -> str:
+    """One state of the playground as HTML: the readout and the activation plot (with alt text)."""
+    w = [_number(w1, "w1"), _number(w2, "w2")]
+    z, _ = neuron_output(w, b, x, activation)
+    return readout_html(w, b, list(x), activation) + _plot_html(round(z, 12), activation)
+
+
+@functools.lru_cache(maxsize=256)
+def _plot_html(z: float, activation: str) -> str:
+    # Different (w₂, b) often give the same z: draw each point once.
+    y = neuron_output([1.0], 0.0, [z], activation)[1]
+    fname = "σ" if activation == "sigmoid" else "step"
+    alt = (f"The {activation} curve of the weighted input z, with the neuron's point at "
+           f"z = {z:.2f}, y = {fname}(z) = {y:.4f} marked in red.")
+    return figure_html(_activation_figure(z, y, activation), alt)
+
+
+def neuron_playground(w2: float = 1.0, b: float = 4.0, activation: str = "sigmoid"):
+    """Seed 002's neuron (w₁ = 0, x = [2, 3]) with controls for w₂, b and the activation.
+
+    Every state is computed ahead (no kernel is needed): ``w2`` moves over ``W2_VALUES``,
+    ``b`` over ``B_VALUES``, the activation between sigmoid and step. Returns an
+    ``ipywidgets.VBox`` with the attributes ``controls`` (dict "w2", "b", "activation") and
+    ``view`` (the precomputed view; ``view.current()`` is the HTML shown).
     """
     import ipywidgets as widgets
 
-    values = {"w1": w1, "w2": w2, "b": b, "x1": x1, "x2": x2}
-    for name, value in values.items():
-        _number(value, name)
+    w2, b = _number(w2, "w2"), _number(b, "b")
     if activation not in ACTIVATIONS:
         raise ValueError(f"unknown activation {activation!r}; expected one of {', '.join(ACTIVATIONS)}")
-    ranges = {"w1": (-3, 3), "w2": (-3, 3), "b": (-6, 6), "x1": (-4, 4), "x2": (-4, 4)}
-    sliders = {}
-    for name, (lo, hi) in ranges.items():
-        v = values[name]
-        sliders[name] = slider(name, v, min(lo, v), max(hi, v), 0.1)
-    choice = widgets.ToggleButtons(options=list(ACTIVATIONS), value=activation, description="f")
-    readout = widgets.HTML()
-    image = widgets.Image(format="png")
-
-    def update(*_):
-        w = [sliders["w1"].value, sliders["w2"].value]
-        x = [sliders["x1"].value, sliders["x2"].value]
-        bias = sliders["b"].value
-        z, y = neuron_output(w, bias, x, choice.value)
-        readout.value = readout_html(w, bias, x, choice.value)
-        image.value = activation_plot_png(z, y, choice.value)
-
-    for s in sliders.values():
-        s.observe(update, names="value")
-    choice.observe(update, names="value")
-    update()
-
-    controls = widgets.HBox([
-        widgets.VBox([sliders["w1"], sliders["w2"], sliders["b"]]),
-        widgets.VBox([sliders["x1"], sliders["x2"], choice]),
-    ])
-    box = widgets.VBox([controls, readout, image])
-    box.sliders, box.activation, box.readout, box.image, box.update = sliders, choice, readout, image, update
+    controls = {
+        "w2": choice("weight w₂", W2_VALUES, w2),
+        "b": choice("bias b", B_VALUES, b),
+        "activation": choice("activation f", ACTIVATIONS, activation, kind="toggle"),
+    }
+    view = precomputed(list(controls.values()), neuron_state)
+    box = widgets.VBox([widgets.HBox([controls["w2"], controls["b"]]), controls["activation"], view])
+    box.controls, box.view = controls, view
     return box

@@ -7,11 +7,12 @@ that ``a · b`` and ``|a| |b| cos θ`` are the same number.
 
 from __future__ import annotations
 
+import functools
 import html
 
 import numpy as np
 
-from ._common import figure_to_png, new_figure, slider
+from ._common import choice, figure_html, figure_to_png, new_figure, precomputed
 
 __all__ = ["dot_product_explorer"]
 
@@ -74,9 +75,13 @@ def readout_html(a, b) -> str:
 
 def arrows_png(a, b) -> bytes:
     """Both vectors as arrows from the origin, with the projection of b onto a, as PNG bytes."""
+    return figure_to_png(_arrows_figure(a, b))
+
+
+def _arrows_figure(a, b):
     a, b = _vector(a, "a"), _vector(b, "b")
     p = dot_product_parts(a, b)
-    fig = new_figure((4.2, 4.2))
+    fig = new_figure((4.0, 4.0))
     ax = fig.add_subplot()
     lim = max(1.0, float(np.abs(np.concatenate([a, b])).max())) * 1.2
     for v, color, name in ((a, "tab:blue", "a"), (b, "tab:orange", "b")):
@@ -99,36 +104,41 @@ def arrows_png(a, b) -> bytes:
     ax.set_ylabel("second component")
     angle = "undefined" if p["angle_deg"] is None else f"{p['angle_deg']:.1f}°"
     ax.set_title(f"a·b = {p['dot']:.2f}, θ = {angle}")
-    return figure_to_png(fig)
+    return fig
+
+
+# The values b's components move over (a stays fixed: the explorer turns b around it).
+B_VALUES = (-3.0, -2.0, -1.0, 0.0, 1.0, 2.0, 3.0)
+
+
+@functools.lru_cache(maxsize=128)
+def dot_state(a1: float, a2: float, b1: float, b2: float) -> str:
+    """One state of the explorer as HTML: the readout and the arrows (with alt text)."""
+    a, b = [a1, a2], [b1, b2]
+    p = dot_product_parts(a, b)
+    angle = "no angle (b is the zero vector)" if p["angle_deg"] is None else f"an angle of {p['angle_deg']:.1f}°"
+    alt = (f"Arrows from the origin: a = ({a1:g}, {a2:g}) in blue and b = ({b1:g}, {b2:g}) in orange, "
+           f"at {angle}; b's projection on a is drawn in green; a·b = {p['dot']:.2f}.")
+    return readout_html(a, b) + figure_html(_arrows_figure(a, b), alt)
 
 
 def dot_product_explorer(a=(2.0, 1.0), b=(1.0, 2.0)):
-    """Two 2-D vectors set by sliders; shows the components, a·b, |a||b|cos θ and the arrows.
+    """The vector ``a`` fixed and sliders for the components of ``b``; shows a·b both ways.
 
-    Returns an ``ipywidgets.VBox`` with the attributes ``sliders`` (dict "a1", "a2", "b1",
-    "b2" of ``FloatSlider``), ``readout`` (``HTML``), ``image`` (``Image``) and ``update()``.
+    ``b₁`` and ``b₂`` move over ``B_VALUES``; every state (the readout with the components,
+    a·b and |a||b|cos θ, and the arrows) is computed ahead, so no kernel is needed. Returns an
+    ``ipywidgets.VBox`` with the attributes ``controls`` (dict "b1", "b2") and ``view``
+    (``view.current()`` is the HTML shown).
     """
     import ipywidgets as widgets
 
     a, b = _vector(a, "a"), _vector(b, "b")
     if a.shape != (2,) or b.shape != (2,):
         raise ValueError(f"expected two 2-D vectors a and b, got shapes {a.shape} and {b.shape}")
-    start = {"a1": a[0], "a2": a[1], "b1": b[0], "b2": b[1]}
-    sliders = {k: slider(k, float(v), min(-3.0, float(v)), max(3.0, float(v)), 0.1) for k, v in start.items()}
-    readout = widgets.HTML()
-    image = widgets.Image(format="png")
-
-    def update(*_):
-        va = [sliders["a1"].value, sliders["a2"].value]
-        vb = [sliders["b1"].value, sliders["b2"].value]
-        readout.value = readout_html(va, vb)
-        image.value = arrows_png(va, vb)
-
-    for s in sliders.values():
-        s.observe(update, names="value")
-    update()
-    controls = widgets.HBox([widgets.VBox([sliders["a1"], sliders["a2"]]),
-                             widgets.VBox([sliders["b1"], sliders["b2"]])])
-    box = widgets.VBox([controls, readout, image])
-    box.sliders, box.readout, box.image, box.update = sliders, readout, image, update
+    controls = {"b1": choice("b₁, first component of b", B_VALUES, float(b[0])),
+                "b2": choice("b₂, second component of b", B_VALUES, float(b[1]))}
+    a1, a2 = float(a[0]), float(a[1])
+    view = precomputed(list(controls.values()), lambda b1, b2: dot_state(a1, a2, b1, b2))
+    box = widgets.VBox([widgets.HBox(list(controls.values())), view])
+    box.controls, box.view = controls, view
     return box
