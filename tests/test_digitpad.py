@@ -21,7 +21,7 @@ from nnbook.widgets import digitpad as dp
 from test_browser import PAGE_TIMEOUT, _problems_from_events, _start, browser, site  # noqa: F401  (fixtures)
 from test_book import book_build, built_book  # noqa: F401  (the session's one build)
 
-PAGE = "14-digits.html"
+PAGE = "book/14-digits.html"
 PAD_READY_JS = "Object.keys(window.nnbookDigitPads || {}).length === 1"
 PAD = "Object.values(window.nnbookDigitPads)[0]"
 
