@@ -172,16 +172,16 @@ PAD_HTML = """\
    style="width:256px;height:256px;border:1px solid #888;border-radius:4px;background:#fff;touch-action:none;cursor:crosshair"></canvas>
   <div><button type="button" class="clear" style="margin-top:0.4em">Clear the pad</button></div>
  </div>
- <div>
-  <div style="font-size:0.9em">What the network sees (8×8):</div>
-  <canvas class="seen" width="96" height="96" role="img"
-   aria-label="Your drawing reduced to 8 by 8 pixels: empty so far"
-   style="width:96px;height:96px;border:1px solid #888;image-rendering:pixelated"></canvas>
- </div>
- <div style="min-width:15em">
-  <p class="readout" aria-live="polite" style="margin:0 0 0.4em 0;font-weight:bold">Draw a digit in the box.</p>
-  <table class="probs" style="border-collapse:collapse;font-size:0.85em;font-family:monospace">
-   <caption style="text-align:left;font-size:1em">The network's ten probabilities</caption>
+ <div style="min-width:14em">
+  <div style="display:flex;gap:0.8em;align-items:flex-end;margin-bottom:0.4em">
+   <canvas class="seen" width="64" height="64" role="img"
+    aria-label="Your drawing reduced to 8 by 8 pixels: empty so far"
+    style="width:64px;height:64px;border:1px solid #888;image-rendering:pixelated"></canvas>
+   <span style="font-size:0.85em">what the network sees: 8×8 pixels</span>
+  </div>
+  <p class="readout" aria-live="polite" style="margin:0 0 0.3em 0;font-weight:bold">Draw a digit in the box.</p>
+  <table class="probs" style="border-collapse:collapse;margin:0;font-size:0.85em;font-family:monospace">
+   <caption style="text-align:left;font-family:inherit;font-size:0.95em;padding:0;white-space:nowrap">The network's ten probabilities</caption>
   </table>
  </div>
 </div>
