@@ -10,6 +10,9 @@ no WebSocket client or browser-automation package is needed. On each page the te
   math element);
 * every image loaded (``naturalWidth > 0``);
 * every page that holds a widget shows it, with at least one slider;
+* every control of every widget, operated with the keyboard or the mouse, changes that
+  widget's figure or readout, and a few readouts equal the library's values;
+* no page's own weight (tools/page_weight.py) is over 3 MB;
 
 and that the search page finds "backpropagation". A screenshot of each page is saved under
 ``_build/screenshots/``.
@@ -493,3 +496,288 @@ def test_pages_work_opened_from_disk(built_book, browser):  # noqa: F811
         assert report["settled"] and report["mathUnrendered"] == 0, f"{page} from disk: math not rendered"
         if report["widgetViews"]:
             assert report["widgetsShown"] and report["sliders"] > 0, f"{page} from disk: widgets not shown"
+
+
+# ----------------------------------------------------------------------------- widgets at work
+
+# Runs in the page: tags every control of every widget with data-nnbook-control="k" and returns
+# them. A control belongs to the widget output (.widget-subarea) that holds it; the "view" of
+# that widget is everything in it that is not a control (the precomputed figure and readout).
+CONTROLS_JS = r"""
+(() => {
+  const out = [];
+  document.querySelectorAll('.widget-subarea').forEach((area, a) => {
+    const add = (el, kind, name) => {
+      el.setAttribute('data-nnbook-control', String(out.length));
+      el.setAttribute('data-nnbook-area', String(a));
+      out.push({id: out.length, area: a, kind: kind, name: name});
+    };
+    const nameOf = (box) => {
+      const label = box && box.querySelector('.widget-label');
+      return label ? label.textContent.trim() : '';
+    };
+    area.querySelectorAll('.noUi-handle').forEach(h => add(h, 'slider', h.getAttribute('aria-label') || ''));
+    // The button already chosen last: by its turn another one is chosen, so clicking it changes the view.
+    area.querySelectorAll('.widget-toggle-buttons').forEach(box => {
+      const buttons = Array.from(box.querySelectorAll('button'));
+      buttons.filter(b => !b.classList.contains('mod-active')).concat(buttons.filter(b => b.classList.contains('mod-active')))
+        .forEach(b => add(b, 'toggle', nameOf(box) + ': ' + b.textContent.trim()));
+    });
+    area.querySelectorAll('.widget-dropdown select').forEach(s => add(s, 'dropdown', nameOf(s.closest('.widget-dropdown'))));
+    area.querySelectorAll('.widget-play').forEach(box => {
+      const play = Array.from(box.querySelectorAll('button')).find(b => b.querySelector('.fa-play'));
+      if (play) add(play, 'play', box.getAttribute('title') || 'play');
+    });
+    area.querySelectorAll('button.widget-button, .widget-button button').forEach(b => {
+      if (!b.closest('.widget-toggle-buttons, .widget-play')) add(b, 'button', b.textContent.trim());
+    });
+  });
+  return out;
+})()
+"""
+
+# The view of widget area k: its text and pictures outside the controls.
+VIEW_JS = r"""
+((k) => {
+  const area = document.querySelectorAll('.widget-subarea')[k];
+  const controls = '.widget-slider, .widget-hslider, .widget-vslider, .widget-toggle-buttons, ' +
+                   '.widget-dropdown, .widget-play, .widget-button';
+  const parts = [];
+  area.querySelectorAll('.widget-html-content, img, canvas, svg').forEach(el => {
+    if (el.closest(controls)) return;
+    if (el.offsetParent === null && el.tagName !== 'svg') return;  // a hidden Stack child
+    if (el.tagName === 'IMG') parts.push('img:' + el.currentSrc.length + ':' + el.currentSrc.slice(-64) + ':' + el.alt);
+    else if (el.tagName === 'CANVAS') parts.push('canvas:' + el.toDataURL().length);
+    else parts.push(el.textContent.trim().replace(/\s+/g, ' '));
+  });
+  return parts.join(' | ');
+})
+"""
+
+CENTER_JS = r"""
+((id) => {
+  const el = document.querySelector('[data-nnbook-control="' + id + '"]');
+  el.scrollIntoView({block: 'center', inline: 'center'});
+  const r = el.getBoundingClientRect();
+  return {x: r.left + r.width / 2, y: r.top + r.height / 2,
+          now: el.getAttribute('aria-valuenow'), max: el.getAttribute('aria-valuemax'),
+          min: el.getAttribute('aria-valuemin'), active: el.classList.contains('mod-active'),
+          options: el.tagName === 'SELECT' ? el.options.length : 0,
+          selected: el.tagName === 'SELECT' ? el.selectedIndex : -1};
+})
+"""
+
+KEYS = {"ArrowRight": 39, "ArrowLeft": 37, "ArrowDown": 40, "ArrowUp": 38, "Home": 36, "End": 35}
+
+
+def _press(browser: Chromium, session: str, key: str) -> None:
+    code = KEYS[key]
+    for kind in ("rawKeyDown", "keyUp"):
+        browser.call("Input.dispatchKeyEvent", {"type": kind, "key": key, "code": key,
+                                                "windowsVirtualKeyCode": code, "nativeVirtualKeyCode": code},
+                     session=session)
+
+
+def _click(browser: Chromium, session: str, x: float, y: float) -> None:
+    for kind in ("mousePressed", "mouseReleased"):
+        browser.call("Input.dispatchMouseEvent", {"type": kind, "x": x, "y": y, "button": "left",
+                                                  "clickCount": 1}, session=session)
+
+
+def _focus(browser: Chromium, session: str, control_id: int) -> dict:
+    where = browser.evaluate(session, f"({CENTER_JS})({control_id})")
+    browser.evaluate(session, f"document.querySelector('[data-nnbook-control=\"{control_id}\"]').focus()")
+    return where
+
+
+def _operate(browser: Chromium, session: str, control: dict) -> str:
+    """Operate one control as a reader would; returns what was done."""
+    where = _focus(browser, session, control["id"])
+    kind = control["kind"]
+    if kind == "slider":
+        # An arrow key on the focused handle: one step up, or down from the top.
+        key = "ArrowLeft" if where["now"] is not None and float(where["now"]) >= float(where["max"]) else "ArrowRight"
+        _press(browser, session, key)
+        return f"pressed {key}"
+    if kind == "dropdown":
+        key = "ArrowUp" if where["selected"] == where["options"] - 1 else "ArrowDown"
+        _press(browser, session, key)
+        return f"pressed {key}"
+    _click(browser, session, where["x"], where["y"])
+    return "clicked"
+
+
+def _wait_for_change(browser: Chromium, session: str, area: int, before: str, timeout: float = 5.0) -> str:
+    deadline = time.monotonic() + timeout
+    now = before
+    while time.monotonic() < deadline:
+        now = browser.evaluate(session, f"({VIEW_JS})({area})")
+        if now != before:
+            return now
+        browser.pump(0.1)
+    return now
+
+
+def _widget_pages(html_dir: Path) -> list[str]:
+    pages = [f"{doc}.html" for doc in _toc_files()]
+    return [p for p in pages
+            if "application/vnd.jupyter.widget-view+json" in (html_dir / p).read_text(encoding="utf-8")]
+
+
+def _open_settled(browser: Chromium, url: str) -> tuple[str, str]:
+    target, session = _start(browser, url)
+    if browser.wait_for_event("Page.loadEventFired", session, PAGE_TIMEOUT) is None:
+        raise AssertionError(f"{url}: the page did not finish loading in {PAGE_TIMEOUT:.0f} s")
+    assert browser.wait_until(session, SETTLED_JS, PAGE_TIMEOUT), f"{url}: the page did not settle"
+    assert browser.wait_until(session, WIDGETS_SHOWN_JS, PAGE_TIMEOUT), f"{url}: the widgets were not drawn"
+    browser.call("Page.bringToFront", session=session)
+    browser.pump(0.5)
+    return target, session
+
+
+def test_every_control_of_every_widget_changes_its_view(site, browser):
+    """On every page with widgets, each control, operated from the keyboard or the mouse,
+    changes its widget's figure or readout (not only its own label), with no JavaScript error."""
+    base, html_dir = site
+    pages = _widget_pages(html_dir)
+    assert pages, "no page of the book holds a widget"
+    problems: dict[str, list[str]] = {}
+    n_controls = 0
+    for page in pages:
+        url = f"{base}/{page}"
+        target, session = _open_settled(browser, url)
+        issues = []
+        try:
+            controls = browser.evaluate(session, CONTROLS_JS)
+            areas = browser.evaluate(session, "document.querySelectorAll('.widget-subarea').length")
+            without = sorted(set(range(areas)) - {c["area"] for c in controls})
+            if without:
+                issues.append(f"widget outputs {without} have no control")
+            for control in controls:
+                n_controls += 1
+                if not control["name"].strip(" :"):
+                    issues.append(f"a {control['kind']} control has no name")
+                before = browser.evaluate(session, f"({VIEW_JS})({control['area']})")
+                done = _operate(browser, session, control)
+                after = _wait_for_change(browser, session, control["area"], before)
+                if control["kind"] == "play":
+                    _focus(browser, session, control["id"])  # stop the sequence where it is
+                    browser.evaluate(session, "(() => { const b = document.querySelector("
+                                     "'[data-nnbook-control=\"%d\"]').closest('.widget-play')"
+                                     ".querySelector('.fa-pause'); if (b) b.closest('button').click(); })()"
+                                     % control["id"])
+                if after == before:
+                    issues.append(f"{control['kind']} {control['name']!r} ({done}): the view did not change")
+            browser.pump(0.3)
+            js_errors, failed = _problems_from_events(browser.events, session)
+            issues += js_errors + failed
+        finally:
+            browser.events = [ev for ev in browser.events if ev.get("sessionId") != session]
+            browser.close_page(target)
+        if issues:
+            problems[page] = issues
+    summary = "\n".join(f"{page}:\n  " + "\n  ".join(issues) for page, issues in problems.items())
+    assert not problems, f"problems on {len(problems)} of {len(pages)} widget pages:\n{summary}"
+    assert n_controls >= len(pages), f"only {n_controls} controls on {len(pages)} widget pages"
+    print(f"{n_controls} controls operated on {len(pages)} widget pages")
+
+
+# ----------------------------------------------------------------------------- what the page shows
+
+SLIDER_READOUT_JS = r"""
+((id) => {
+  const box = document.querySelector('[data-nnbook-control="' + id + '"]').closest('.widget-slider, .widget-hslider');
+  return box.querySelector('.widget-readout').textContent.trim();
+})
+"""
+
+BOLD_NUMBERS_JS = r"""
+((k) => {
+  const area = document.querySelectorAll('.widget-subarea')[k];
+  return Array.from(area.querySelectorAll('.widget-html-content b'))
+    .filter(b => b.offsetParent !== null).map(b => b.textContent.trim());
+})
+"""
+
+
+def _control(controls: list[dict], kind: str, name: str) -> dict:
+    found = [c for c in controls if c["kind"] == kind and c["name"] == name]
+    assert found, f"no {kind} named {name!r} among {[(c['kind'], c['name']) for c in controls]}"
+    return found[0]
+
+
+def _set_slider(browser: Chromium, session: str, control: dict, label: str, max_steps: int = 20) -> None:
+    """Move a slider with the keyboard (Home, then →) until its readout shows ``label``."""
+    _focus(browser, session, control["id"])
+    _press(browser, session, "Home")
+    for _ in range(max_steps):
+        browser.pump(0.05)
+        if browser.evaluate(session, f"({SLIDER_READOUT_JS})({control['id']})") == label:
+            return
+        _press(browser, session, "ArrowRight")
+    raise AssertionError(f"slider {control['name']!r} never showed {label!r}")
+
+
+def _shown_numbers(browser: Chromium, session: str, area: int) -> list[float]:
+    browser.pump(0.2)
+    return [float(v.replace("−", "-")) for v in browser.evaluate(session, f"({BOLD_NUMBERS_JS})({area})")]
+
+
+def test_widgets_show_the_library_values(site, browser):
+    """Spot checks: set controls from the keyboard and the mouse, and compare the readout the
+    page shows with the library's value for the same inputs."""
+    import numpy as np
+
+    import nnbook as nb
+
+    base, _ = site
+    # Chapter 1: the neuron with w₂ = 3, b = −8 (x = [2, 3], w₁ = 0), sigmoid, then step.
+    target, session = _open_settled(browser, f"{base}/book/01-neuron.html")
+    try:
+        controls = browser.evaluate(session, CONTROLS_JS)
+        w2, b = _control(controls, "slider", "weight w₂"), _control(controls, "slider", "bias b")
+        _set_slider(browser, session, w2, "3")
+        _set_slider(browser, session, b, "-8")
+        layer = nb.Linear.from_weights([[0.0, 3.0]], -8.0)
+        z = float(layer.forward(np.array([2.0, 3.0]))[0])
+        shown = _shown_numbers(browser, session, w2["area"])
+        np.testing.assert_allclose(shown, [z, float(nb.sigmoid(z))], atol=5e-5)
+        step = _control(controls, "toggle", "activation f: step")
+        where = _focus(browser, session, step["id"])
+        _click(browser, session, where["x"], where["y"])
+        browser.pump(0.3)
+        assert _shown_numbers(browser, session, w2["area"]) == [z, 1.0]
+        assert not sum(_problems_from_events(browser.events, session), [])
+    finally:
+        browser.events = [ev for ev in browser.events if ev.get("sessionId") != session]
+        browser.close_page(target)
+
+    # Chapter 4: tanh at z = −1, its value and its derivative.
+    target, session = _open_settled(browser, f"{base}/book/04-activations.html")
+    try:
+        controls = browser.evaluate(session, CONTROLS_JS)
+        tanh = _control(controls, "toggle", "activation f: tanh")
+        where = _focus(browser, session, tanh["id"])
+        _click(browser, session, where["x"], where["y"])
+        _set_slider(browser, session, _control(controls, "slider", "input z"), "-1")
+        shown = _shown_numbers(browser, session, tanh["area"])
+        np.testing.assert_allclose(shown, [nb.tanh(-1.0), nb.tanh_prime(-1.0)], atol=5e-5)
+        assert not sum(_problems_from_events(browser.events, session), [])
+    finally:
+        browser.events = [ev for ev in browser.events if ev.get("sessionId") != session]
+        browser.close_page(target)
+
+
+def test_every_page_weighs_at_most_3_mb(built_book):  # noqa: F811
+    """A page's own weight (its HTML with the widget states, and the files only it loads) fits the
+    budget; the shared JavaScript and CSS are loaded once and counted apart."""
+    import page_weight  # tools/, on the path through test_book
+
+    own, shared, n_shared = page_weight.weigh(built_book)
+    assert len(own) >= 5, f"expected the book's pages in {built_book}, found {sorted(own)}"
+    heaviest = max(own, key=own.get)
+    over = {name: round(size / page_weight.MB, 2) for name, size in own.items()
+            if size > page_weight.BUDGET_MB * page_weight.MB}
+    assert not over, f"pages over {page_weight.BUDGET_MB} MB (own weight, MB): {over}"
+    print(f"heaviest page: {heaviest}, {own[heaviest] / page_weight.MB:.2f} MB; "
+          f"shared: {n_shared} files, {shared / page_weight.MB:.2f} MB")
