@@ -3,8 +3,8 @@
 A page's own weight is its HTML (widget states included) plus the files it loads that no other
 page loads (its figures); files that several pages load (the theme, MathJax, the widget
 manager, in ``_static``) are shared: a reader's browser fetches them once and caches them.
-A page loads a file through ``src=`` (images, scripts) or ``<link href=…>`` (style sheets,
-preloads); ordinary links (``<a href>``) are not loaded with the page.
+A page loads a file through ``src=`` (images, scripts) or ``<link rel=stylesheet|preload|icon
+href=…>``; ordinary links (``<a href>``, ``<link rel=next>``) are not loaded with the page.
 
 Usage: ``python tools/page_weight.py [_build/html] [--budget MB]`` prints the heaviest pages
 and the shared total, and exits with status 1 if a page's own weight is over the budget (3 MB).
@@ -22,16 +22,27 @@ from urllib.parse import unquote, urlsplit
 BUDGET_MB = 3.0
 MB = 1024 * 1024
 
-_LOADED = re.compile(r"""<(?:img|script|source|iframe|embed)\b[^>]*?\bsrc\s*=\s*["']([^"']+)["']"""
-                     r"""|<link\b[^>]*?\bhref\s*=\s*["']([^"']+)["']""", re.IGNORECASE)
+_SRC = re.compile(r"""<(?:img|script|source|iframe|embed)\b[^>]*?\bsrc\s*=\s*["']([^"']+)["']""", re.IGNORECASE)
+_LINK = re.compile(r"<link\b[^>]*>", re.IGNORECASE)
+_ATTR = re.compile(r"""\b(rel|href)\s*=\s*["']([^"']*)["']""", re.IGNORECASE)
+# <link rel=…> values that make the browser fetch the file with the page (not next/prev/search).
+_FETCHED_RELS = {"stylesheet", "preload", "modulepreload", "icon", "shortcut", "apple-touch-icon"}
+
+
+def _references(text: str) -> list[str]:
+    refs = [m.group(1) for m in _SRC.finditer(text)]
+    for tag in _LINK.finditer(text):
+        attrs = {k.lower(): v for k, v in _ATTR.findall(tag.group(0))}
+        if set(attrs.get("rel", "").lower().split()) & _FETCHED_RELS and attrs.get("href"):
+            refs.append(attrs["href"])
+    return refs
 
 
 def loaded_files(page: Path, root: Path) -> set[Path]:
     """The local files ``page`` loads (resolved inside ``root``)."""
     text = page.read_text(encoding="utf-8", errors="replace")
     files = set()
-    for match in _LOADED.finditer(text):
-        ref = match.group(1) or match.group(2)
+    for ref in _references(text):
         parts = urlsplit(ref)
         if parts.scheme or parts.netloc or not parts.path:
             continue  # data: URIs are inside the HTML already; remote files are not the site's

@@ -62,9 +62,9 @@ def image_html(png: bytes, alt: str) -> str:
             'style="max-width:100%;height:auto">')
 
 
-def figure_html(fig: Figure, alt: str) -> str:
-    """A figure as inline HTML (palette PNG) with its text alternative."""
-    return image_html(figure_to_png(fig), alt)
+def figure_html(fig: Figure, alt: str, dpi: int = DPI) -> str:
+    """A figure as inline HTML (palette PNG at ``dpi``) with its text alternative."""
+    return image_html(figure_to_png(fig, dpi=dpi), alt)
 
 
 def _label(value) -> str:

@@ -108,7 +108,7 @@ def forward_state(values: dict) -> str:
            f"h1 = {r['h1']:.4f}, h2 = {r['h2']:.4f}; output o1 = {r['o1']:.4f}. The edges into o1 carry "
            f"w5 = {v['w5']:g} and w6 = {v['w6']:g}; blue edges are positive weights, red negative, "
            "and thicker edges larger.")
-    return readout_html(v) + figure_html(_diagram_figure(v), alt)
+    return readout_html(v) + figure_html(_diagram_figure(v), alt, dpi=96)  # small labels: a finer raster
 
 
 def forward_pass_explorer(**values):

@@ -1,0 +1,43 @@
+"""tools/page_weight.py: a page's own weight is its HTML and the files only it loads."""
+
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tools"))
+import page_weight  # noqa: E402
+
+
+def _site(tmp_path):
+    (tmp_path / "_static").mkdir()
+    (tmp_path / "_images").mkdir()
+    (tmp_path / "_static" / "theme.css").write_bytes(b"x" * 5000)
+    (tmp_path / "_images" / "fig.png").write_bytes(b"p" * 700)
+    a = ('<link rel="stylesheet" href="_static/theme.css"><link rel="next" href="b.html">'
+         '<img src="_images/fig.png" alt="f"><img src="data:image/png;base64,AAAA" alt="inline">'
+         '<script src="https://cdn.example/x.js"></script><a href="_images/fig.png">fig</a>')
+    b = '<link href="_static/theme.css" rel="stylesheet"><link rel="prev" href="a.html"><p>text</p>'
+    (tmp_path / "a.html").write_text(a, encoding="utf-8")
+    (tmp_path / "b.html").write_text(b, encoding="utf-8")
+    return tmp_path, len(a.encode()), len(b.encode())
+
+
+def test_own_weight_counts_the_html_and_the_files_only_it_loads(tmp_path):
+    root, size_a, size_b = _site(tmp_path)
+    own, shared, n_shared = page_weight.weigh(root)
+    assert own == {"a.html": size_a + 700, "b.html": size_b}
+    assert (shared, n_shared) == (5000, 1)
+
+
+def test_main_reports_pages_over_the_budget(tmp_path, capsys):
+    root, size_a, _ = _site(tmp_path)
+    assert page_weight.main([str(root)]) == 0
+    assert page_weight.main([str(root), "--budget", str((size_a + 100) / page_weight.MB)]) == 1
+    out = capsys.readouterr().out
+    assert "a.html" in out and "over the" in out
+
+
+def test_an_empty_folder_is_an_error(tmp_path):
+    with pytest.raises(FileNotFoundError, match="expected the built site's HTML pages"):
+        page_weight.weigh(tmp_path)
