@@ -123,10 +123,11 @@ def _matrix_html(M) -> str:
     return f"<span style='white-space: pre'>{rows}</span>"
 
 
-def readout_html(result: dict) -> str:
+def readout_html(result: dict, lr: float | None = None) -> str:
     g = result["layers"]
+    step = "" if lr is None else f"one SGD step with learning rate {lr:g}: "
     return readout(
-        f"ŷ = {np.array2string(g['y_pred'], precision=4)}, loss = <b>{g['loss']:.4f}</b>",
+        f"{step}ŷ = {np.array2string(g['y_pred'], precision=4)}, loss = <b>{g['loss']:.4f}</b>",
         f"∂L/∂W_hidden:<br>{_matrix_html(g['dW_hidden'])}",
         f"∂L/∂W_output:<br>{_matrix_html(g['dW_output'])}",
         f"W_hidden − lr·∂L/∂W_hidden:<br>{_matrix_html(result['new']['W_hidden'])}",
@@ -164,34 +165,38 @@ def comparison_alt(result: dict) -> str:
 
 # The samples (x1, x2) the widget offers: the seed's first, then one with both inputs negative.
 SAMPLES = ((2.0, 3.0), (1.0, -2.0), (-1.5, -2.0), (0.5, 0.5), (-1.0, 2.0))
-LR = 0.01  # seed 004's learning rate
+LR_VALUES = (0.001, 0.01, 0.05)  # seed 004's learning rate is 0.01
 
 
-def framework_state(x, n_out: int, lr: float = LR) -> str:
+def framework_state(x, n_out: int, lr: float = 0.01) -> str:
     """One state of the explorer as HTML: the readout and the comparison for sample ``x``."""
     result = step_three_ways(x[0], x[1], lr, n_out)
-    return readout_html(result) + figure_html(comparison_figure(result), comparison_alt(result))
+    return readout_html(result, lr) + figure_html(comparison_figure(result), comparison_alt(result))
 
 
-def framework_step_explorer(x1: float = 2.0, x2: float = 3.0, n_out: int = 2):
-    """One SGD step (lr = ``LR``) of seed 004's network on a sample (x1, x2), three ways.
+def framework_step_explorer(x1: float = 2.0, x2: float = 3.0, lr: float = 0.01, n_out: int = 2):
+    """One SGD step of seed 004's network on a sample (x1, x2), three ways.
 
-    Controls: the sample among ``SAMPLES`` (``(x1, x2)`` is the first shown) and the network, 2
-    outputs as the seed trains or the corrected 1. Every state is computed ahead. Returns an
-    ``ipywidgets.VBox`` with ``controls`` (dict: "sample", "outputs") and ``view`` (the
-    precomputed view; ``view.current()`` is the HTML shown).
+    Controls: the sample among ``SAMPLES`` (``(x1, x2)`` is the first shown), the network, 2
+    outputs as the seed trains or the corrected 1, and the learning rate among ``LR_VALUES``.
+    Every state is computed ahead. Returns an ``ipywidgets.VBox`` with ``controls`` (dict:
+    "sample", "outputs", "lr") and ``view`` (the precomputed view; ``view.current()`` is the
+    HTML shown).
     """
     import ipywidgets as widgets
 
-    step_three_ways(x1, x2, LR, n_out)  # validates the arguments
+    step_three_ways(x1, x2, lr, n_out)  # validates the arguments
     if (x1, x2) not in SAMPLES:
         raise ValueError(f"expected (x1, x2) among the widget's samples {SAMPLES}, got {(x1, x2)}")
+    if lr not in LR_VALUES:
+        raise ValueError(f"expected lr among the widget's values {LR_VALUES}, got {lr!r}")
     controls = {
         "sample": choice("sample (x1, x2)", SAMPLES, (x1, x2), labels=[f"({a:g}, {b:g})" for a, b in SAMPLES],
                          kind="toggle"),
         "outputs": choice("network", (2, 1), n_out, labels=("2 outputs (seed)", "1 output"), kind="toggle"),
+        "lr": choice("learning rate", LR_VALUES, lr),
     }
-    view = precomputed([controls["sample"], controls["outputs"]], framework_state)
-    box = widgets.VBox([controls["sample"], controls["outputs"], view])
+    view = precomputed([controls["sample"], controls["outputs"], controls["lr"]], framework_state)
+    box = widgets.VBox([controls["sample"], controls["outputs"], controls["lr"], view])
     box.controls, box.view = controls, view
     return box

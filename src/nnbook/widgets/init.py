@@ -100,7 +100,7 @@ def init_explorer(init: str = "normal", activation: str = "tanh", depth: int = 5
         raise ValueError(f"expected depth among the widget's values {DEPTH_VALUES}, got {depth!r}")
     controls = {"init": choice("initializer", INITS, init, kind="toggle"),
                 "activation": choice("activation", ACTIVATIONS, activation, kind="toggle"),
-                "depth": choice("hidden layers", DEPTH_VALUES, depth, kind="toggle")}
+                "depth": choice("hidden layers", DEPTH_VALUES, depth)}
     view = precomputed(list(controls.values()), init_state)
     box = widgets.VBox([*controls.values(), view])
     box.controls, box.view = controls, view
