@@ -22,7 +22,6 @@ from ..losses import SoftmaxCrossEntropyLoss
 from ..network import MLP
 from ..optim import SGD
 from .. import datasets
-from ..layers import Linear
 from ._common import choice, figure_html, new_figure, player, precomputed, readout
 
 __all__ = ["training_playground"]
