@@ -126,18 +126,21 @@ def test_14_5():
 # --- chapter 15 -------------------------------------------------------------------------------
 
 def ref_sgd_step(W_hidden, W_output, x, y, lr):
-    """Written with nnbook's scalar autograd, independently of the checker's layer-based reference."""
-    from nnbook.autograd import Value
+    """Every partial derivative as its own sum over indices: no matrix product, no backward pass.
 
-    Wh = [[Value(float(v)) for v in row] for row in W_hidden]
-    Wo = [[Value(float(v)) for v in row] for row in W_output]
-    h = [sum((w * float(xi) for w, xi in zip(row, x)), Value(0.0)).relu() for row in Wh]
-    out = [sum((w * hj for w, hj in zip(row, h)), Value(0.0)) for row in Wo]
-    L = sum(((o - float(t)) ** 2 for o, t in zip(out, y)), Value(0.0)) * (1.0 / len(out))
-    L.backward()
-    gh = np.array([[w.grad for w in row] for row in Wh])
-    go = np.array([[w.grad for w in row] for row in Wo])
-    return W_hidden - lr * gh, W_output - lr * go
+    L = (1/n_out) Σ_k (ŷ_k − y_k)², ŷ_k = Σ_j Wo[k, j] h_j, h_j = max(z_j, 0), z_j = Σ_i Wh[j, i] x_i, so
+    ∂L/∂Wo[k, j] = e_k h_j and ∂L/∂Wh[j, i] = (Σ_k e_k Wo[k, j]) · [z_j > 0] · x_i with e_k = 2(ŷ_k − y_k)/n_out.
+    """
+    n_h, n_in = W_hidden.shape
+    n_out = W_output.shape[0]
+    z = [sum(W_hidden[j, i] * x[i] for i in range(n_in)) for j in range(n_h)]
+    h = [max(z_j, 0.0) for z_j in z]
+    y_hat = [sum(W_output[k, j] * h[j] for j in range(n_h)) for k in range(n_out)]
+    e = [2.0 * (y_hat[k] - y[k]) / n_out for k in range(n_out)]
+    dWo = np.array([[e[k] * h[j] for j in range(n_h)] for k in range(n_out)])
+    dWh = np.array([[sum(e[k] * W_output[k, j] for k in range(n_out)) * (1.0 if z[j] > 0 else 0.0) * x[i]
+                     for i in range(n_in)] for j in range(n_h)])
+    return W_hidden - lr * dWh, W_output - lr * dWo
 
 
 def seed004_missing_relu_derivative(W_hidden, W_output, x, y, lr):

@@ -51,23 +51,24 @@ def test_default_is_the_original_posts_example():
 
 def test_widget_steps_and_inputs_change_what_is_shown():
     box = bp.backprop_stepper()
+    c, view = box.controls, box.view
     steps = box.steps()
-    assert box.sliders["step"].max == len(steps) - 1
-    first_image = box.image.value
-    assert "Step 0" in box.readout.value
+    assert c["step"].options[-1][1] == len(steps) - 1 and c["play"].max == len(steps) - 1
+    assert len(view.states) == len(bp.X_VALUES) * len(steps)
+    assert len(set(view.states.values())) == len(view.states)     # every state differs
+    assert "Step 0" in view.current()
     k = next(i for i, s in enumerate(steps) if s["target"] == "w1")
-    box.sliders["step"].value = k
+    c["step"].index = k
     s = steps[k]
-    assert f"{s['local']:.4f}" in box.readout.value and f"<b>{s['grad']:.4f}</b>" in box.readout.value
-    assert box.image.value != first_image
-    image_at_k = box.image.value
-    box.sliders["x1"].value = 1.5
-    new = box.steps()[k]
-    _, ref = reference_grads((1.5, -1.0), 1.0, (1.0,) * 6, (0.0,) * 3)
-    np.testing.assert_allclose(new["grad"], ref["w1"], rtol=1e-12)
-    assert f"<b>{new['grad']:.4f}</b>" in box.readout.value
-    assert box.image.value != image_at_k
-
+    shown = view.current()
+    assert f"{s['local']:.4f}" in shown and f"<b>{s['grad']:.4f}</b>" in shown
+    assert f"∂L/∂w1 = {s['grad']:.4f}" in shown.split('alt="')[1]  # the text alternative says it too
+    c["x"].value = (3.0, -1.0)
+    _, ref = reference_grads((3.0, -1.0), 1.0, (1.0,) * 6, (0.0,) * 3)
+    np.testing.assert_allclose(box.steps((3.0, -1.0))[k]["grad"], ref["w1"], rtol=1e-12)
+    assert f"<b>{ref['w1']:.4f}</b>" in view.current()
+    c["step"].index = 0                                             # back to the start
+    assert "Step 0" in view.current()
 
 def test_bad_input():
     with pytest.raises(ValueError, match="expected 2 numbers for x"):
@@ -75,7 +76,9 @@ def test_bad_input():
     with pytest.raises(TypeError, match="finite real numbers for w"):
         bp.backprop_steps(w=(1, 1, 1, 1, 1, "a"))
     with pytest.raises(ValueError, match="step index"):
-        bp.stepper_png(bp.backprop_steps(), 99, bp.forward_221())
+        bp.stepper_figure(bp.backprop_steps(), 99, bp.forward_221())
+    with pytest.raises(ValueError, match="among the widget's inputs"):
+        bp.backprop_stepper(x=(0.5, 0.5))
 
 
 # ---- chapter 9's logistic-regression graph explorer (nnbook.widgets.graphs) -----------------
@@ -98,16 +101,22 @@ def test_logistic_graph_values_match_seed001_formulas():
 
 def test_logistic_graph_widget_updates():
     box = lg.logistic_graph()
-    image = box.image.value
-    box.sliders["w1"].value = -2.0
-    n = box.nodes()
+    c, view = box.controls, box.view
+    assert len(view.states) == len(lg.W1_VALUES) * 2
+    assert len(set(view.states.values())) == len(view.states)      # every state differs
+    first = view.current()
+    c["w1"].value = -2.0
+    n = lg.logistic_graph_values(**{**lg.DEFAULTS, "w1": -2.0})
     a = n["a"].data
     expected = n["x1"].data * (a - n["y"].data)
-    assert f"{expected:.4f}" in box.readout.value
-    assert box.image.value != image
-    box.sliders["y"].value = 0.0
-    assert f"∂L/∂b = a − y = {box.nodes()['a'].data:.4f}" in box.readout.value
+    assert f"{expected:.4f}" in view.current() and view.current() != first
+    assert f"∂L/∂w1 = {n['w1'].grad:.4f}" in view.current().split('alt="')[1]
+    c["y"].value = 0.0
+    n0 = lg.logistic_graph_values(**{**lg.DEFAULTS, "w1": -2.0, "y": 0.0})
+    assert f"∂L/∂b = a − y = {n0['a'].data:.4f}" in view.current()
     with pytest.raises(TypeError, match="unexpected arguments"):
         lg.logistic_graph(w3=1.0)
     with pytest.raises(ValueError, match="label y as 0 or 1"):
         lg.logistic_graph_values(1, 1, 1, 1, 1, 0.5)
+    with pytest.raises(ValueError, match="w1 among the widget's values"):
+        lg.logistic_graph(w1=0.5)

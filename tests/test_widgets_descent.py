@@ -1,4 +1,4 @@
-"""The gradient-descent stepper: paths, losses and the readout follow the controls."""
+"""The gradient-descent stepper: paths and losses, and the precomputed states the controls select."""
 
 import numpy as np
 import pytest
@@ -6,8 +6,8 @@ import pytest
 pytest.importorskip("ipywidgets")
 
 import nnbook as nb
-from nnbook.widgets.descent import (BOWL_KAPPA, PROBLEMS, descent_path, draw_path, gradient_descent_stepper,
-                                    path_losses)
+from nnbook.widgets.descent import (BOWL_KAPPA, CURVE_LR, LR_VALUES, MAX_STEPS, PROBLEMS, START_VALUES,
+                                    descent_path, gradient_descent_stepper, path_figure, path_losses)
 
 
 def test_bowl_path_matches_the_closed_form_iterate():
@@ -32,6 +32,8 @@ def test_threshold_two_over_L_is_exact_on_the_bowl():
     below = path_losses("2-D bowl", descent_path("2-D bowl", (-2.5, 1.0), lr_stable - 0.002, 400))
     above = path_losses("2-D bowl", descent_path("2-D bowl", (-2.5, 1.0), lr_stable + 0.002, 400))
     assert below[-1] < 1e-3 < below[0] < above[-1]
+    # The widget's values show both sides of the threshold.
+    assert min(LR_VALUES) < lr_stable < max(LR_VALUES)
 
 
 def test_curve_descends_to_a_stationary_point():
@@ -41,38 +43,49 @@ def test_curve_descends_to_a_stationary_point():
     assert abs(PROBLEMS["1-D curve"].grad(path[-1])[0]) < 1e-6
 
 
-def test_widget_steps_and_readout():
-    box = gradient_descent_stepper("2-D bowl", lr=0.15, steps=0)
-    assert "step 0" in box.readout.value
-    image0 = box.image.value
-    for _ in range(3):
-        box.step_button.click()
-    assert box.sliders["steps"].value == 3
-    path = descent_path("2-D bowl", (box.sliders["w1"].value, box.sliders["w2"].value), 0.15, 3)
-    np.testing.assert_allclose(box.path(), path)
+def test_curve_start_points_reach_both_valleys():
+    ends = [descent_path("1-D curve", (w0,), CURVE_LR, 200)[-1, 0] for w0 in START_VALUES]
+    assert min(ends) < 0 < max(ends)   # the left (deeper) valley and the right one
+
+
+@pytest.fixture(scope="module")
+def bowl():
+    return gradient_descent_stepper("2-D bowl", lr=0.15, steps=0)
+
+
+def test_bowl_states_are_the_paths(bowl):
+    view, c = bowl.view, bowl.controls
+    assert set(c) == {"lr", "step", "play"}
+    assert len(view.states) == len(LR_VALUES) * (MAX_STEPS + 1)
+    assert len(set(view.states.values())) == len(view.states)    # every state differs
+    assert "step 0" in view.current()
+    c["step"].index = 3
+    path = descent_path("2-D bowl", (-2.5, 1.0), 0.15, 3)
     loss = path_losses("2-D bowl", path)[-1]
-    assert "step 3" in box.readout.value and f"{loss:.6g}" in box.readout.value
-    assert box.image.value != image0
-    box.sliders["lr"].value = 0.25
-    assert "diverges" in box.readout.value
-    box.reset_button.click()
-    assert box.sliders["steps"].value == 0
+    shown = view.current()
+    assert "step 3" in shown and f"{loss:.6g}" in shown and "converges" in shown
+    assert 'alt="Contours of the bowl' in shown
+    c["lr"].value = 0.25
+    assert "diverges" in view.current() and "α = 0.25" in view.current()
+    c["step"].index = 0                                           # back to the start: "reset"
+    assert "step 0" in view.current()
+    assert c["play"].max == MAX_STEPS
 
 
-def test_widget_switches_to_the_curve():
-    box = gradient_descent_stepper("2-D bowl", lr=0.1, steps=4)
-    box.problem.value = "1-D curve"
-    assert box.sliders["steps"].value == 0
-    assert box.sliders["w2"].disabled
-    assert "1-D curve" in box.readout.value
-    box.sliders["steps"].value = 10
-    assert box.path().shape == (11, 1)
+def test_curve_widget_moves_the_start():
+    box = gradient_descent_stepper("1-D curve", start=-1.0, steps=MAX_STEPS)
+    c, view = box.controls, box.view
+    assert set(c) == {"start", "step", "play"}
+    path = descent_path("1-D curve", (-1.0,), CURVE_LR, MAX_STEPS)
+    assert f"w = ({path[-1, 0]:.4g})" in view.current()
+    c["start"].value = 2.2
+    assert f"w = ({descent_path('1-D curve', (2.2,), CURVE_LR, MAX_STEPS)[-1, 0]:.4g})" in view.current()
 
 
 def test_divergent_path_is_reported_not_raised():
     path = descent_path("2-D bowl", (-2.5, 1.0), 1.0, 400)
     assert not np.all(np.isfinite(path[-1]))
-    assert draw_path("2-D bowl", path)[:4] == b"\x89PNG"
+    assert path_figure("2-D bowl", path) is not None
 
 
 def test_bad_input():
@@ -86,3 +99,9 @@ def test_bad_input():
         descent_path("2-D bowl", (0.0, 1.0), 0.1, 2.5)
     with pytest.raises(ValueError, match="problem among"):
         gradient_descent_stepper("saddle")
+    with pytest.raises(ValueError, match="lr among the widget's values"):
+        gradient_descent_stepper("2-D bowl", lr=0.3)
+    with pytest.raises(ValueError, match="start among the widget's values"):
+        gradient_descent_stepper("1-D curve", start=0.0)
+    with pytest.raises(ValueError, match="steps in 0..10"):
+        gradient_descent_stepper("2-D bowl", steps=50)

@@ -51,37 +51,32 @@ def test_readout(trained, split):
     assert "correct" in wd.explorer_readout(1, probs)
 
 
-def test_explorer_follows_the_slider(trained, split):
+def test_explorer_steps_through_the_mistakes(trained, split):
     _, X_test, _, y_test = split
-    box = nb.widgets.digits_explorer(trained, index=5)
+    box = nb.widgets.digits_explorer(trained)
+    c, view = box.controls, box.view
     P = nb.softmax(trained.predict(X_test))
     pred = P.argmax(axis=1)
     np.testing.assert_array_equal(box.mistakes, np.flatnonzero(pred != y_test))
     np.testing.assert_allclose(box.probs, P)
-    assert f"true label: <b>{y_test[5]}</b>" in box.readout.value
-    before = box.image.value
-    assert before[:8] == b"\x89PNG\r\n\x1a\n"
-    for i in (0, 17, len(y_test) - 1):
-        box.slider.value = i
-        assert f"true label: <b>{y_test[i]}</b>" in box.readout.value
-        assert f"predicted: <b>{pred[i]}</b>" in box.readout.value
-        assert f"(probability {P[i, pred[i]]:.4f})" in box.readout.value
-    assert box.image.value != before
-
-
-def test_next_mistake_button(trained, split):
-    box = nb.widgets.digits_explorer(trained)
-    assert len(box.mistakes) > 1
-    box.slider.value = 0
-    box.next_mistake.click()
-    first = box.mistakes[box.mistakes > 0][0]
-    assert box.slider.value == first
-    assert "wrong" in box.readout.value
-    box.next_mistake.click()
-    assert box.slider.value == box.mistakes[box.mistakes > first][0]
-    box.slider.value = int(box.mistakes[-1])
-    box.next_mistake.click()  # wraps around
-    assert box.slider.value == box.mistakes[0]
+    n = min(wd.MAX_SHOWN, len(box.mistakes))
+    assert n > 1 and len(view.states) == 2 * n
+    assert len(set(view.states.values())) == len(view.states)     # every state differs
+    np.testing.assert_array_equal(box.shown["mistakes"], box.mistakes[:n])
+    for k in (0, 1, n - 1):                                        # the old "next mistake", step by step
+        c["image"].index = k
+        i = box.mistakes[k]
+        shown = view.current()
+        assert f"test image {i}: true label: <b>{y_test[i]}</b>" in shown
+        assert f"predicted: <b>{pred[i]}</b>" in shown and "wrong" in shown
+        assert f"(probability {P[i, pred[i]]:.4f})" in shown
+        assert f"handwritten {y_test[i]}, which the network reads as {pred[i]}" in shown
+    c["group"].value = "correct answers"
+    i = box.shown["correct answers"][n - 1]
+    assert f"test image {i}:" in view.current() and "correct" in view.current()
+    assert pred[i] == y_test[i]
+    c["image"].index = 0                                           # back to the start
+    assert f"test image {box.shown['correct answers'][0]}:" in view.current()
 
 
 def test_explorer_trains_a_default_model():
@@ -94,8 +89,6 @@ def test_explorer_bad_input(trained):
     with pytest.raises(TypeError, match="trained nnbook model"):
         nb.widgets.digits_explorer("model")
     with pytest.raises(ValueError, match="64 inputs"):
-        nb.widgets.digits_explorer(nb.MLP([10, 4, 10], rng=0))
+        nb.widgets.digits_explorer(nb.MLP([10, 4, 10], output_activation="identity", rng=0))
     with pytest.raises(ValueError, match="10 outputs"):
-        nb.widgets.digits_explorer(nb.MLP([64, 4, 3], rng=0))
-    with pytest.raises(ValueError, match="index"):
-        nb.widgets.digits_explorer(trained, index=10_000)
+        nb.widgets.digits_explorer(nb.MLP([64, 4, 3], output_activation="identity", rng=0))

@@ -45,25 +45,35 @@ def test_seed_sample():
     assert one["layers"]["dW_output"].shape == (1, 4)
 
 
-def test_widget_updates():
+def test_the_seed_matrices_come_from_the_datasets():
+    assert wf.W_HIDDEN is nb.datasets.SEED004_W_HIDDEN and wf.W_OUTPUT is nb.datasets.SEED004_W_OUTPUT
+
+
+def test_widget_states_follow_the_controls():
     box = nb.widgets.framework_step_explorer()
-    first = box.readout.value
+    c, view = box.controls, box.view
+    assert len(view.states) == len(wf.SAMPLES) * 2 * len(wf.LR_VALUES)
+    assert len(set(view.states.values())) == len(view.states)     # every state differs
+    first = view.current()
     assert "loss = <b>" in first
-    image = box.image.value
-    box.sliders["x1"].value = -1.5
-    box.sliders["x2"].value = -2.0
-    r = box.result
-    assert box.readout.value != first and box.image.value != image
+    c["sample"].value = (-1.5, -2.0)
     # both inputs negative, all weights positive: every hidden unit is off, every gradient 0
+    r = wf.step_three_ways(-1.5, -2.0, 0.01)
     np.testing.assert_array_equal(r["layers"]["dW_hidden"], 0.0)
     np.testing.assert_array_equal(r["layers"]["dW_output"], 0.0)
-    box.sliders["x1"].value = 1.0
-    box.sliders["lr"].value = 0.02
-    expected = wf.step_three_ways(1.0, -2.0, 0.02)
-    np.testing.assert_allclose(box.result["new"]["W_hidden"], expected["new"]["W_hidden"])
-    assert f"{expected['layers']['loss']:.4f}" in box.readout.value
-    box.outputs.value = 1
-    assert box.result["layers"]["y_pred"].shape == (1,)
+    assert view.current() != first and "0 of the entries are non-zero" in view.current()
+    c["sample"].value = (1.0, -2.0)
+    expected = wf.step_three_ways(1.0, -2.0, 0.01)
+    assert f"<b>{expected['layers']['loss']:.4f}</b>" in view.current()
+    row = "[" + ", ".join(f"{v:8.3f}" for v in expected["new"]["W_hidden"][3]) + "]"
+    assert row in view.current()
+    c["outputs"].value = 1
+    one = wf.step_three_ways(1.0, -2.0, 0.01, n_out=1)
+    assert f"ŷ = {np.array2string(one['layers']['y_pred'], precision=4)}," in view.current()
+    c["lr"].value = 0.05
+    fast = wf.step_three_ways(1.0, -2.0, 0.05, n_out=1)
+    row = "[" + ", ".join(f"{v:8.3f}" for v in fast["new"]["W_hidden"][3]) + "]"
+    assert "learning rate 0.05:" in view.current() and row in view.current()
 
 
 def test_bad_input():
@@ -79,3 +89,7 @@ def test_bad_input():
         wf.step_three_ways(2.0, 3.0, -0.1)
     with pytest.raises(ValueError, match="n_out"):
         wf.step_three_ways(2.0, 3.0, 0.01, n_out=3)
+    with pytest.raises(ValueError, match="among the widget's samples"):
+        nb.widgets.framework_step_explorer(0.3, 0.3)
+    with pytest.raises(ValueError, match="lr among the widget's values"):
+        nb.widgets.framework_step_explorer(lr=0.02)

@@ -2,8 +2,8 @@ import numpy as np
 import pytest
 
 import nnbook as nb
-from nnbook.widgets.init import init_explorer, layer_activations
-from nnbook.widgets.softmax import softmax_explorer, softmax_readout
+from nnbook.widgets.init import DEPTH_VALUES, INITS, init_explorer, layer_activations
+from nnbook.widgets.softmax import Z0_VALUES, softmax_explorer, softmax_readout
 
 pytest.importorskip("ipywidgets")
 
@@ -20,18 +20,22 @@ def test_softmax_readout_matches_the_library(rng):
         softmax_readout([1.0], 0)
 
 
-def test_softmax_explorer_updates_the_readout():
+def test_softmax_explorer_states_follow_the_controls():
     box = softmax_explorer((2.0, 1.0, 0.1), label=0)
+    c, view = box.controls, box.view
+    assert len(view.states) == len(Z0_VALUES) * 3
+    assert len(set(view.states.values())) == len(view.states)     # every state differs
     p = nb.softmax(np.array([2.0, 1.0, 0.1]))
-    assert f"{p[0]:.4f}" in box.readout.value
-    first = box.image.value
-    box.sliders[2].value = 4.0
-    p = nb.softmax(np.array([2.0, 1.0, 4.0]))
-    assert f"{-np.log(p[0]):.4f}" in box.readout.value
-    box.label.value = 2
-    assert f"{-np.log(p[2]):.4f}" in box.readout.value
-    assert f"{p[2] - 1:.4f}" in box.readout.value
-    assert box.image.value != first
+    assert f"{p[0]:.4f}" in view.current()
+    c["z0"].value = 5.0
+    p = nb.softmax(np.array([5.0, 1.0, 0.1]))
+    assert f"<b>{-np.log(p[0]):.4f}</b>" in view.current()
+    c["label"].value = 2
+    shown = view.current()
+    assert f"<b>{-np.log(p[2]):.4f}</b>" in shown and f"{p[2] - 1:.4f}" in shown
+    assert f"class 2: {p[2]:.3f}; the true class 2 in green" in shown      # the text alternative
+    with pytest.raises(ValueError, match="first logit among"):
+        softmax_explorer((2.5, 1.0, 0.1))
 
 
 def test_layer_activations_shapes_and_saturation():
@@ -46,12 +50,20 @@ def test_layer_activations_shapes_and_saturation():
         layer_activations(depth=0)
 
 
-def test_init_explorer_redraws():
-    box = init_explorer("xavier", "tanh", depth=3)
-    acts = layer_activations("xavier", "tanh", 3)
-    assert f"{acts[0].std():.3g}" in box.readout.value
-    first = box.image.value
-    box.init.value = "normal"
-    assert box.image.value != first
-    box.activation.value = "relu"
-    assert "zeros" in box.readout.value
+def test_init_explorer_states_follow_the_controls():
+    box = init_explorer("xavier", "tanh", depth=5)
+    c, view = box.controls, box.view
+    assert len(view.states) == len(INITS) * 3 * len(DEPTH_VALUES)
+    assert len(set(view.states.values())) == len(view.states)     # every state differs
+    acts = layer_activations("xavier", "tanh", 5)
+    assert f"{acts[0].std():.3g}, " in view.current()
+    c["init"].value = "normal"
+    c["depth"].value = 10
+    acts = layer_activations("normal", "tanh", 10)
+    shown = view.current()
+    assert ", ".join(f"{A.std():.3g}" for A in acts) in shown and "saturated" in shown
+    assert "each of 10 hidden layers with init = normal" in shown
+    c["activation"].value = "relu"
+    assert "zeros" in view.current()
+    with pytest.raises(ValueError, match="depth among"):
+        init_explorer(depth=4)

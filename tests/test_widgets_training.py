@@ -2,7 +2,8 @@ import numpy as np
 import pytest
 
 import nnbook as nb
-from nnbook.widgets.training import final_accuracy, make_data, train_playground_model, training_playground, xor_cloud
+from nnbook.widgets.training import (EPOCH_VALUES, HIDDEN_VALUES, DATASETS, final_accuracy, make_data, train_playground_model,
+                                     training_playground, training_snapshots, xor_cloud)
 
 pytest.importorskip("ipywidgets")
 
@@ -42,53 +43,58 @@ def test_train_playground_model_rejects_bad_values():
         train_playground_model(lr=-1.0)
 
 
-def test_widget_trains_on_button_and_shows_the_result():
-    box = training_playground(dataset="xor", hidden=8, lr=0.5, epochs=100, seed=1)
-    model, X, y, history = box.result
-    assert "xor" in box.readout.value
-    assert f"{history.loss[-1]:.4f}" in box.readout.value
-    assert f"{final_accuracy(model, X, y):.1%}" in box.readout.value
-    first = box.image.value
-    assert first[:8] == b"\x89PNG\r\n\x1a\n"
-    # Changing a control does not train; the button does.
-    box.controls["dataset"].value = "spiral"
-    assert box.result[0] is model
-    box.button.click()
-    model2, X2, y2, h2 = box.result
-    assert model2.params["W2"].shape == (3, 8)
-    assert "spiral" in box.readout.value and f"{h2.loss[-1]:.4f}" in box.readout.value
-    assert box.image.value != first
-    ref = train_playground_model("spiral", 8, 0.5, 100, "tanh", rng=1)[3]
-    np.testing.assert_allclose(h2.loss, ref.loss)
+def test_snapshots_are_one_run_cut_at_the_chosen_epochs():
+    X, y, snaps = training_snapshots("moons", 4, (0, 5, 20), rng=2)
+    model, X_ref, y_ref, history = train_playground_model("moons", 4, 0.5, 20, "tanh", rng=2)
+    np.testing.assert_array_equal(X, X_ref)
+    assert [len(losses) for _, losses in snaps] == [0, 5, 20]
+    np.testing.assert_allclose(snaps[-1][1], history.loss)
+    np.testing.assert_allclose(snaps[-1][0].predict(X), model.predict(X))
+    np.testing.assert_allclose(snaps[1][1], history.loss[:5])
+    untrained = nb.MLP([2, 4, 2], activation="tanh", output_activation="identity", init="xavier", rng=2)
+    np.testing.assert_allclose(snaps[0][0].predict(X), untrained.predict(X))
+    with pytest.raises(ValueError, match="increasing"):
+        training_snapshots("moons", 4, (10, 5))
 
 
-def test_widget_training_improves_the_loss_and_is_fast():
-    import time
-
-    box = training_playground(dataset="moons", epochs=10)
-    box.controls["epochs"].value = 400
-    start = time.perf_counter()
-    box.train()
-    elapsed = time.perf_counter() - start
-    h = box.result[3]
-    assert h.loss[-1] < 0.5 * h.loss[0]
-    assert elapsed < 10  # about a second on an idle machine; generous for loaded CI
+@pytest.fixture(scope="module")
+def playground():
+    return training_playground(dataset="moons", hidden=8, epochs=0)
 
 
-def test_widget_reports_divergence_instead_of_raising():
-    box = training_playground(dataset="moons", epochs=10)
-    box.controls["activation"].value = "relu"
-    box.controls["lr"].value = 10.0
-    box.controls["hidden"].value = 64
-    box.controls["epochs"].value = 2000
-    box.train()  # must not raise whatever happens
-    assert box.readout.value
+def test_widget_states_follow_the_controls(playground):
+    c, view = playground.controls, playground.view
+    assert set(c) == {"dataset", "hidden", "epochs", "play"}
+    assert len(view.states) == len(DATASETS) * len(HIDDEN_VALUES) * len(EPOCH_VALUES)
+    assert len(set(view.states.values())) == len(view.states)     # every state differs
+    assert "epoch 0 (the random start)" in view.current()
+    c["dataset"].value = "spiral"
+    c["hidden"].value = 32
+    c["epochs"].index = len(EPOCH_VALUES) - 1
+    X, y, snaps = training_snapshots("spiral", 32, EPOCH_VALUES, rng=0)
+    model, losses = snaps[-1]
+    shown = view.current()
+    assert "spiral: MLP([2, 32, 3])" in shown and f"<b>{losses[-1]:.4f}</b>" in shown
+    assert f"<b>{final_accuracy(model, X, y):.1%}</b>" in shown
+    assert 'alt="Decision regions of a 32-hidden-unit network on the spiral data after 1000 epochs' in shown
+    assert losses[-1] < 0.5 * losses[0]
+    c["epochs"].index = 0                                         # back to the start
+    assert "epoch 0" in view.current()
+
+
+def test_more_hidden_units_fit_the_spiral_better():
+    # What the chapter invites the reader to see: 2 hidden units cannot follow the arms, 32 can.
+    acc = {}
+    for h in (2, 32):
+        X, y, snaps = training_snapshots("spiral", h, (EPOCH_VALUES[-1],), rng=0)
+        acc[h] = final_accuracy(snaps[-1][0], X, y)
+    assert acc[2] < 0.8 < 0.95 < acc[32]
 
 
 def test_widget_rejects_bad_arguments():
     with pytest.raises(ValueError, match="data set"):
         training_playground(dataset="circles")
-    with pytest.raises(ValueError, match="activation"):
-        training_playground(activation="step")
-    with pytest.raises(ValueError, match="lr"):
-        training_playground(lr=100.0)
+    with pytest.raises(ValueError, match="hidden among"):
+        training_playground(hidden=5)
+    with pytest.raises(ValueError, match="epochs among"):
+        training_playground(epochs=50)

@@ -1,3 +1,10 @@
+// The theme's Font Awesome replaces every <i class="fa ..."> with an <svg>. The Play control
+// of the widget manager switches its play/pause icon by setting the className of the <i> in
+// its button, and throws when that <i> is gone (the error also stops the links that follow it).
+// "nest" keeps the <i> and puts the <svg> inside it (nnbook.css hides that <svg> once the
+// widget manager has set its own icon class). Read by fontawesome.js, which loads deferred.
+window.FontAwesomeConfig = Object.assign({ autoReplaceSvg: "nest" }, window.FontAwesomeConfig || {});
+
 // Loaded before RequireJS and the widget manager on pages that show widgets (see
 // tools/bundle_assets.py). Everything it points at lives in _static/vendor, so the widgets
 // draw with no network, from any static host or from disk.

@@ -4,7 +4,9 @@ The network: h1 = σ(w1 x1 + w2 x2 + b1), h2 = σ(w3 x1 + w4 x2 + b2),
 o1 = σ(w5 h1 + w6 h2 + b3), loss L = (y_true − o1)². The arithmetic is in
 :func:`backprop_steps` (testable without widgets): a list of steps, each one local
 gradient ∂(node)/∂(input) multiplied into the running product ∂L/∂(input). The widget
-steps through that list, highlighting the edge or neuron of the current step.
+steps through that list with a slider and a Play button, highlighting the edge or neuron of the
+current step, for a few chosen inputs (:data:`X_VALUES`); every state is computed ahead, so the
+published page needs no kernel.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import numbers
 import numpy as np
 
 from ..activations import sigmoid
-from ._common import figure_to_png, new_figure
+from ._common import choice, figure_html, new_figure, player, precomputed, readout
 
 __all__ = ["backprop_stepper"]
 
@@ -97,7 +99,7 @@ _EDGES = {"w1": ("x1", "h1"), "w2": ("x2", "h1"), "w3": ("x1", "h2"), "w4": ("x2
 _BIAS_OF = {"b1": "h1", "b2": "h2", "b3": "o1"}
 
 
-def stepper_png(steps: list[dict], k: int, values: dict) -> bytes:
+def stepper_figure(steps: list[dict], k: int, values: dict):
     """The network with step ``k`` highlighted and the gradients found so far written in red."""
     if not 0 <= k < len(steps):
         raise ValueError(f"expected a step index in 0..{len(steps) - 1}, got {k}")
@@ -155,7 +157,18 @@ def stepper_png(steps: list[dict], k: int, values: dict) -> bytes:
     ax.set_ylim(-2.5, 2.35)
     ax.set_axis_off()
     ax.set_title(f"Step {k} of {len(steps) - 1}: ∂L/∂{steps[k]['target']}", fontsize=10)
-    return figure_to_png(fig)
+    return fig
+
+
+def stepper_alt(steps: list[dict], k: int, values: dict) -> str:
+    """The text alternative of the picture: the network, the current step and what it found."""
+    s = steps[k]
+    found = ", ".join(f"∂L/∂{t['target']} = {t['grad']:.4f}" for t in steps[1: k + 1]
+                      if t["target"][0] in "wb")
+    return (f"Seed 002's network: inputs x1 = {values['x1']:g} and x2 = {values['x2']:g}, hidden neurons h1 "
+            f"and h2, output o1 and loss L = {values['L']:.4f}. Step {k} of {len(steps) - 1} highlights "
+            f"∂L/∂{s['target']} = {s['grad']:.4f}."
+            + (f" Parameter gradients found so far: {found}." if found else ""))
 
 
 def step_html(steps: list[dict], k: int) -> str:
@@ -170,55 +183,40 @@ def step_html(steps: list[dict], k: int) -> str:
             f"running product ∂L/∂{s['target']} = ∂L/∂{s['source']} · {html.escape(s['local_name'])} = "
             f"{s['upstream']:.4f} × {s['local']:.4f} = <b>{s['grad']:.4f}</b>"
         )
-    return f"<div style='font-family: monospace'>Step {k} of {len(steps) - 1}<br>{body}</div>"
+    return readout(f"Step {k} of {len(steps) - 1}", body)
+
+
+# The inputs the widget offers: the original post's example first.
+X_VALUES = ((-2.0, -1.0), (1.0, 2.0), (3.0, -1.0))
+
+
+def backprop_state(x, k: int, y_true=DEFAULTS["y_true"], w=DEFAULTS["w"], b=DEFAULTS["b"]) -> str:
+    """One state of the stepper as HTML: the readout and the picture of step ``k`` for input ``x``."""
+    steps, values = backprop_steps(x, y_true, w, b), forward_221(x, y_true, w, b)
+    return step_html(steps, k) + figure_html(stepper_figure(steps, k, values), stepper_alt(steps, k, values))
 
 
 def backprop_stepper(x=DEFAULTS["x"], y_true=DEFAULTS["y_true"], w=DEFAULTS["w"], b=DEFAULTS["b"]):
     """Step backward through seed 002's 2-2-1 network (defaults: the original post's example).
 
-    Returns an ``ipywidgets.VBox`` with the attributes ``sliders`` (``"step"``, an
-    ``IntSlider``, and the inputs ``"x1"``, ``"x2"``), ``readout`` (``HTML``), ``image``
-    (``Image``), ``steps()`` (the current list from :func:`backprop_steps`) and ``update()``.
+    Controls: the input (x1, x2) among ``X_VALUES`` (``x`` is the first shown) and the step, a
+    slider with a Play button (step 0 is the start). Every state is computed ahead.
+    Returns an ``ipywidgets.VBox`` with ``controls`` (dict: "x", "step", "play"), ``view`` (the
+    precomputed view; ``view.current()`` is the HTML shown) and ``steps(x)`` (the list from
+    :func:`backprop_steps` for input ``x``).
     """
     import ipywidgets as widgets
 
-    from ._common import slider
-
-    x1, x2 = _numbers(x, 2, "x")
-    forward_221((x1, x2), y_true, w, b)  # validates the rest
-    n_steps = len(backprop_steps((x1, x2), y_true, w, b))
-    sliders = {
-        "step": widgets.IntSlider(value=0, min=0, max=n_steps - 1, step=1, description="step",
-                                  continuous_update=False),
-        "x1": slider("x1", x1, min(-4.0, x1), max(4.0, x1), 0.1),
-        "x2": slider("x2", x2, min(-4.0, x2), max(4.0, x2), 0.1),
-    }
-    back = widgets.Button(description="◀ back")
-    forward = widgets.Button(description="next ▶")
-    readout = widgets.HTML()
-    image = widgets.Image(format="png")
-
-    def current():
-        xs = (sliders["x1"].value, sliders["x2"].value)
-        return backprop_steps(xs, y_true, w, b), forward_221(xs, y_true, w, b)
-
-    def update(*_):
-        steps, values = current()
-        k = sliders["step"].value
-        readout.value = step_html(steps, k)
-        image.value = stepper_png(steps, k, values)
-
-    def move(delta):
-        s = sliders["step"]
-        s.value = min(max(s.value + delta, s.min), s.max)
-
-    back.on_click(lambda _: move(-1))
-    forward.on_click(lambda _: move(+1))
-    for s in sliders.values():
-        s.observe(update, names="value")
-    update()
-    box = widgets.VBox([widgets.HBox([back, forward, sliders["step"]]),
-                        widgets.HBox([sliders["x1"], sliders["x2"]]), readout, image])
-    box.sliders, box.readout, box.image, box.update = sliders, readout, image, update
-    box.steps = lambda: current()[0]
+    x = tuple(_numbers(x, 2, "x"))
+    forward_221(x, y_true, w, b)  # validates the rest
+    if x not in X_VALUES:
+        raise ValueError(f"expected x among the widget's inputs {X_VALUES}, got {x}")
+    n_steps = len(backprop_steps(x, y_true, w, b))
+    play, step = player("step", n_steps)
+    inputs = choice("input (x1, x2)", X_VALUES, x, labels=[f"({a:g}, {c:g})" for a, c in X_VALUES],
+                    kind="toggle")
+    view = precomputed([inputs, step], lambda xs, k: backprop_state(xs, k, y_true, w, b))
+    box = widgets.VBox([inputs, widgets.HBox([play, step]), view])
+    box.controls, box.view = {"x": inputs, "step": step, "play": play}, view
+    box.steps = lambda xs=x: backprop_steps(xs, y_true, w, b)
     return box

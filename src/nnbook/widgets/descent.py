@@ -1,8 +1,12 @@
 """Gradient descent, one step at a time (chapter 8): w ← w − α ∇L(w).
 
-``gradient_descent_stepper()`` runs gradient descent on a 1-D curve or a 2-D elongated bowl
-and shows the path and the current loss; a learning-rate slider shows the three regimes (too
-small, right, divergent). The arithmetic lives in plain functions, testable without widgets.
+``gradient_descent_stepper()`` runs gradient descent on a 2-D elongated bowl or a 1-D curve and
+shows the path and the current loss. The arithmetic lives in plain functions, testable without
+widgets; the widget computes every step of every run ahead (no kernel is needed). On the bowl
+the learning rate moves over :data:`LR_VALUES`, which straddle the threshold 2/L = 0.2 (too
+small, right, divergent); on the curve, which has two valleys, the start point moves over
+:data:`START_VALUES`. A step slider with a Play button walks through :data:`MAX_STEPS` steps;
+step 0 is the start (the old "reset").
 """
 
 from __future__ import annotations
@@ -11,7 +15,7 @@ import html
 
 import numpy as np
 
-from ._common import figure_to_png, new_figure
+from ._common import choice, figure_html, new_figure, player, precomputed, readout
 
 __all__ = ["gradient_descent_stepper"]
 
@@ -90,13 +94,14 @@ def readout_html(problem: str, path, lr: float) -> str:
         text += f"; on this bowl α &lt; 2/L = {p.lr_stable:.3g} converges, so this α {verdict}"
     if not np.isfinite(loss):
         text += " (the iterates overflowed)"
-    return html.escape(p.name) + "<br>" + text
+    return readout(html.escape(p.name), text)
 
 
-def draw_path(problem: str, path) -> bytes:
+def path_figure(problem: str, path):
+    """The loss (contours on the bowl, the curve in 1-D) with the iterates so far, the last in blue."""
     p = _check_problem(problem)
     path = np.asarray(path, dtype=float)
-    fig = new_figure((5, 3.4))
+    fig = new_figure((5, 3.2))
     ax = fig.add_subplot()
     finite = path[np.all(np.isfinite(path), axis=1)]
     if p.dim == 1:
@@ -124,73 +129,69 @@ def draw_path(problem: str, path) -> bytes:
         ax.set_xlabel("w₁")
         ax.set_ylabel("w₂")
     ax.set_title(f"{p.name}: {len(path) - 1} steps", fontsize=9)
-    return figure_to_png(fig)
+    return fig
 
 
-def gradient_descent_stepper(problem: str = "2-D bowl", lr: float = 0.1, steps: int = 0):
-    """A widget: step gradient descent by hand and watch the path and the loss.
+def path_alt(problem: str, path) -> str:
+    """The text alternative of the path figure: where the iterates are and where they went."""
+    p = _check_problem(problem)
+    path = np.asarray(path, dtype=float)
+    where = ", ".join(f"{v:.3g}" for v in path[-1])
+    start = ", ".join(f"{v:.3g}" for v in path[0])
+    if p.dim == 1:
+        text = f"The curve {p.name.split(': ')[1]} with the iterates of gradient descent from w = {start}"
+    else:
+        text = f"Contours of the bowl {p.name.split(': ')[1]} with the path of gradient descent from ({start})"
+    if not np.all(np.isfinite(path[-1])):
+        return text + f"; after {len(path) - 1} steps the iterates have overflowed."
+    return text + f"; after {len(path) - 1} steps the current point (blue) is at ({where})."
 
-    Controls: the problem, the learning rate α, the number of steps (a slider, and a "step" button
-    that adds one), and the start point. Returns a ``VBox`` with ``.sliders`` (``"lr"``,
-    ``"steps"``, ``"w1"``, ``"w2"``), ``.problem`` (dropdown), ``.step_button``, ``.reset_button``,
-    ``.readout`` (HTML), ``.image`` (PNG) and ``.path()`` (the current iterates).
+
+# The values the widget moves over: α straddles the bowl's threshold 2/L = 0.2.
+LR_VALUES = (0.05, 0.1, 0.15, 0.19, 0.21, 0.25)
+START_VALUES = (-2.2, -1.0, 0.2, 1.0, 2.2)
+CURVE_LR = 0.1
+MAX_STEPS = 10
+
+
+def descent_state(problem: str, start, lr: float, steps: int) -> str:
+    """One state of the stepper as HTML: the readout and the path after ``steps`` steps."""
+    path = descent_path(problem, start, lr, steps)
+    return readout_html(problem, path, lr) + figure_html(path_figure(problem, path), path_alt(problem, path))
+
+
+def gradient_descent_stepper(problem: str = "2-D bowl", lr: float = 0.15, steps: int = 0, start: float = 2.2):
+    """A widget: step gradient descent and watch the path and the loss (computed ahead, no kernel).
+
+    On the "2-D bowl" (start (−2.5, 1)) the controls are the learning rate α (``LR_VALUES``; ``lr``
+    is the first shown) and the step; on the "1-D curve" (α = ``CURVE_LR``) they are the start
+    point w₀ (``START_VALUES``; ``start`` is the first shown) and the step. The step moves over
+    0 … ``MAX_STEPS`` with a slider and a Play button (``steps`` is the first shown).
+
+    Returns a ``VBox`` with ``controls`` (dict: "lr" or "start", "step", "play") and ``view``
+    (the precomputed view; ``view.current()`` is the HTML shown).
     """
     import ipywidgets as w
 
     p = _check_problem(problem)
     descent_path(problem, p.start, lr, steps)  # validates lr and steps
-    dropdown = w.Dropdown(options=list(PROBLEMS), value=problem, description="problem")
-    lr_slider = w.FloatSlider(value=lr, min=0.005, max=1.0, step=0.005, description="learning rate α",
-                              continuous_update=False, readout_format=".3f", style={"description_width": "initial"})
-    steps_slider = w.IntSlider(value=steps, min=0, max=100, description="steps", continuous_update=False)
-    w1 = w.FloatSlider(value=p.start[0], min=-2.5, max=2.5, step=0.1, description="start w₁", continuous_update=False)
-    w2 = w.FloatSlider(value=p.start[1] if p.dim == 2 else 0.0, min=-1.5, max=1.5, step=0.1,
-                       description="start w₂", continuous_update=False, disabled=p.dim == 1)
-    step_button = w.Button(description="step")
-    reset_button = w.Button(description="reset")
-    readout = w.HTML()
-    image = w.Image(format="png")
-
-    def current_path():
-        name = dropdown.value
-        start = [w1.value] if PROBLEMS[name].dim == 1 else [w1.value, w2.value]
-        return descent_path(name, start, lr_slider.value, steps_slider.value)
-
-    def redraw(*_):
-        path = current_path()
-        readout.value = readout_html(dropdown.value, path, lr_slider.value)
-        image.value = draw_path(dropdown.value, path)
-
-    def on_problem(change):
-        q = PROBLEMS[change["new"]]
-        w2.disabled = q.dim == 1
-        if steps_slider.value != 0:
-            steps_slider.value = 0  # triggers redraw
-        else:
-            redraw()
-
-    def on_step(_):
-        if steps_slider.value < steps_slider.max:
-            steps_slider.value += 1  # triggers redraw
-
-    def on_reset(_):
-        if steps_slider.value == 0:
-            redraw()
-        steps_slider.value = 0
-
-    for control in (lr_slider, steps_slider, w1, w2):
-        control.observe(redraw, names="value")
-    dropdown.observe(on_problem, names="value")
-    step_button.on_click(on_step)
-    reset_button.on_click(on_reset)
-    box = w.VBox([dropdown, lr_slider, w.HBox([steps_slider, step_button, reset_button]), w1, w2, readout, image])
-    redraw()
-    box.sliders = {"lr": lr_slider, "steps": steps_slider, "w1": w1, "w2": w2}
-    box.problem = dropdown
-    box.step_button = step_button
-    box.reset_button = reset_button
-    box.readout = readout
-    box.image = image
-    box.path = current_path
+    if steps > MAX_STEPS:
+        raise ValueError(f"expected steps in 0..{MAX_STEPS} (the steps the widget computes), got {steps}")
+    play, step = player("step", MAX_STEPS + 1)
+    step.index = play.value = int(steps)
+    if p.dim == 2:
+        if lr not in LR_VALUES:
+            raise ValueError(f"expected lr among the widget's values {LR_VALUES}, got {lr!r}")
+        first = choice("learning rate α", LR_VALUES, lr)
+        controls = {"lr": first}
+        view = precomputed([first, step], lambda a, k: descent_state(problem, p.start, a, k))
+    else:
+        if start not in START_VALUES:
+            raise ValueError(f"expected start among the widget's values {START_VALUES}, got {start!r}")
+        first = choice("start point w₀", START_VALUES, start)
+        controls = {"start": first}
+        view = precomputed([first, step], lambda w0, k: descent_state(problem, (w0,), CURVE_LR, k))
+    controls.update(step=step, play=play)
+    box = w.VBox([first, w.HBox([play, step]), view])
+    box.controls, box.view = controls, view
     return box
-

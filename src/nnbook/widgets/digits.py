@@ -1,8 +1,10 @@
-"""The digits explorer of chapter 14: pick a test image, see what the network thinks it is.
+"""The digits explorer of chapter 14: the network's mistakes, and some of its right answers.
 
 The arithmetic lives in plain functions (:func:`digit_probabilities`, :func:`default_digits_model`,
-:func:`explorer_readout`), testable without widgets; the widget wires an index slider and a
-"next mistake" button to them and draws the image next to the ten class probabilities.
+:func:`explorer_readout`), testable without widgets. The widget steps through the misclassified
+test images (at most :data:`MAX_SHOWN`) with a slider and a Play button, the old "next mistake",
+or through as many correctly classified ones, and draws each image next to the ten class
+probabilities; every state is computed ahead, so the published page needs no kernel.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from ..layers import Layer
 from ..losses import SoftmaxCrossEntropyLoss
 from ..network import MLP
 from ..optim import SGD
-from ._common import figure_to_png, new_figure
+from ._common import choice, figure_html, new_figure, player, precomputed
 
 __all__ = ["digits_explorer"]
 
@@ -42,7 +44,7 @@ def digit_probabilities(model, X) -> np.ndarray:
     return softmax(out, axis=-1)
 
 
-def explorer_readout(true_label: int, probs) -> str:
+def explorer_readout(true_label: int, probs, index: int | None = None) -> str:
     """The HTML the explorer shows: true label, predicted label and its probability."""
     probs = np.asarray(probs, dtype=float)
     pred = int(np.argmax(probs))
@@ -50,15 +52,16 @@ def explorer_readout(true_label: int, probs) -> str:
     verdict = ("<span style='color:green'>correct</span>" if ok
                else "<span style='color:#c00'>wrong</span>")
     return (
-        "<div style='font-family: monospace'>"
-        f"true label: <b>{int(true_label)}</b> &nbsp; predicted: <b>{pred}</b> "
+        "<div class='nnbook-readout' style='font-family: monospace'>"
+        + ("" if index is None else f"test image {int(index)}: ")
+        + f"true label: <b>{int(true_label)}</b> &nbsp; predicted: <b>{pred}</b> "
         f"(probability {probs[pred]:.4f}) &nbsp; {verdict}<br>"
         f"probability of the true class: {probs[int(true_label)]:.4f}"
         "</div>"
     )
 
 
-def explorer_png(image, probs, true_label: int) -> bytes:
+def explorer_figure(image, probs, true_label: int):
     """The 8×8 image beside a bar chart of the ten probabilities, as PNG bytes."""
     probs = np.asarray(probs, dtype=float)
     pred = int(np.argmax(probs))
@@ -76,23 +79,37 @@ def explorer_png(image, probs, true_label: int) -> bytes:
     ax_bar.set_xlabel("class")
     ax_bar.set_ylabel("probability")
     ax_bar.set_title("the network's probabilities (softmax)", fontsize=10)
-    return figure_to_png(fig)
+    return fig
 
 
-def digits_explorer(model=None, *, index: int = 0, rng=0):
-    """Pick a test image by index; see the image, the ten probabilities, the true and predicted labels.
+def explorer_alt(probs, true_label: int) -> str:
+    """The text alternative of the figure: the digit, the verdict and the largest probabilities."""
+    probs = np.asarray(probs, dtype=float)
+    pred = int(np.argmax(probs))
+    top = np.argsort(probs)[::-1][:3]
+    listed = ", ".join(f"{int(k)}: {probs[k]:.3f}" for k in top)
+    return (f"An 8 by 8 image of a handwritten {int(true_label)}, which the network reads as {pred}; "
+            f"beside it the bars of its ten probabilities, the largest {listed}.")
+
+
+MAX_SHOWN = 13
+
+
+def digits_explorer(model=None, *, rng=0):
+    """Step through the test images the network gets wrong, or as many it gets right.
 
     Parameters
     ----------
     model : a trained nnbook model with 64 inputs and 10 outputs (logits or probabilities).
         When None, a small default model is trained on the spot (well under a second).
-    index : the test image shown first.
     rng : seed of the default model.
 
-    Returns an ``ipywidgets.VBox`` with the attributes ``slider`` (``IntSlider``), ``next_mistake``
-    (``Button``), ``readout`` (``HTML``), ``image`` (``Image``), ``model``, ``X_test``, ``y_test``,
-    ``probs`` (the test set's probabilities, (n, 10)), ``mistakes`` (indices of the wrong
-    predictions) and ``update()``.
+    Controls: "mistakes" or "correct answers", and the image among them (a slider with a Play
+    button): the first ``MAX_SHOWN`` misclassified test images, and as many correctly classified
+    ones. Every state is computed ahead. Returns an ``ipywidgets.VBox`` with ``controls`` (dict:
+    "group", "image", "play"), ``view`` (the precomputed view; ``view.current()`` is the HTML
+    shown), ``model``, ``X_test``, ``y_test``, ``probs`` (the test set's probabilities, (n, 10)),
+    ``mistakes`` (indices of the wrong predictions) and ``shown`` (dict: the test indices of each group).
     """
     import ipywidgets as widgets
 
@@ -106,37 +123,26 @@ def digits_explorer(model=None, *, index: int = 0, rng=0):
     probs = digit_probabilities(model, X_test)
     if probs.ndim != 2 or probs.shape[1] != 10:
         raise ValueError(f"expected a model with 10 outputs (one per digit), got outputs of shape {probs.shape}")
-    mistakes = np.flatnonzero(probs.argmax(axis=1) != y_test)
-    if isinstance(index, bool) or not isinstance(index, (int, np.integer)) or not 0 <= index < len(y_test):
-        raise ValueError(f"expected index as an integer in 0..{len(y_test) - 1}, got {index!r}")
+    right = probs.argmax(axis=1) == y_test
+    mistakes, correct = np.flatnonzero(~right), np.flatnonzero(right)
+    n = min(MAX_SHOWN, len(mistakes)) or min(MAX_SHOWN, len(correct))
+    shown = {"mistakes": mistakes[:n], "correct answers": correct[:n]} if len(mistakes) else \
+        {"correct answers": correct[:n]}
 
-    slider = widgets.IntSlider(value=int(index), min=0, max=len(y_test) - 1, step=1,
-                               description="test image", continuous_update=False,
-                               style={"description_width": "initial"})
-    button = widgets.Button(description="next mistake", tooltip="jump to the next misclassified image",
-                            disabled=len(mistakes) == 0)
-    summary = widgets.HTML(
-        f"<small>{len(y_test) - len(mistakes)} of {len(y_test)} test images correct; "
-        f"{len(mistakes)} mistakes</small>")
-    readout = widgets.HTML()
-    image = widgets.Image(format="png")
+    def state(group, k):
+        i = int(shown[group][k])
+        return (explorer_readout(y_test[i], probs[i], index=i)
+                + figure_html(explorer_figure(X_test[i], probs[i], y_test[i]), explorer_alt(probs[i], y_test[i])))
 
-    def update(*_):
-        i = slider.value
-        readout.value = explorer_readout(y_test[i], probs[i])
-        image.value = explorer_png(X_test[i], probs[i], y_test[i])
-
-    def jump(_=None):
-        later = mistakes[mistakes > slider.value]
-        if len(mistakes):
-            slider.value = int(later[0] if len(later) else mistakes[0])
-
-    slider.observe(update, names="value")
-    button.on_click(jump)
-    update()
-    box = widgets.VBox([widgets.HBox([slider, button]), summary, readout, image])
-    box.slider, box.next_mistake, box.readout, box.image = slider, button, readout, image
+    group = choice("show", list(shown), kind="toggle")
+    play, image = player("image", n)
+    image.options = [(f"{k + 1} of {n}", k) for k in range(n)]
+    view = precomputed([group, image], state)
+    more = f" (the first {n} shown)" if len(mistakes) > n else ""
+    summary = widgets.HTML(f"<small>{len(correct)} of {len(y_test)} test images correct; "
+                           f"{len(mistakes)} mistakes{more}</small>")
+    box = widgets.VBox([group, widgets.HBox([play, image]), summary, view])
+    box.controls, box.view = {"group": group, "image": image, "play": play}, view
     box.model, box.X_test, box.y_test, box.probs, box.mistakes = model, X_test, y_test, probs, mistakes
-    box.update, box.jump = update, jump
+    box.shown = shown
     return box
-

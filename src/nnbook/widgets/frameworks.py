@@ -7,8 +7,10 @@ step of SGD on one sample with the MSE loss of its PyTorch listing, by
 * ``"layers"``: nnbook's layers, each with its hand-written ``backward`` (chapter 10),
 * ``"autograd"``: nnbook's scalar automatic differentiation, ``nnbook.autograd.Value`` (chapter 9),
 
-and the widget shows that all three give the same gradients. A framework such as PyTorch is
-the third way, on whole tensors instead of scalars.
+and the widget shows that all three give the same gradients, for a few chosen samples
+(:data:`SAMPLES`) and for the seed's two outputs or the corrected one; every state is computed
+ahead, so the published page needs no kernel. A framework such as PyTorch is the third way, on
+whole tensors instead of scalars.
 """
 
 from __future__ import annotations
@@ -18,15 +20,14 @@ import html
 import numpy as np
 
 from ..activations import ReLU
+from ..datasets import SEED004_W_HIDDEN as W_HIDDEN, SEED004_W_OUTPUT as W_OUTPUT
 from ..layers import Linear
 from ..losses import MSELoss
 from ..network import Sequential
-from ._common import figure_to_png, new_figure, slider, real_number as _number
+from ._common import choice, figure_html, new_figure, precomputed, readout, real_number as _number
 
 __all__ = ["framework_step_explorer"]
 
-W_HIDDEN = np.array([[1, 2], [2, 3], [1, 1], [3, 1]], dtype=float)
-W_OUTPUT = np.array([[1, 1, 1, 1], [1, 0, 0, 1]], dtype=float)
 METHODS = ("numpy", "layers", "autograd")
 
 
@@ -117,26 +118,24 @@ def max_disagreement(result: dict) -> float:
 
 
 def _matrix_html(M) -> str:
-    rows = "<br>".join(html.escape("[" + ", ".join(f"{v:8.3f}" for v in row) + "]") for row in np.atleast_2d(M))
+    rows = "<br>".join(html.escape("[" + ", ".join(f"{v + 0.0:8.3f}" for v in row) + "]") for row in np.atleast_2d(M))
     return f"<span style='white-space: pre'>{rows}</span>"
 
 
-def readout_html(result: dict) -> str:
+def readout_html(result: dict, lr: float | None = None) -> str:
     g = result["layers"]
-    return (
-        "<div style='font-family: monospace'>"
-        f"ŷ = {np.array2string(g['y_pred'], precision=4)}, loss = <b>{g['loss']:.4f}</b><br>"
-        f"∂L/∂W_hidden:<br>{_matrix_html(g['dW_hidden'])}<br>"
-        f"∂L/∂W_output:<br>{_matrix_html(g['dW_output'])}<br>"
-        f"W_hidden − lr·∂L/∂W_hidden:<br>{_matrix_html(result['new']['W_hidden'])}<br>"
-        f"W_output − lr·∂L/∂W_output:<br>{_matrix_html(result['new']['W_output'])}<br>"
+    step = "" if lr is None else f"one SGD step with learning rate {lr:g}: "
+    return readout(
+        f"{step}ŷ = {np.array2string(g['y_pred'], precision=4)}, loss = <b>{g['loss']:.4f}</b>",
+        f"∂L/∂W_hidden:<br>{_matrix_html(g['dW_hidden'])}",
+        f"∂L/∂W_output:<br>{_matrix_html(g['dW_output'])}",
+        f"W_hidden − lr·∂L/∂W_hidden:<br>{_matrix_html(result['new']['W_hidden'])}",
+        f"W_output − lr·∂L/∂W_output:<br>{_matrix_html(result['new']['W_output'])}",
         f"largest difference between NumPy formulas, nnbook layers and autograd: "
-        f"<b>{max_disagreement(result):.2e}</b>"
-        "</div>"
-    )
+        f"<b>{max_disagreement(result):.2e}</b>")
 
 
-def comparison_png(result: dict) -> bytes:
+def comparison_figure(result: dict):
     """Every gradient entry, as computed by each of the three methods (the markers coincide)."""
     fig = new_figure((6, 3))
     ax = fig.add_subplot()
@@ -152,38 +151,51 @@ def comparison_png(result: dict) -> bytes:
     ax.set_ylabel("gradient")
     ax.set_title("The same gradients, three ways")
     ax.legend(fontsize=8)
-    return figure_to_png(fig)
+    return fig
 
 
-def framework_step_explorer(x1: float = 2.0, x2: float = 3.0, lr: float = 0.01):
-    """Sliders for one sample (x1, x2) of seed 004's data; the step's loss and gradients three ways.
+def comparison_alt(result: dict) -> str:
+    g = result["layers"]
+    flat = np.concatenate([g["dW_hidden"].ravel(), g["dW_output"].ravel()])
+    return (f"The {flat.size} gradient entries, W_hidden's then W_output's, as computed by the NumPy formulas, "
+            f"nnbook's layers and autograd: the three markers coincide at every entry (largest difference "
+            f"{max_disagreement(result):.1e}); {np.count_nonzero(flat)} of the entries are non-zero.")
 
-    Returns an ``ipywidgets.VBox`` with ``sliders`` (dict: "x1", "x2", "lr"), ``outputs``
-    (``ToggleButtons``: 2 outputs as the seed trains, or 1), ``readout`` (``HTML``),
-    ``image`` (``Image``), ``result`` (the last ``step_three_ways`` dict) and ``update()``.
+
+# The samples (x1, x2) the widget offers: the seed's first, then one with both inputs negative.
+SAMPLES = ((2.0, 3.0), (1.0, -2.0), (-1.5, -2.0), (0.5, 0.5), (-1.0, 2.0))
+LR_VALUES = (0.001, 0.01, 0.05)  # seed 004's learning rate is 0.01
+
+
+def framework_state(x, n_out: int, lr: float = 0.01) -> str:
+    """One state of the explorer as HTML: the readout and the comparison for sample ``x``."""
+    result = step_three_ways(x[0], x[1], lr, n_out)
+    return readout_html(result, lr) + figure_html(comparison_figure(result), comparison_alt(result))
+
+
+def framework_step_explorer(x1: float = 2.0, x2: float = 3.0, lr: float = 0.01, n_out: int = 2):
+    """One SGD step of seed 004's network on a sample (x1, x2), three ways.
+
+    Controls: the sample among ``SAMPLES`` (``(x1, x2)`` is the first shown), the network, 2
+    outputs as the seed trains or the corrected 1, and the learning rate among ``LR_VALUES``.
+    Every state is computed ahead. Returns an ``ipywidgets.VBox`` with ``controls`` (dict:
+    "sample", "outputs", "lr") and ``view`` (the precomputed view; ``view.current()`` is the
+    HTML shown).
     """
     import ipywidgets as widgets
 
-    step_three_ways(x1, x2, lr)  # validates the arguments
-    sliders = {"x1": slider("x1", x1, min(-3.0, x1), max(3.0, x1), 0.1),
-               "x2": slider("x2", x2, min(-3.0, x2), max(3.0, x2), 0.1),
-               "lr": slider("lr", lr, 0.001, max(0.05, lr), 0.001)}
-    sliders["lr"].readout_format = ".3f"
-    outputs = widgets.ToggleButtons(options=[("2 outputs (seed)", 2), ("1 output", 1)], value=2,
-                                    description="network")
-    readout = widgets.HTML()
-    image = widgets.Image(format="png")
-    box = widgets.VBox([widgets.HBox([sliders["x1"], sliders["x2"], sliders["lr"]]), outputs, readout, image])
-
-    def update(*_):
-        box.result = step_three_ways(sliders["x1"].value, sliders["x2"].value, sliders["lr"].value,
-                                     outputs.value)
-        readout.value = readout_html(box.result)
-        image.value = comparison_png(box.result)
-
-    for s in sliders.values():
-        s.observe(update, names="value")
-    outputs.observe(update, names="value")
-    update()
-    box.sliders, box.outputs, box.readout, box.image, box.update = sliders, outputs, readout, image, update
+    step_three_ways(x1, x2, lr, n_out)  # validates the arguments
+    if (x1, x2) not in SAMPLES:
+        raise ValueError(f"expected (x1, x2) among the widget's samples {SAMPLES}, got {(x1, x2)}")
+    if lr not in LR_VALUES:
+        raise ValueError(f"expected lr among the widget's values {LR_VALUES}, got {lr!r}")
+    controls = {
+        "sample": choice("sample (x1, x2)", SAMPLES, (x1, x2), labels=[f"({a:g}, {b:g})" for a, b in SAMPLES],
+                         kind="toggle"),
+        "outputs": choice("network", (2, 1), n_out, labels=("2 outputs (seed)", "1 output"), kind="toggle"),
+        "lr": choice("learning rate", LR_VALUES, lr),
+    }
+    view = precomputed([controls["sample"], controls["outputs"], controls["lr"]], framework_state)
+    box = widgets.VBox([controls["sample"], controls["outputs"], controls["lr"], view])
+    box.controls, box.view = controls, view
     return box

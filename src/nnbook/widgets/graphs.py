@@ -2,8 +2,9 @@
 
 z = w1 x1 + w2 x2 + b, a = σ(z), L = −(y log a + (1 − y) log(1 − a)). The arithmetic is in
 :func:`logistic_graph_values` (the graph built with ``nnbook.autograd.Value`` and
-differentiated by ``backward()``); the widget wires sliders to it and redraws the graph
-with every node's data and grad.
+differentiated by ``backward()``). The widget moves the weight w1 over :data:`W1_VALUES` and
+the label y between 0 and 1, the other inputs fixed at :data:`DEFAULTS`; every state (the graph
+with every node's data and grad, and the readout) is computed ahead, so no kernel is needed.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import html
 
 from ..autograd import Value, draw, graph_figsize
-from ._common import figure_to_png, new_figure, slider
+from ._common import choice, figure_html, new_figure, precomputed, readout
 
 __all__ = ["logistic_graph"]
 
@@ -35,13 +36,21 @@ def logistic_graph_values(x1, x2, w1, w2, b, y) -> dict:
     return nodes
 
 
-def graph_png(nodes: dict) -> bytes:
-    """The drawn graph (``nnbook.autograd.draw``) as PNG bytes."""
+def graph_figure(nodes: dict):
+    """The drawn graph (``nnbook.autograd.draw``), every box with its data and grad."""
     fig = new_figure(graph_figsize(nodes["L"], max_width=11.0))
     ax = fig.add_subplot()
     draw(nodes["L"], ax=ax)
     ax.set_title("Seed 001's logistic regression: every box shows data and ∂L/∂(node)", fontsize=9)
-    return figure_to_png(fig)
+    return fig
+
+
+def graph_alt(nodes: dict) -> str:
+    """The text alternative of the graph: its shape and the numbers that change."""
+    return (f"The computation graph of L from x1, x2, w1, w2, b and y through z, a = σ(z) and the log loss, "
+            f"each node labelled with its value and gradient: w1 = {nodes['w1'].data:g}, y = {nodes['y'].data:g}, "
+            f"z = {nodes['z'].data:.4f}, a = {nodes['a'].data:.4f}, L = {nodes['L'].data:.4f}, "
+            f"∂L/∂w1 = {nodes['w1'].grad:.4f}, ∂L/∂w2 = {nodes['w2'].grad:.4f}, ∂L/∂b = {nodes['b'].grad:.4f}.")
 
 
 def readout_html(nodes: dict) -> str:
@@ -55,15 +64,26 @@ def readout_html(nodes: dict) -> str:
     lines = [f"L = {nodes['L'].data:.4f}, a = σ(z) = {a:.4f}"]
     for name, formula, by_formula, by_graph in rows:
         lines.append(f"{name} = {html.escape(formula)} = {by_formula:.4f}; backward(): {by_graph:.4f}")
-    return "<div style='font-family: monospace'>" + "<br>".join(lines) + "</div>"
+    return readout(*lines)
+
+
+# The values the widget moves over (the default w1 = 0.8 among them).
+W1_VALUES = (-3.0, -2.0, -1.0, 0.0, 0.8, 2.0, 3.0)
+
+
+def graph_state(w1: float, y: float, **fixed) -> str:
+    """One state of the explorer as HTML: the readout and the graph for these w1 and y."""
+    nodes = logistic_graph_values(**{**DEFAULTS, **fixed, "w1": w1, "y": y})
+    return readout_html(nodes) + figure_html(graph_figure(nodes), graph_alt(nodes))
 
 
 def logistic_graph(**values):
-    """Sliders for x1, x2, w1, w2, b and a toggle for y; the graph redrawn after each change.
+    """Seed 001's graph with controls for the weight w1 (``W1_VALUES``) and the label y (0 or 1).
 
-    Returns an ``ipywidgets.VBox`` with ``sliders`` (the five ``FloatSlider`` and ``"y"``, a
-    ``ToggleButtons``), ``readout`` (``HTML``), ``image`` (``Image``), ``nodes()`` (the
-    current graph by name) and ``update()``.
+    Keyword arguments set the fixed inputs x1, x2, w2, b (defaults in ``DEFAULTS``) and the
+    values first shown for w1 (one of ``W1_VALUES``) and y. Every state is computed ahead.
+    Returns an ``ipywidgets.VBox`` with ``controls`` (dict: "w1", "y") and ``view`` (the
+    precomputed view; ``view.current()`` is the HTML shown).
     """
     import ipywidgets as widgets
 
@@ -72,27 +92,12 @@ def logistic_graph(**values):
         raise TypeError(f"unexpected arguments {sorted(unknown)}; expected some of {sorted(DEFAULTS)}")
     v = {**DEFAULTS, **values}
     logistic_graph_values(**v)  # validates
-    sliders = {name: slider(name, v[name], min(-3.0, v[name]), max(3.0, v[name]), 0.1)
-               for name in ("x1", "x2", "w1", "w2", "b")}
-    sliders["y"] = widgets.ToggleButtons(options=[0.0, 1.0], value=float(v["y"]), description="y")
-    readout = widgets.HTML()
-    image = widgets.Image(format="png")
-
-    def nodes():
-        return logistic_graph_values(**{k: s.value for k, s in sliders.items()})
-
-    def update(*_):
-        current = nodes()
-        readout.value = readout_html(current)
-        image.value = graph_png(current)
-
-    for s in sliders.values():
-        s.observe(update, names="value")
-    update()
-    box = widgets.VBox([
-        widgets.HBox([widgets.VBox([sliders["x1"], sliders["x2"]]),
-                      widgets.VBox([sliders["w1"], sliders["w2"], sliders["b"]])]),
-        sliders["y"], readout, image,
-    ])
-    box.sliders, box.readout, box.image, box.update, box.nodes = sliders, readout, image, update, nodes
+    if v["w1"] not in W1_VALUES:
+        raise ValueError(f"expected w1 among the widget's values {W1_VALUES}, got {v['w1']!r}")
+    fixed = {k: v[k] for k in ("x1", "x2", "w2", "b")}
+    controls = {"w1": choice("weight w1", W1_VALUES, v["w1"]),
+                "y": choice("label y", (0.0, 1.0), float(v["y"]), labels=("0", "1"), kind="toggle")}
+    view = precomputed([controls["w1"], controls["y"]], lambda w1, y: graph_state(w1, y, **fixed))
+    box = widgets.VBox([widgets.HBox([controls["w1"], controls["y"]]), view])
+    box.controls, box.view = controls, view
     return box

@@ -2,7 +2,8 @@
 
 :func:`layer_activations` pushes a batch of standard-normal inputs through a deep
 ``MLP`` whose weights come from one of ``nnbook.init``'s initializers and returns every
-hidden layer's activations; the widget draws their histograms, one per layer.
+hidden layer's activations; the widget draws their histograms, one per layer, for every
+initializer, activation and depth of :data:`DEPTH_VALUES` ahead (no kernel is needed).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import numpy as np
 
 from .._validation import as_rng
 from ..network import MLP
-from ._common import figure_to_png, new_figure
+from ._common import choice, figure_html, new_figure, precomputed, readout
 
 __all__ = ["init_explorer"]
 
@@ -45,10 +46,10 @@ def layer_activations(init: str = "xavier", activation: str = "tanh", depth: int
     return out
 
 
-def histograms_png(acts, activation: str, init: str) -> bytes:
+def histograms_figure(acts, activation: str, init: str):
     """One histogram per layer, side by side, on a shared x range."""
     depth = len(acts)
-    fig = new_figure((min(2.0 * depth, 12), 2.6))
+    fig = new_figure((min(1.6 * depth + 0.6, 9.6), 2.4))
     axes = fig.subplots(1, depth, sharey=True, squeeze=False)[0]
     lo, hi = {"sigmoid": (0, 1), "tanh": (-1, 1)}.get(activation, (0, max(1e-12, max(float(a.max()) for a in acts))))
     for l, (ax, A) in enumerate(zip(axes, acts), start=1):
@@ -57,43 +58,50 @@ def histograms_png(acts, activation: str, init: str) -> bytes:
         ax.tick_params(labelsize=7)
     axes[0].set_ylabel("density")
     fig.suptitle(f"{activation} activations, init = {init!r}", fontsize=9)
-    return figure_to_png(fig)
+    return fig
+
+
+def summary(acts, activation: str) -> tuple[str, str]:
+    """The readout's two lines: the std per layer, and the share of zeros (ReLU) or of saturated units."""
+    stds = ", ".join(f"{A.std():.3g}" for A in acts)
+    if activation == "relu":
+        dead = np.mean([np.mean(A == 0) for A in acts])
+        return stds, f"mean fraction of zeros: {dead:.1%}"
+    edge = 0.99 if activation == "tanh" else 0.49
+    centre = 0.0 if activation == "tanh" else 0.5
+    sat = np.mean([np.mean(np.abs(A - centre) > edge) for A in acts])
+    return stds, f"saturated (|a − {centre:g}| > {edge}): {sat:.1%}"
+
+
+DEPTH_VALUES = (2, 5, 10)
+
+
+def init_state(init: str, activation: str, depth: int) -> str:
+    """One state of the explorer as HTML: the readout and the histograms."""
+    acts = layer_activations(init, activation, depth)
+    stds, extra = summary(acts, activation)
+    alt = (f"Histograms of the {activation} activations of each of {depth} hidden layers with init = "
+           f"{init}; their standard deviations, layer by layer: {stds}; {extra}.")
+    return (readout(f"std of the activations per layer: {html.escape(stds)}", html.escape(extra))
+            + figure_html(histograms_figure(acts, activation, init), alt))
 
 
 def init_explorer(init: str = "normal", activation: str = "tanh", depth: int = 5):
-    """Choose an initializer, an activation and a depth; see each hidden layer's activations.
+    """Choose an initializer, an activation and a depth (``DEPTH_VALUES``); see each hidden layer's activations.
 
-    Returns an ``ipywidgets.VBox`` with the attributes ``init``, ``activation`` (``ToggleButtons``),
-    ``depth`` (``IntSlider``), ``readout`` (``HTML``), ``image`` (``Image``) and ``update()``.
+    Every state is computed ahead. Returns an ``ipywidgets.VBox`` with ``controls`` (dict:
+    "init", "activation", "depth") and ``view`` (the precomputed view; ``view.current()`` is
+    the HTML shown).
     """
     import ipywidgets as widgets
 
     layer_activations(init, activation, depth, width=4, n_samples=2)  # validates
-    init_w = widgets.ToggleButtons(options=list(INITS), value=init, description="init")
-    act_w = widgets.ToggleButtons(options=list(ACTIVATIONS), value=activation, description="activation")
-    depth_w = widgets.IntSlider(value=depth, min=1, max=10, description="layers", continuous_update=False)
-    readout = widgets.HTML()
-    image = widgets.Image(format="png")
-
-    def update(*_):
-        acts = layer_activations(init_w.value, act_w.value, depth_w.value)
-        stds = ", ".join(f"{A.std():.3g}" for A in acts)
-        if act_w.value == "relu":
-            dead = np.mean([np.mean(A == 0) for A in acts])
-            extra = f"mean fraction of zeros: {dead:.1%}"
-        else:
-            edge = 0.99 if act_w.value == "tanh" else 0.49
-            centre = 0.0 if act_w.value == "tanh" else 0.5
-            sat = np.mean([np.mean(np.abs(A - centre) > edge) for A in acts])
-            extra = f"saturated (|a − {centre:g}| > {edge}): {sat:.1%}"
-        readout.value = ("<div style='font-family: monospace'>"
-                         f"std of the activations per layer: {html.escape(stds)}<br>{html.escape(extra)}</div>")
-        image.value = histograms_png(acts, act_w.value, init_w.value)
-
-    for w in (init_w, act_w, depth_w):
-        w.observe(update, names="value")
-    update()
-    box = widgets.VBox([init_w, act_w, depth_w, readout, image])
-    box.init, box.activation, box.depth = init_w, act_w, depth_w
-    box.readout, box.image, box.update = readout, image, update
+    if depth not in DEPTH_VALUES:
+        raise ValueError(f"expected depth among the widget's values {DEPTH_VALUES}, got {depth!r}")
+    controls = {"init": choice("initializer", INITS, init, kind="toggle"),
+                "activation": choice("activation", ACTIVATIONS, activation, kind="toggle"),
+                "depth": choice("hidden layers", DEPTH_VALUES, depth)}
+    view = precomputed(list(controls.values()), init_state)
+    box = widgets.VBox([*controls.values(), view])
+    box.controls, box.view = controls, view
     return box

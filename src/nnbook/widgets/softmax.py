@@ -1,8 +1,9 @@
 """The softmax explorer of chapter 13: logits in, probabilities, cross-entropy and gradient out.
 
 :func:`softmax_readout` does the arithmetic with the library (``nnbook.softmax`` and
-``SoftmaxCrossEntropyLoss``); the widget wires one slider per logit and a choice of the
-true class to it and draws the probabilities as bars.
+``SoftmaxCrossEntropyLoss``). The widget moves the first logit z0 over :data:`Z0_VALUES` (the
+others stay fixed) and the true class over the classes, and draws the probabilities as bars;
+every state is computed ahead, so the published page needs no kernel.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import numpy as np
 from .._validation import as_float_array
 from ..activations import softmax
 from ..losses import SoftmaxCrossEntropyLoss
-from ._common import figure_to_png, new_figure, slider
+from ._common import choice, figure_html, new_figure, precomputed, readout
 
 __all__ = ["softmax_explorer"]
 
@@ -37,7 +38,7 @@ def softmax_readout(z, label: int) -> dict:
     return {"p": softmax(z), "t": t, "loss": value, "grad": grad}
 
 
-def bars_png(p, t) -> bytes:
+def bars_figure(p, t):
     """The probabilities as bars, the true class outlined."""
     fig = new_figure((5, 2.8))
     ax = fig.add_subplot()
@@ -49,49 +50,49 @@ def bars_png(p, t) -> bytes:
     ax.set_xticks(k, [f"class {i}" for i in k])
     ax.set_ylim(0, 1.1)
     ax.set_ylabel("probability")
-    ax.set_title("softmax(z); the true class in green")
-    return figure_to_png(fig)
+    ax.set_title("softmax(z); the true class in green", fontsize=10)
+    return fig
 
 
 def readout_html(r: dict) -> str:
     def vec(a):
         return "[" + ", ".join(f"{v:.4f}" for v in a) + "]"
 
-    return (
-        "<div style='font-family: monospace'>"
-        f"p = softmax(z) = {html.escape(vec(r['p']))}<br>"
-        f"t (one-hot) = {html.escape(vec(r['t']))}<br>"
-        f"cross-entropy L = −log p[true] = <b>{r['loss']:.4f}</b><br>"
-        f"∂L/∂z = p − t = <b>{html.escape(vec(r['grad']))}</b>"
-        "</div>"
-    )
+    return readout(f"p = softmax(z) = {html.escape(vec(r['p']))}",
+                   f"t (one-hot) = {html.escape(vec(r['t']))}",
+                   f"cross-entropy L = −log p[true] = <b>{r['loss']:.4f}</b>",
+                   f"∂L/∂z = p − t = <b>{html.escape(vec(r['grad']))}</b>")
+
+
+Z0_VALUES = (-2.0, -1.0, 0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0)
+
+
+def softmax_state(z, label: int) -> str:
+    """One state of the explorer as HTML: the readout and the bars for logits ``z`` and class ``label``."""
+    r = softmax_readout(z, label)
+    probs = ", ".join(f"class {i}: {p:.3f}" for i, p in enumerate(r["p"]))
+    alt = (f"Bars of the probabilities softmax(z) for z = ({', '.join(f'{v:g}' for v in np.asarray(z, float))}): "
+           f"{probs}; the true class {label} in green.")
+    return readout_html(r) + figure_html(bars_figure(r["p"], r["t"]), alt)
 
 
 def softmax_explorer(logits=(2.0, 1.0, 0.1), label: int = 0):
-    """One slider per logit and a choice of the true class.
+    """A control for the first logit z0 (``Z0_VALUES``; ``logits[0]`` is the first shown) and the true class.
 
-    Returns an ``ipywidgets.VBox`` with the attributes ``sliders`` (list of ``FloatSlider``),
-    ``label`` (a ``ToggleButtons`` of class indices), ``readout`` (``HTML``), ``image``
-    (``Image``) and ``update()``.
+    The other logits stay at ``logits[1:]``. Every state is computed ahead. Returns an
+    ``ipywidgets.VBox`` with ``controls`` (dict: "z0", "label") and ``view`` (the precomputed
+    view; ``view.current()`` is the HTML shown).
     """
     import ipywidgets as widgets
 
     z = as_float_array(logits, "logits")
     softmax_readout(z, label)  # validates both
-    sliders = [slider(f"z{i}", float(v), min(-6.0, float(v)), max(6.0, float(v)), 0.1) for i, v in enumerate(z)]
-    choice = widgets.ToggleButtons(options=list(range(len(z))), value=int(label), description="true class")
-    readout = widgets.HTML()
-    image = widgets.Image(format="png")
-
-    def update(*_):
-        r = softmax_readout([s.value for s in sliders], choice.value)
-        readout.value = readout_html(r)
-        image.value = bars_png(r["p"], r["t"])
-
-    for s in sliders:
-        s.observe(update, names="value")
-    choice.observe(update, names="value")
-    update()
-    box = widgets.VBox([widgets.HBox(sliders), choice, readout, image])
-    box.sliders, box.label, box.readout, box.image, box.update = sliders, choice, readout, image, update
+    if float(z[0]) not in Z0_VALUES:
+        raise ValueError(f"expected the first logit among the widget's values {Z0_VALUES}, got {z[0]:g}")
+    rest = [float(v) for v in z[1:]]
+    controls = {"z0": choice("logit z0", Z0_VALUES, float(z[0])),
+                "label": choice("true class", list(range(len(z))), int(label), kind="toggle")}
+    view = precomputed([controls["z0"], controls["label"]], lambda z0, k: softmax_state([z0, *rest], k))
+    box = widgets.VBox([widgets.HBox([controls["z0"], controls["label"]]), view])
+    box.controls, box.view = controls, view
     return box

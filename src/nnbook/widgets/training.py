@@ -1,14 +1,17 @@
-"""The training playground of chapter 11: train a small network live on a 2-D data set.
+"""The training playground of chapter 11: watch a small network learn a 2-D data set.
 
 The arithmetic lives in plain functions: :func:`make_data` draws the data set,
 :func:`train_playground_model` builds ``MLP([2, hidden, n_classes])`` with a softmax
-cross-entropy loss and trains it with full-batch gradient descent, :func:`playground_png`
-draws the decision regions and the loss curve. The widget wires the controls to them and
-trains when the Train button is pressed.
+cross-entropy loss and trains it with full-batch gradient descent, :func:`training_snapshots`
+keeps the network after each of :data:`EPOCH_VALUES` epochs, and :func:`playground_figure`
+draws the decision regions and the loss curve so far. The widget trains every combination of
+data set and hidden units (:data:`HIDDEN_VALUES`) ahead, at build time, and steps through the
+epochs with a slider and a Play button, so the published page needs no kernel.
 """
 
 from __future__ import annotations
 
+import copy
 import html
 import numbers
 
@@ -19,7 +22,7 @@ from ..losses import SoftmaxCrossEntropyLoss
 from ..network import MLP
 from ..optim import SGD
 from .. import datasets
-from ._common import figure_to_png, new_figure
+from ._common import choice, figure_html, new_figure, player, precomputed, readout
 
 __all__ = ["training_playground"]
 
@@ -86,93 +89,119 @@ def final_accuracy(model, X, y) -> float:
     return float(np.mean(model.predict_classes(X) == y))
 
 
-def playground_png(model, X, y, history, title: str = "") -> bytes:
-    """The decision regions (left) and the loss per epoch (right), as PNG bytes."""
-    from ..plots.decision import decision_boundary, loss_curve
+# The values the widget moves over; the activation and the learning rate stay fixed.
+HIDDEN_VALUES = (2, 4, 8, 32)
+EPOCH_VALUES = (0, 10, 30, 100, 300, 1000)
+ACTIVATION, LR = "tanh", 0.5
 
-    fig = new_figure((8, 3.4))
+
+def training_snapshots(dataset: str = "moons", hidden: int = 8, epochs=EPOCH_VALUES, lr: float = LR,
+                       activation: str = ACTIVATION, rng=0):
+    """Train as :func:`train_playground_model` does and keep the network after each number of ``epochs``.
+
+    Returns ``(X, y, snapshots)``: one ``(model, losses)`` per entry of ``epochs`` (increasing,
+    from 0), ``model`` a copy of the network after that many epochs and ``losses`` the loss of
+    every epoch so far. Plain full-batch gradient descent keeps no state between calls to
+    ``fit``, so the snapshots are those of one run of ``max(epochs)`` epochs.
+    """
+    epochs = [int(_positive_int(e, "every snapshot's epochs", 0, MAX_EPOCHS)) for e in epochs]
+    if not epochs or epochs != sorted(set(epochs)):
+        raise ValueError(f"expected epochs as increasing integers, got {epochs}")
+    hidden = _positive_int(hidden, "hidden", 1, 256)
+    if activation not in ACTIVATIONS:
+        raise ValueError(f"unknown activation {activation!r}; expected one of {', '.join(ACTIVATIONS)}")
+    if isinstance(lr, bool) or not isinstance(lr, numbers.Real) or not 0 < lr <= 10:
+        raise ValueError(f"expected lr as a number in (0, 10], got {lr!r}")
+    X, y = make_data(dataset, rng=rng)  # then the same start as train_playground_model
+    model = MLP([2, hidden, int(y.max()) + 1], activation=activation, output_activation="identity",
+                init="he" if activation == "relu" else "xavier", rng=rng)
+    losses, done, snapshots = [], 0, []
+    for e in epochs:
+        if e > done:
+            history = model.fit(X, y, loss=SoftmaxCrossEntropyLoss(), optimizer=SGD(float(lr)), epochs=e - done,
+                                batch_size=None, progress=False)
+            losses += list(history.loss)
+            done = e
+        snapshots.append((copy.deepcopy(model), list(losses)))
+    return X, y, snapshots
+
+
+def playground_figure(model, X, y, losses, max_epochs: int = EPOCH_VALUES[-1], title: str = ""):
+    """The decision regions (left) and the loss per epoch so far (right, log-log, fixed axes)."""
+    from ..plots.decision import decision_boundary
+
+    fig = new_figure((7.2, 3.0))
     ax1, ax2 = fig.subplots(1, 2)
-    decision_boundary(model, X, y, ax=ax1, resolution=80, title=title or "decision regions")
-    loss_curve(history, ax=ax2, title="training loss (cross-entropy)", color="tab:purple")
-    return figure_to_png(fig)
+    decision_boundary(model, X, y, ax=ax1, resolution=60, title=title or "decision regions")
+    if losses:
+        ax2.plot(np.arange(1, len(losses) + 1), losses, color="tab:purple")
+    ax2.set_xscale("log")
+    ax2.set_yscale("log")
+    ax2.set_xlim(1, max_epochs)
+    ax2.set_ylim(0.01, 2.0)
+    ax2.minorticks_off()  # log axes' minor ticks cost most of the drawing time
+    ax2.set_xlabel("epoch")
+    ax2.set_ylabel("loss")
+    ax2.set_title("training loss (cross-entropy)", fontsize=10)
+    return fig
 
 
-def readout_html(model, X, y, history, dataset, hidden, lr, epochs, activation) -> str:
+def readout_html(model, X, y, losses, dataset, hidden, lr, activation) -> str:
     acc = final_accuracy(model, X, y)
-    return (
-        "<div style='font-family: monospace'>"
-        f"{html.escape(dataset)}: MLP([2, {hidden}, {int(y.max()) + 1}]), {html.escape(activation)}, "
-        f"lr = {lr:.3g}, {epochs} epochs of full-batch gradient descent<br>"
-        f"loss: {history.loss[0]:.4f} → <b>{history.loss[-1]:.4f}</b>; "
-        f"training accuracy <b>{acc:.1%}</b>"
-        "</div>"
-    )
+    sizes = f"MLP([2, {hidden}, {int(y.max()) + 1}])"
+    if not losses:
+        return readout(f"{html.escape(dataset)}: {sizes}, {html.escape(activation)}, lr = {lr:.3g}",
+                       f"epoch 0 (the random start): training accuracy <b>{acc:.1%}</b>")
+    return readout(
+        f"{html.escape(dataset)}: {sizes}, {html.escape(activation)}, lr = {lr:.3g}, "
+        f"{len(losses)} epochs of full-batch gradient descent",
+        f"loss: {losses[0]:.4f} → <b>{losses[-1]:.4f}</b>; training accuracy <b>{acc:.1%}</b>")
 
 
-def training_playground(dataset: str = "moons", hidden: int = 16, lr: float = 0.5, epochs: int = 300,
-                        activation: str = "tanh", seed: int = 0):
-    """Train a small network on a 2-D data set and see its decision regions and loss curve.
+def _alt(model, X, y, losses, dataset, hidden) -> str:
+    acc = final_accuracy(model, X, y)
+    loss = f", the loss curve down to {losses[-1]:.3f}" if losses else ", no loss curve yet"
+    return (f"Decision regions of a {hidden}-hidden-unit network on the {dataset} data after {len(losses)} "
+            f"epochs, the points coloured by class, {acc:.0%} of them on the right side{loss}.")
 
-    Controls: data set (moons, spiral, xor), hidden units, activation, learning rate, epochs,
-    seed, and a Train button (training runs only when it is pressed, and once at start).
 
-    Returns an ``ipywidgets.VBox`` with the attributes ``controls`` (dict of the widgets by
-    name: "dataset", "hidden", "activation", "lr", "epochs", "seed"), ``button``, ``readout``
-    (``HTML``), ``image`` (``Image``), ``train()`` (train with the current values) and
-    ``result`` (the last ``(model, X, y, history)``).
+def training_playground(dataset: str = "moons", hidden: int = 8, epochs: int = 0, seed: int = 0):
+    """Watch a small network learn: choose the data set and the hidden units, step through the epochs.
+
+    Every network (``MLP([2, hidden, n_classes])``, tanh, learning rate 0.5, full-batch gradient
+    descent) is trained ahead for every data set and every entry of ``HIDDEN_VALUES``; the epoch
+    slider (with a Play button) shows it after each of ``EPOCH_VALUES`` epochs, 0 the random start.
+
+    Returns an ``ipywidgets.VBox`` with ``controls`` (dict: "dataset", "hidden", "epochs", "play")
+    and ``view`` (the precomputed view; ``view.current()`` is the HTML shown).
     """
     import ipywidgets as widgets
 
     if dataset not in DATASETS:
         raise ValueError(f"unknown data set {dataset!r}; expected one of {', '.join(DATASETS)}")
-    _positive_int(hidden, "hidden", 1, 64)
-    _positive_int(epochs, "epochs", 10, MAX_EPOCHS)
-    _positive_int(seed, "seed", 0, 20)
-    if activation not in ACTIVATIONS:
-        raise ValueError(f"unknown activation {activation!r}; expected one of {', '.join(ACTIVATIONS)}")
-    if isinstance(lr, bool) or not isinstance(lr, numbers.Real) or not 1e-3 <= lr <= 10:
-        raise ValueError(f"expected lr as a number in [0.001, 10], got {lr!r}")
-    style = {"description_width": "initial"}
-    controls = {
-        "dataset": widgets.ToggleButtons(options=list(DATASETS), value=dataset, description="data"),
-        "hidden": widgets.IntSlider(value=hidden, min=1, max=64, description="hidden units", style=style,
-                                    continuous_update=False),
-        "activation": widgets.ToggleButtons(options=list(ACTIVATIONS), value=activation, description="activation"),
-        "lr": widgets.FloatLogSlider(value=lr, base=10, min=-3, max=1, step=0.1, description="learning rate",
-                                     style=style, continuous_update=False, readout_format=".3g"),
-        "epochs": widgets.IntSlider(value=epochs, min=10, max=MAX_EPOCHS, step=10, description="epochs",
-                                    style=style, continuous_update=False),
-        "seed": widgets.IntSlider(value=seed, min=0, max=20, description="seed", style=style,
-                                  continuous_update=False),
-    }
-    button = widgets.Button(description="Train", button_style="primary", icon="play")
-    readout = widgets.HTML()
-    image = widgets.Image(format="png")
-    box = widgets.VBox()
+    if hidden not in HIDDEN_VALUES:
+        raise ValueError(f"expected hidden among the widget's values {HIDDEN_VALUES}, got {hidden!r}")
+    if epochs not in EPOCH_VALUES:
+        raise ValueError(f"expected epochs among the widget's values {EPOCH_VALUES}, got {epochs!r}")
+    _positive_int(seed, "seed", 0, 2**31 - 1)
+    runs = {}
 
-    def train(*_):
-        values = {k: c.value for k, c in controls.items()}
-        readout.value = "<i>training…</i>"
-        try:
-            model, X, y, history = train_playground_model(
-                values["dataset"], values["hidden"], values["lr"], values["epochs"], values["activation"],
-                rng=values["seed"])
-        except FloatingPointError as exc:
-            readout.value = f"<div style='color: #b00'>training diverged: {html.escape(str(exc))}</div>"
-            return
-        box.result = (model, X, y, history)
-        readout.value = readout_html(model, X, y, history, values["dataset"], values["hidden"], values["lr"],
-                                     values["epochs"], values["activation"])
-        image.value = playground_png(model, X, y, history, title=f"{values['dataset']}: decision regions")
+    def state(name, h, e):
+        if (name, h) not in runs:
+            runs[name, h] = training_snapshots(name, h, EPOCH_VALUES, LR, ACTIVATION, rng=seed)
+        X, y, snapshots = runs[name, h]
+        model, losses = snapshots[EPOCH_VALUES.index(e)]
+        fig = playground_figure(model, X, y, losses, title=f"{name}: decision regions")
+        return (readout_html(model, X, y, losses, name, h, LR, ACTIVATION)
+                + figure_html(fig, _alt(model, X, y, losses, name, h)))
 
-    button.on_click(train)
-    box.children = [
-        controls["dataset"], controls["activation"],
-        widgets.HBox([widgets.VBox([controls["hidden"], controls["lr"]]),
-                      widgets.VBox([controls["epochs"], controls["seed"]])]),
-        button, readout, image,
-    ]
-    box.controls, box.button, box.readout, box.image, box.train = controls, button, readout, image, train
-    box.result = None
-    train()
+    play, epoch = player("epochs", len(EPOCH_VALUES))
+    epoch.options = [(str(e), e) for e in EPOCH_VALUES]
+    epoch.index = play.value = EPOCH_VALUES.index(epochs)
+    controls = {"dataset": choice("data set", DATASETS, dataset, kind="toggle"),
+                "hidden": choice("hidden units", HIDDEN_VALUES, hidden, kind="toggle"),
+                "epochs": epoch, "play": play}
+    view = precomputed([controls["dataset"], controls["hidden"], epoch], state)
+    box = widgets.VBox([controls["dataset"], controls["hidden"], widgets.HBox([play, epoch]), view])
+    box.controls, box.view = controls, view
     return box
