@@ -110,6 +110,7 @@ def test_004_perpendicular_only_with_line_search():
             lr = (g @ g) / (g @ (a * g)) if line_search else 0.05
             before = layer.W[0].copy()
             nb.SGD(lr * X.shape[0]).step(layer)       # steps on f = 2 · the mean loss
+            layer.b[...] = 0.0                         # f has no bias: keep it at 0
             dirs.append(layer.W[0] - before)
             np.testing.assert_allclose(dirs[-1], -lr * g)
         cos = [d0 @ d1 / np.linalg.norm(d0) / np.linalg.norm(d1) for d0, d1 in zip(dirs, dirs[1:])]
