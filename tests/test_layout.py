@@ -37,7 +37,7 @@ MEASURE_JS = r"""
     }
   }
   const items = (window.MathJax && MathJax.startup && MathJax.startup.document)
-    ? MathJax.startup.document.math.toArray() : [];
+    ? Array.from(MathJax.startup.document.math) : [];
   const equations = [];
   for (const eq of main.querySelectorAll('mjx-container[display="true"]')) {
     const over = eq.scrollWidth - eq.clientWidth;
