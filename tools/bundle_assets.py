@@ -25,8 +25,9 @@ Where the bundle is missing (a machine without npm) it leaves the public CDN def
 and says so in the build log. The same extension keeps the site's pages clean: one copy of each
 script tag, a Colab button only where Colab can open the file, and a glossary page re-read on
 every build (it renders ``book/_glossary/*.yml``). After the build it removes from
-``_build/html/_static`` what no reader downloads: source maps, the theme's translation catalogues
-and TrueType copies of fonts that are also there as WOFF2.
+``_build/html/_static`` what no reader downloads: source maps, the theme's translation catalogues,
+TrueType copies of fonts that are also there as WOFF2, and the theme's ``fontawesome.js``, which
+``book/_templates/static/webpack-macros.html`` leaves out of the pages.
 
 Usage: ``python tools/bundle_assets.py [--force]``
 """
@@ -412,7 +413,11 @@ def _trim_static(app, exception) -> None:
         return
     static = Path(app.outdir) / "_static"
     removed = 0
-    for path in list(static.rglob("*.map")) + list((static / "vendor" / "fontawesome").rglob("*.ttf")):
+    unused = list(static.rglob("*.map")) + list((static / "vendor" / "fontawesome").rglob("*.ttf"))
+    # book/_templates/static/webpack-macros.html leaves the theme's fontawesome.js out: its
+    # stylesheet draws the icons from the web fonts.
+    unused += list((static / "scripts").glob("fontawesome.js*"))
+    for path in set(unused):
         removed += path.stat().st_size
         path.unlink()
     locales = static / "locales"  # the theme's message catalogues, used when the page is written
