@@ -227,3 +227,27 @@ def test_chinese_renders_from_the_bundled_font(site, browser):  # noqa: F811
         finally:
             browser.events = [ev for ev in browser.events if ev.get("sessionId") != session]
             browser.close_page(target)
+
+
+def test_the_bundler_declares_the_fonts_for_chinese_code_points_only():
+    from test_book import bundle_assets as ba
+
+    css = ("@font-face { font-family: 'Noto Sans SC'; font-weight: 400;\n"
+           "  src: url(./files/noto-sans-sc-7-400-normal.woff2) format('woff2'), url(x.woff) format('woff');\n"
+           "  unicode-range: U+20-7e,U+2014,U+4e00-4e0f,U+ff01; }\n"
+           "@font-face { font-family: 'Noto Sans SC'; font-weight: 400;\n"
+           "  src: url(./files/noto-sans-sc-latin-400-normal.woff2) format('woff2');\n"
+           "  unicode-range: U+0000-00FF; }\n")
+    subsets = list(ba._fontsource_subsets(css))
+    assert subsets == [("noto-sans-sc-7-400-normal", [(0x20, 0x7E), (0x2014, 0x2014), (0x4E00, 0x4E0F), (0xFF01, 0xFF01)])]
+    # Latin and general punctuation keep the page's own fonts.
+    assert ba._intersect(subsets[0][1], ba.CJK_BLOCKS) == [(0x4E00, 0x4E0F), (0xFF01, 0xFF01)]
+
+
+def test_a_chinese_character_without_a_font_file_is_reported(monkeypatch):
+    from test_book import bundle_assets as ba
+
+    monkeypatch.setattr(ba, "site_cjk_chars", lambda: {"神", "经"})
+    covered = [[ord("神"), ord("神")]]
+    assert ba.missing_cjk_chars({"cjk_ranges": covered}) == {"经"}
+    assert ba.missing_cjk_chars({"cjk_ranges": covered + [[ord("经"), ord("经")]]}) == set()
