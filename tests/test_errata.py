@@ -1,6 +1,10 @@
 """Each erratum's check still shows the mistake: the seed's value and the right one differ as stated."""
 
+import re
+from pathlib import Path
+
 import numpy as np
+import pytest
 
 import nnbook as nb
 
@@ -36,13 +40,20 @@ def test_002_w1_gradient_needs_its_inputs():
     assert np.floor(g * 1e4) / 1e4 == 0.0214  # the seed's number, cut to four places
 
 
-def test_002_has_16_samples():
+def test_002_mse_divides_by_the_rows_it_is_given():
+    # Seed 002's "n … here 4" is its four-person table; the training set has 16 people.
     X, y = nb.datasets.height_weight()
-    assert X.shape[0] == 16 != 4
+    assert X.shape[0] == 16
+    for rows in (4, 16):
+        pred = np.full((rows, 1), 0.5)
+        np.testing.assert_allclose(nb.MSELoss().forward(pred, y[:rows].reshape(-1, 1)),
+                                   np.sum((y[:rows] - 0.5) ** 2) / rows)
 
 
 def test_003_dot_product():
-    assert float(np.array([1.0, 2.0, 3.0]) @ np.array([4.0, 5.0, 8.0])) == 38 != 32
+    # The seed's sum is one neuron's weighted sum: a Linear layer with one row and no bias.
+    neuron = nb.Linear.from_weights(np.array([[1.0, 2.0, 3.0]]), 0.0)
+    assert float(neuron.forward(np.array([4.0, 5.0, 8.0]))[0]) == 38 != 32
 
 
 def test_003_softmax_dx2_is_one_over_the_sum():
@@ -83,14 +94,25 @@ def test_004_layer_shapes_and_paddle_orientation():
 
 
 def test_004_perpendicular_only_with_line_search():
-    A = np.diag([1.0, 10.0])
+    # f(w) = ½(w1² + 10 w2²) is the half squared error of a Linear layer with weights w on the
+    # two rows √a_k e_k and labels 0; nnbook's backward pass and SGD take the steps.
+    a = np.array([1.0, 10.0])
+    X, y = np.diag(np.sqrt(a)), np.zeros((2, 1))
     for line_search in (True, False):
-        w, dirs = np.array([2.0, 1.0]), []
+        layer = nb.Linear.from_weights(np.array([[2.0, 1.0]]), 0.0)
+        loss = nb.SquaredErrorLoss(half=True)
+        dirs = []
         for _ in range(5):
-            g = A @ w
-            lr = (g @ g) / (g @ A @ g) if line_search else 0.05
-            dirs.append(-lr * g)
-            w = w - lr * g
+            loss.forward(layer.forward(X), y)
+            layer.backward(loss.backward())
+            g = layer.grads["W"][0] * X.shape[0]        # the loss is a mean over the two rows
+            np.testing.assert_allclose(g, a * layer.W[0])  # ∇f(w) = A w
+            lr = (g @ g) / (g @ (a * g)) if line_search else 0.05
+            before = layer.W[0].copy()
+            nb.SGD(lr * X.shape[0]).step(layer)       # steps on f = 2 · the mean loss
+            layer.b[...] = 0.0                         # f has no bias: keep it at 0
+            dirs.append(layer.W[0] - before)
+            np.testing.assert_allclose(dirs[-1], -lr * g)
         cos = [d0 @ d1 / np.linalg.norm(d0) / np.linalg.norm(d1) for d0, d1 in zip(dirs, dirs[1:])]
         assert (max(map(abs, cos)) < 1e-10) == line_search
 
@@ -152,3 +174,82 @@ def test_004_printed_epoch_loss_is_not_the_epoch_mean():
         Wo -= 0.01 * np.outer(d_out, a)
         Wh -= 0.01 * np.outer(d_z, x_s)
     assert abs(losses[-1] - np.mean(losses)) > 0.5 * np.mean(losses)
+
+
+def test_001_averaged_gradient_is_dJ_the_mean_of_the_dL():
+    rng = np.random.default_rng(3)
+    X, y = rng.standard_normal((5, 2)), np.array([[1.0], [0.0], [1.0], [1.0], [0.0]])
+    net = nb.Sequential(nb.Linear(2, 1, rng=4), nb.Sigmoid())
+
+    def dw1(X_, y_):
+        loss = nb.BCELoss()
+        loss.forward(net.forward(X_), y_)
+        net.backward(loss.backward())
+        return float(net.layers[0].grads["W"][0, 0])
+
+    per_example = [dw1(X[i:i + 1], y[i:i + 1]) for i in range(5)]
+    a = net.forward(X)
+    np.testing.assert_allclose(dw1(X, y), np.mean(X[:, 0] * (a - y)[:, 0]))
+    np.testing.assert_allclose(dw1(X, y), np.mean(per_example))
+    assert not np.allclose(per_example, dw1(X, y))
+
+
+def test_001_small_initialization_does_not_reach_the_global_minimum():
+    X, y = nb.datasets.xor()
+    losses = []
+    for init, seed in (("small", 0), ("normal", 0), ("normal", 1)):
+        net = nb.MLP([2, 2, 1], activation="sigmoid", init=init, rng=seed)
+        net.fit(X, y, loss=nb.MSELoss(), optimizer=nb.SGD(2.0), epochs=4000, batch_size=4,
+                shuffle=False, progress=False)
+        losses.append(float(nb.MSELoss().forward(net.forward(X), y)))
+    assert losses[0] > 0.2 and losses[1] > 0.1 > 0.01 > losses[2]
+
+
+def test_001_logistic_z_needs_w_transposed():
+    w, x = np.array([[0.5], [-1.0], [2.0]]), np.array([[1.0], [2.0], [0.5]])
+    with pytest.raises(ValueError):
+        w @ x
+    np.testing.assert_allclose(nb.Linear.from_weights(w.T, 0.1).forward(x.ravel()), (w.T @ x + 0.1).ravel())
+
+
+def test_003_first_step_is_the_derivative_of_h_only():
+    layers = [nb.Linear.from_weights([[2.0]], 1.0), nb.Linear.from_weights([[3.0]], -1.0),
+              nb.Linear.from_weights([[0.5]], 2.0)]
+    x3 = layers[1].forward(layers[0].forward(np.array([[1.5]])))
+    layers[2].forward(x3)
+    assert layers[2].backward(np.array([[1.0]]))[0, 0] == 0.5
+    net = nb.Sequential(*layers)
+    net.forward(np.array([[1.5]]))
+    assert net.backward(np.array([[1.0]]))[0, 0] == 3.0
+
+
+def test_004_the_gradient_is_a_vector_whose_length_is_the_largest_rate():
+    x = np.array([1.0, 2.0])
+    grad = nb.numerical_gradient(lambda: float(x[0] ** 2 + 3 * x[0] * x[1]), x)
+    np.testing.assert_allclose(grad, [8.0, 3.0], rtol=1e-7)
+    angles = np.linspace(0, 2 * np.pi, 3600, endpoint=False)
+    rates = np.column_stack([np.cos(angles), np.sin(angles)]) @ grad
+    np.testing.assert_allclose(rates.max(), np.linalg.norm(grad), rtol=1e-5)
+
+
+def test_004_output_weight_gradient_is_the_outer_product_not_hT():
+    h = 2 * (W_HIDDEN @ np.array([2.0, 3.0]))
+    layer = nb.Linear.from_weights(W_OUTPUT.copy(), 0.0)
+    jac = np.stack([nb.numerical_gradient(lambda i=i: float(layer.forward(h)[i]), layer.params["W"])
+                    for i in range(2)])
+    assert jac.shape == (2, 2, 4) != h.reshape(1, -1).shape
+    dy = W_OUTPUT @ h - np.array([2.0, 3.0])
+    layer.forward(h.reshape(1, -1))
+    layer.backward(dy.reshape(1, -1))
+    np.testing.assert_allclose(layer.grads["W"], np.outer(dy, h))
+    np.testing.assert_allclose(layer.grads["W"], np.einsum("i,ijk->jk", dy, jac), rtol=1e-6)
+
+
+def test_summary_table_lists_every_entry_without_raw_tex():
+    text = (Path(__file__).resolve().parent.parent / "book" / "errata.md").read_text(encoding="utf-8")
+    rows = [line for line in text.splitlines() if line.startswith("| 00")]
+    labels = re.findall(r"^\(errata-([\w-]+)\)=", text, re.M)
+    assert sorted(re.findall(r"\{ref\}`errata-([\w-]+)`", "\n".join(rows))) == sorted(labels)
+    for row in rows:
+        outside_math = re.sub(r"\$[^$]+\$", "", row)
+        assert "\\" not in outside_math and "`\\" not in row, f"raw TeX in the summary table: {row}"

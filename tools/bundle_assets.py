@@ -1,18 +1,32 @@
 """Bundle the site's JavaScript so that the book works with no network at all.
 
-Run as a script (``make assets`` does), it fetches three packages from the npm registry with
+Run as a script (``make assets`` does), it fetches packages from the npm registry with
 ``npm pack`` and unpacks the files the site needs into ``book/_static/vendor/`` (git-ignored):
 
-* MathJax 3 (``mathjax``), which renders the equations;
+* MathJax 3 (``mathjax``), which renders the equations (without the input formats, output
+  formats and speech languages the site never loads);
 * RequireJS (``requirejs``), the module loader the widget manager needs;
 * the Jupyter widget manager (``@jupyter-widgets/html-manager``), which draws every widget of
-  an executed page from the widget state stored in the notebook.
+  an executed page from the widget state stored in the notebook (its icon fonts in WOFF2 only,
+  the format every current browser reads first);
+* Noto Sans SC and TC (``@fontsource/noto-sans-sc``, ``@fontsource/noto-sans-tc``), cut by
+  their authors into files of a few hundred characters each: the files that hold a Chinese
+  character of the book's sources are copied, with a stylesheet (``vendor/fonts/cjk.css``) that
+  declares each file for its characters only (``unicode-range``), so a browser downloads just
+  the files a page needs and Chinese terms never show as empty boxes, even on a machine with no
+  Chinese font. ``make assets`` bundles them again when a source gains a character they lack.
+
+It also fetches ``axe-core`` into ``node_modules/axe-core`` for the accessibility test; the site
+does not ship it.
 
 Loaded as a Sphinx extension (``_config.yml`` lists it under ``sphinx.local_extensions``), it
 points Sphinx and MyST-NB at those local copies (``mathjax_path`` and ``nb_ipywidgets_js``).
 Where the bundle is missing (a machine without npm) it leaves the public CDN defaults in place
 and says so in the build log. The same extension keeps the site's pages clean: one copy of each
-script tag and a Colab button only where Colab can open the file.
+script tag and a Colab button only where Colab can open the file. After the build it removes from
+``_build/html/_static`` what no reader downloads: source maps, the theme's translation catalogues,
+TrueType copies of fonts that are also there as WOFF2, and the theme's ``fontawesome.js``, which
+``book/_templates/static/webpack-macros.html`` leaves out of the pages.
 
 Usage: ``python tools/bundle_assets.py [--force]``
 """
@@ -20,6 +34,7 @@ Usage: ``python tools/bundle_assets.py [--force]``
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -37,7 +52,12 @@ PACKAGES = {
     "@jupyter-widgets/html-manager": "1.0.15",
     "mathjax": "3.2.2",
     "requirejs": "2.3.8",
+    "@fontsource/noto-sans-sc": "5.3.0",
+    "@fontsource/noto-sans-tc": "5.3.0",
 }
+# The accessibility test's engine (tests/test_accessibility.py); not part of the site.
+AXE_PACKAGE = ("axe-core", "4.14.1")
+AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 
 # Paths inside _static (the form Sphinx's mathjax_path and add_js_file expect).
 MATHJAX_JS = "vendor/mathjax/tex-chtml.js"
@@ -46,27 +66,88 @@ WIDGETS_JS = "vendor/html-manager/embed-amd.js"
 # Committed, tiny: tells the widget manager where its font files are (see the file).
 WIDGETS_PATH_JS = "nnbook-widgets.js"
 
-REQUIRED_FILES = (MATHJAX_JS, REQUIRE_JS, WIDGETS_JS)
+CJK_CSS = "vendor/fonts/cjk.css"
 
-# MathJax's combined components the site does not load (it uses tex-chtml.js only).
-MATHJAX_SKIP = ("tex-svg", "tex-mml", "mml-", "tex-chtml-full", "output/svg", "node-main")
+REQUIRED_FILES = (MATHJAX_JS, REQUIRE_JS, WIDGETS_JS, CJK_CSS)
+
+# What of MathJax the site never loads: it uses tex-chtml.js, whose TeX input is built in (the
+# extensions in input/tex/extensions load on demand), and English speech for the accessibility
+# menu.
+MATHJAX_SKIP = ("tex-svg", "tex-mml", "mml-", "tex-chtml-full", "output/svg", "node-main",
+                "input/asciimath", "input/mml", "input/tex-full", "input/tex.js", "input/tex-base",
+                "sre/mathmaps/ca.", "sre/mathmaps/da.", "sre/mathmaps/de.", "sre/mathmaps/es.",
+                "sre/mathmaps/fr.", "sre/mathmaps/hi.", "sre/mathmaps/it.", "sre/mathmaps/nb.",
+                "sre/mathmaps/nn.", "sre/mathmaps/sv.")
+# The widget manager's icon fonts come in five formats; browsers take the WOFF2 listed first.
+MANAGER_FONT_SKIP = (".eot", ".svg", ".ttf", ".woff")
+
+# The Chinese fonts: (npm package, CSS family). Traditional characters that the SC font lacks
+# fall through to the TC font.
+CJK_FONTS = (("@fontsource/noto-sans-sc", "Noto Sans SC"), ("@fontsource/noto-sans-tc", "Noto Sans TC"))
+CJK_FAMILIES = ", ".join(f'"{family}"' for _, family in CJK_FONTS)
+# Unicode blocks of Chinese text: CJK radicals, symbols and punctuation, ideographs (and their
+# extensions), compatibility ideographs and forms, full-width forms. The bundled fonts are
+# declared for these code points only, so Latin text keeps the page's own font.
+CJK_BLOCKS = ((0x2E80, 0x9FFF), (0xF900, 0xFAFF), (0xFE30, 0xFE4F), (0xFF00, 0xFFEF), (0x20000, 0x3FFFF))
+# The files whose text ends up on the site.
+TEXT_SOURCES = ("book/**/*.md", "book/**/*.yml", "exercises/*.ipynb", "solutions/*.ipynb",
+                "_toc.yml", "_config.yml", "src/nnbook/**/*.py")
 
 
 def _log(message: str) -> None:
     print(f"bundle_assets: {message}", flush=True)
 
 
-def bundle_is_complete() -> bool:
-    """True when the vendor directory holds every required file at the pinned versions."""
+def _in_ranges(code: int, ranges) -> bool:
+    return any(lo <= code <= hi for lo, hi in ranges)
+
+
+def site_cjk_chars() -> set[str]:
+    """Every Chinese (CJK) character in the site's sources."""
+    chars: set[str] = set()
+    for pattern in TEXT_SOURCES:
+        for path in ROOT.glob(pattern):
+            if "_build" in path.parts or ".ipynb_checkpoints" in path.parts:
+                continue
+            try:
+                text = path.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError):
+                continue
+            chars.update(ch for ch in text if _in_ranges(ord(ch), CJK_BLOCKS))
+    return chars
+
+
+def missing_cjk_chars(manifest: dict | None = None) -> set[str]:
+    """The sources' Chinese characters that the bundled font files do not cover."""
+    if manifest is None:
+        try:
+            manifest = json.loads(MANIFEST.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            manifest = {}
+    covered = manifest.get("cjk_ranges", [])
+    return {ch for ch in site_cjk_chars() if not _in_ranges(ord(ch), covered)}
+
+
+def _manifest_if_present() -> dict | None:
+    """The manifest, when the vendor directory holds every required file at the pinned versions."""
     if not MANIFEST.is_file():
-        return False
+        return None
     try:
         manifest = json.loads(MANIFEST.read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return False
+        return None
     if manifest.get("packages") != PACKAGES:
-        return False
-    return all((STATIC / name).is_file() for name in REQUIRED_FILES)
+        return None
+    if not all((STATIC / name).is_file() for name in REQUIRED_FILES):
+        return None
+    return manifest
+
+
+def bundle_is_complete() -> bool:
+    """True when the vendor directory holds every required file at the pinned versions, with
+    a font file for every Chinese character of the sources."""
+    manifest = _manifest_if_present()
+    return manifest is not None and not missing_cjk_chars(manifest)
 
 
 def _npm_pack(spec: str, dest: Path) -> Path:
@@ -101,6 +182,93 @@ def _copy_tree(src: Path, dst: Path, skip=lambda rel: False) -> int:
     return count
 
 
+def _fontsource_subsets(css: str):
+    """(file stem, [(lo, hi), ...]) for each numbered regular-weight file of a @fontsource 400.css."""
+    for block in re.findall(r"@font-face\s*\{(.*?)\}", css, re.S):
+        src = re.search(r"url\(\./files/([\w-]+-\d+-400-normal)\.woff2\)", block)
+        ranges = re.search(r"unicode-range:\s*([^;]+);", block)
+        if not (src and ranges):
+            continue
+        parsed = []
+        for part in ranges.group(1).split(","):
+            lo, _, hi = part.strip()[2:].partition("-")
+            parsed.append((int(lo, 16), int(hi or lo, 16)))
+        yield src.group(1), parsed
+
+
+def _intersect(ranges, blocks):
+    out = []
+    for lo, hi in ranges:
+        for b_lo, b_hi in blocks:
+            if max(lo, b_lo) <= min(hi, b_hi):
+                out.append((max(lo, b_lo), min(hi, b_hi)))
+    return out
+
+
+def _bundle_cjk_fonts(unpacked: dict, staged: Path) -> list[list[int]]:
+    """Copy the font files that hold the sources' Chinese characters and write their stylesheet;
+    returns the code point ranges they cover."""
+    chars = {ord(ch) for ch in site_cjk_chars()}
+    fonts = staged / "fonts"
+    fonts.mkdir(parents=True, exist_ok=True)
+    rules, covered = [], []
+    for package, family in CJK_FONTS:
+        pkg = unpacked[package]
+        for stem, ranges in _fontsource_subsets((pkg / "400.css").read_text(encoding="utf-8")):
+            cjk = _intersect(ranges, CJK_BLOCKS)
+            if not any(_in_ranges(code, cjk) for code in chars):
+                continue
+            shutil.copy2(pkg / "files" / f"{stem}.woff2", fonts / f"{stem}.woff2")
+            unicode_range = ",".join(f"U+{lo:x}" if lo == hi else f"U+{lo:x}-{hi:x}" for lo, hi in cjk)
+            rules.append(
+                "@font-face {\n"
+                f"  font-family: '{family}';\n  font-style: normal;\n  font-weight: 400;\n"
+                "  font-display: swap;\n"
+                f"  src: url(./{stem}.woff2) format('woff2');\n"
+                f"  unicode-range: {unicode_range};\n}}\n")
+            covered.extend(cjk)
+        lic = pkg / "LICENSE"
+        if lic.is_file():
+            shutil.copy2(lic, fonts / f"LICENSE-{family.replace(' ', '-')}")
+    (fonts / "cjk.css").write_text(
+        "/* Noto Sans SC and TC (SIL Open Font License), only the files that hold the Chinese\n"
+        "   characters of the book; written by tools/bundle_assets.py. */\n" + "\n".join(rules),
+        encoding="utf-8")
+    merged: list[list[int]] = []
+    for lo, hi in sorted(covered):
+        if merged and lo <= merged[-1][1] + 1:
+            merged[-1][1] = max(merged[-1][1], hi)
+        else:
+            merged.append([lo, hi])
+    return merged
+
+
+def fetch_axe() -> Path | None:
+    """``node_modules/axe-core/axe.min.js`` at the pinned version, fetched with npm when missing;
+    None when it cannot be had (no npm, no network)."""
+    name, version = AXE_PACKAGE
+    stamp = AXE_JS.parent / ".nnbook-version"
+    if AXE_JS.is_file() and stamp.is_file() and stamp.read_text().strip() == version:
+        return AXE_JS
+    if shutil.which("npm") is None:
+        return None
+    with tempfile.TemporaryDirectory(prefix="nnbook-axe-") as tmp:
+        try:
+            package = _unpack(_npm_pack(f"{name}@{version}", Path(tmp)), Path(tmp) / "x")
+        except (RuntimeError, OSError, ValueError, subprocess.TimeoutExpired) as err:
+            _log(f"could not fetch {name}@{version} ({err})")
+            return None
+        if AXE_JS.parent.exists():
+            shutil.rmtree(AXE_JS.parent)
+        AXE_JS.parent.mkdir(parents=True)
+        for file in ("axe.min.js", "LICENSE", "package.json"):
+            if (package / file).is_file():
+                shutil.copy2(package / file, AXE_JS.parent / file)
+        stamp.write_text(version + "\n")
+    _log(f"fetched {name}@{version} into {AXE_JS.parent.relative_to(ROOT)}")
+    return AXE_JS
+
+
 def bundle(force: bool = False) -> bool:
     """Fetch and unpack the packages; True on success, False when npm is unavailable or fails."""
     if bundle_is_complete() and not force:
@@ -128,21 +296,23 @@ def bundle(force: bool = False) -> bool:
         manager = unpacked["@jupyter-widgets/html-manager"] / "dist"
         n_manager = _copy_tree(
             manager, staged / "html-manager",
-            skip=lambda rel: rel.endswith((".map", ".LICENSE.txt")) or rel in ("embed.js", "libembed-amd.js"),
+            skip=lambda rel: rel.endswith((".map", ".LICENSE.txt") + MANAGER_FONT_SKIP)
+            or rel in ("embed.js", "libembed-amd.js"),
         )
         n_mathjax = _copy_tree(
             unpacked["mathjax"] / "es5", staged / "mathjax",
             skip=lambda rel: rel.startswith(MATHJAX_SKIP),
         )
         shutil.copy2(unpacked["requirejs"] / "require.js", staged / "require.js")
+        cjk_ranges = _bundle_cjk_fonts(unpacked, staged)
         # Licences travel with the code.
         for name, pkg in unpacked.items():
             lic = pkg / "LICENSE"
             if lic.is_file():
                 shutil.copy2(lic, staged / f"LICENSE-{name.replace('@', '').replace('/', '-')}")
         (staged / "manifest.json").write_text(
-            json.dumps({"packages": PACKAGES, "files": {"html-manager": n_manager, "mathjax": n_mathjax}},
-                       indent=2) + "\n",
+            json.dumps({"packages": PACKAGES, "files": {"html-manager": n_manager, "mathjax": n_mathjax},
+                        "cjk_ranges": cjk_ranges}) + "\n",
             encoding="utf-8",
         )
         if VENDOR.exists():
@@ -160,14 +330,28 @@ def _use_local_assets(app, config) -> None:
     from sphinx.util import logging
 
     logger = logging.getLogger(__name__)
-    if bundle_is_complete():
+    manifest = _manifest_if_present()
+    if manifest is not None:
+        missing = missing_cjk_chars(manifest)
+        if missing:
+            logger.warning(f"bundle_assets: the bundled fonts lack {len(missing)} Chinese characters of "
+                           f"the sources ({''.join(sorted(missing)[:20])}); run `make assets`")
         config.mathjax_path = MATHJAX_JS
         config.nb_ipywidgets_js = {
             WIDGETS_PATH_JS: {},
             REQUIRE_JS: {},
             WIDGETS_JS: {},
         }
-        logger.info("bundle_assets: MathJax, RequireJS and the widget manager load from _static/vendor")
+        # The Chinese fonts: for the page text (nnbook.css names the families) and for the
+        # characters MathJax has no glyph for (Chinese inside \\text{...}).
+        css_files = list(getattr(config, "html_css_files", None) or [])
+        if CJK_CSS not in css_files:
+            config.html_css_files = [CJK_CSS, *css_files]
+        mathjax3 = dict(getattr(config, "mathjax3_config", None) or {})
+        mathjax3["chtml"] = dict(mathjax3.get("chtml", {}), unknownFamily=f"{CJK_FAMILIES}, serif")
+        config.mathjax3_config = mathjax3
+        logger.info("bundle_assets: MathJax, RequireJS, the widget manager and the Chinese fonts "
+                    "load from _static/vendor")
     else:
         logger.info("bundle_assets: no bundle in book/_static/vendor (run `make assets`, which needs npm); "
                     "MathJax, RequireJS and the widget manager load from the public CDN")
@@ -222,18 +406,45 @@ def _colab_for_notebooks_only(app, pagename, templatename, context, doctree) -> 
         group["buttons"] = kept
 
 
+def _trim_static(app, exception) -> None:
+    """build-finished: remove from _build/html/_static what no reader ever downloads."""
+    if exception is not None or app.builder.format != "html":
+        return
+    static = Path(app.outdir) / "_static"
+    removed = 0
+    unused = list(static.rglob("*.map")) + list((static / "vendor" / "fontawesome").rglob("*.ttf"))
+    # book/_templates/static/webpack-macros.html leaves the theme's fontawesome.js out: its
+    # stylesheet draws the icons from the web fonts.
+    unused += list((static / "scripts").glob("fontawesome.js*"))
+    for path in set(unused):
+        removed += path.stat().st_size
+        path.unlink()
+    locales = static / "locales"  # the theme's message catalogues, used when the page is written
+    if locales.is_dir():
+        removed += sum(p.stat().st_size for p in locales.rglob("*") if p.is_file())
+        shutil.rmtree(locales)
+    from sphinx.util import logging
+
+    logging.getLogger(__name__).info(f"bundle_assets: removed {removed / 1e6:.1f} MB that no page loads from _static")
+
+
 def setup(app):
     # Before MyST-NB reads its configuration (builder-inited) and Sphinx's mathjax (page context).
     app.connect("config-inited", _use_local_assets, priority=400)
     # After the theme has added its launch buttons (priority 501) and sphinx-thebe its scripts.
     app.connect("html-page-context", _colab_for_notebooks_only, priority=600)
     app.connect("html-page-context", _dedupe_scripts, priority=900)
+    app.connect("build-finished", _trim_static)
+    # Site-wide fixes in the browser: accessible names for the sidebar toggles and widget
+    # sliders, display equations fitted to the column (book/_static/nnbook.js).
+    app.add_js_file("nnbook.js")
     return {"parallel_read_safe": True, "parallel_write_safe": True}
 
 
 def main(argv: list[str]) -> int:
     force = "--force" in argv
     bundle(force=force)
+    fetch_axe()
     # A missing npm is not an error: the site then falls back to the CDN (and says so above).
     return 0
 
