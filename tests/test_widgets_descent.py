@@ -66,7 +66,7 @@ def test_bowl_states_are_the_paths(bowl):
     assert "step 3" in shown and f"{loss:.6g}" in shown and "converges" in shown
     assert 'alt="Contours of the bowl' in shown
     c["lr"].value = 0.25
-    assert "diverges" in view.current() and "α = 0.25" in view.current()
+    assert "diverges" in view.current() and "η = 0.25" in view.current()
     c["step"].index = 0                                           # back to the start: "reset"
     assert "step 0" in view.current()
     assert c["play"].max == MAX_STEPS

@@ -1,9 +1,9 @@
-"""Gradient descent, one step at a time (chapter 8): w ← w − α ∇L(w).
+"""Gradient descent, one step at a time (chapter 8): w ← w − η ∇ℒ(w).
 
 ``gradient_descent_stepper()`` runs gradient descent on a 2-D elongated bowl or a 1-D curve and
 shows the path and the current loss. The arithmetic lives in plain functions, testable without
 widgets; the widget computes every step of every run ahead (no kernel is needed). On the bowl
-the learning rate moves over :data:`LR_VALUES`, which straddle the threshold 2/L = 0.2 (too
+the learning rate moves over :data:`LR_VALUES`, which straddle the threshold 2/κ = 0.2 (too
 small, right, divergent); on the curve, which has two valleys, the start point moves over
 :data:`START_VALUES`. A step slider with a Play button walks through :data:`MAX_STEPS` steps;
 step 0 is the start (the old "reset").
@@ -28,7 +28,7 @@ class Problem:
         self.start, self.box, self.lr_stable = start, box, lr_stable
 
 
-# 2-D bowl f(w) = ½ (w₁² + κ w₂²): the gradient's Lipschitz constant is L = κ, so α < 2/κ is stable.
+# 2-D bowl f(w) = ½ (w₁² + κ w₂²): its steeper curvature is κ, so a learning rate η < 2/κ is stable.
 BOWL_KAPPA = 10.0
 PROBLEMS = {
     "1-D curve": Problem(
@@ -88,10 +88,10 @@ def readout_html(problem: str, path, lr: float) -> str:
         gnorm = float(np.linalg.norm(p.grad(w)))
     coords = ", ".join(f"{v:.4g}" for v in w)
     text = (f"step {len(path) - 1}: w = ({coords}), loss = {loss:.6g}, "
-            f"|∇f(w)| = {gnorm:.4g}, learning rate α = {lr:.4g}")
+            f"|∇f(w)| = {gnorm:.4g}, learning rate η = {lr:.4g}")
     if p.lr_stable is not None:
         verdict = "converges" if lr < p.lr_stable else "diverges"
-        text += f"; on this bowl α &lt; 2/L = {p.lr_stable:.3g} converges, so this α {verdict}"
+        text += f"; on this bowl η &lt; 2/κ = {p.lr_stable:.3g} converges, so this η {verdict}"
     if not np.isfinite(loss):
         text += " (the iterates overflowed)"
     return readout(html.escape(p.name), text)
@@ -147,7 +147,7 @@ def path_alt(problem: str, path) -> str:
     return text + f"; after {len(path) - 1} steps the current point (blue) is at ({where})."
 
 
-# The values the widget moves over: α straddles the bowl's threshold 2/L = 0.2.
+# The values the widget moves over: η straddles the bowl's threshold 2/κ = 0.2.
 LR_VALUES = (0.05, 0.1, 0.15, 0.19, 0.21, 0.25)
 START_VALUES = (-2.2, -1.0, 0.2, 1.0, 2.2)
 CURVE_LR = 0.1
@@ -163,8 +163,8 @@ def descent_state(problem: str, start, lr: float, steps: int) -> str:
 def gradient_descent_stepper(problem: str = "2-D bowl", lr: float = 0.15, steps: int = 0, start: float = 2.2):
     """A widget: step gradient descent and watch the path and the loss (computed ahead, no kernel).
 
-    On the "2-D bowl" (start (−2.5, 1)) the controls are the learning rate α (``LR_VALUES``; ``lr``
-    is the first shown) and the step; on the "1-D curve" (α = ``CURVE_LR``) they are the start
+    On the "2-D bowl" (start (−2.5, 1)) the controls are the learning rate η (``LR_VALUES``; ``lr``
+    is the first shown) and the step; on the "1-D curve" (η = ``CURVE_LR``) they are the start
     point w₀ (``START_VALUES``; ``start`` is the first shown) and the step. The step moves over
     0 … ``MAX_STEPS`` with a slider and a Play button (``steps`` is the first shown).
 
@@ -182,7 +182,7 @@ def gradient_descent_stepper(problem: str = "2-D bowl", lr: float = 0.15, steps:
     if p.dim == 2:
         if lr not in LR_VALUES:
             raise ValueError(f"expected lr among the widget's values {LR_VALUES}, got {lr!r}")
-        first = choice("learning rate α", LR_VALUES, lr)
+        first = choice("learning rate η", LR_VALUES, lr)
         controls = {"lr": first}
         view = precomputed([first, step], lambda a, k: descent_state(problem, p.start, a, k))
     else:
