@@ -8,6 +8,7 @@ from .activations import activation_explorer
 from .backprop import backprop_stepper
 from .derivatives import derivative_explorer
 from .descent import gradient_descent_stepper
+from .digitpad import digit_pad
 from .digits import digits_explorer
 from .forward import forward_pass_explorer
 from .frameworks import framework_step_explorer
@@ -25,6 +26,7 @@ __all__ = [
     "backprop_stepper",
     "derivative_explorer",
     "gradient_descent_stepper",
+    "digit_pad",
     "digits_explorer",
     "forward_pass_explorer",
     "framework_step_explorer",
