@@ -198,7 +198,7 @@ def test_001_small_initialization_does_not_reach_the_global_minimum():
     X, y = nb.datasets.xor()
     losses = []
     for init, seed in (("small", 0), ("normal", 0), ("normal", 1)):
-        net = nb.MLP([2, 2, 1], activation="sigmoid", init=init, rng=seed)
+        net = nb.MLP([2, 2, 1], activation="sigmoid", output_activation="sigmoid", init=init, rng=seed)
         net.fit(X, y, loss=nb.MSELoss(), optimizer=nb.SGD(2.0), epochs=4000, batch_size=4,
                 shuffle=False, progress=False)
         losses.append(float(nb.MSELoss().forward(net.forward(X), y)))
