@@ -218,7 +218,8 @@ def test_a_kernel_runs_a_widget_cell_through_the_server(lab):
             models = {m["content"]["comm_id"]: m["content"]["data"]["state"] for m in ran
                       if m["msg_type"] == "comm_open" and m["content"]["target_name"] == "jupyter.widget"}
             assert views[0]["model_id"] in models
-            assert any(state.get("_model_name") in ("FloatSliderModel", "IntSliderModel") for state in models.values())
+            assert any(state.get("_model_name") in ("FloatSliderModel", "IntSliderModel", "SelectionSliderModel")
+                       for state in models.values())
         finally:
             ws.close()
     finally:

@@ -70,20 +70,6 @@ MEASURE_JS = r"""
 })()
 """
 
-# Pages whose code blocks still scroll sideways at 1280 px (the lines are to be shortened in the
-# chapter); strict: once a page is fixed, its entry must go.
-LONG_CODE_LINES = {f"{doc}.html" for doc in (
-    "book/intro", "book/01-neuron", "book/02-vectors", "book/03-matrices", "book/04-activations",
-    "book/05-forward", "book/06-losses", "book/07-derivatives", "book/08-gradient-descent",
-    "book/09-computation-graphs", "book/10-backpropagation", "book/11-training",
-    "book/12-initialization", "book/13-softmax", "book/14-digits", "book/15-frameworks",
-    "exercises/05-forward", "solutions/02-vectors", "solutions/03-matrices", "solutions/05-forward",
-    "solutions/08-gradient-descent", "solutions/10-backpropagation", "solutions/11-training",
-    "solutions/12-initialization", "solutions/14-digits", "solutions/15-frameworks",
-    "book/glossary",  # the renderer's code cell
-)}
-
-
 def measure(browser: Chromium, url: str, width: int) -> dict:
     target, session = browser.open_page()
     try:
@@ -112,13 +98,7 @@ def layout(site, browser):  # noqa: F811
             for page in PAGES}
 
 
-def _page_params(known: set[str], why: str):
-    for page in PAGES:
-        marks = [pytest.mark.xfail(strict=True, reason=why)] if page in known else []
-        yield pytest.param(page, marks=marks, id=page[: -len(".html")])
-
-
-@pytest.mark.parametrize("page", list(_page_params(LONG_CODE_LINES, "code lines still too long")))
+@pytest.mark.parametrize("page", PAGES, ids=[p[: -len(".html")] for p in PAGES])
 def test_no_code_block_scrolls_sideways_at_1280px(layout, page):
     blocks = layout[page][DESKTOP]["blocks"]
     assert not blocks, f"{page}: {len(blocks)} blocks scroll sideways at {DESKTOP} px:\n" + "\n".join(
@@ -176,7 +156,7 @@ MARK_CJK_JS = r"""
 # (page, elements holding Chinese text): body text, math (\text{…} inside an equation), code.
 CJK_PROBES = [
     ("book/glossary.html", "section#glossary table td"),
-    ("book/07-derivatives.html", "mjx-container mjx-utext"),
+    ("book/notation.html", "mjx-container mjx-utext"),
     ("book/errata.html", "code.literal"),
 ]
 

@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 VENV_BIN = Path(sys.executable).parent  # the environment running the tests: .venv/bin under `make test`
 # Named by the README, created by the build or by the reader, not by the repository.
-CREATED = ("_build", ".venv", "grades.csv", "submissions", "book/_static/vendor", "feedback")
+CREATED = ("_build", ".venv", "grades.csv", "submissions", "book/_static/vendor", "feedback", "node_modules")
 # Named by the README as optional (it says what happens without them).
 OPTIONAL_TOOLS = {"npm", "chromium"}
 SAFE = re.compile(r"^(make help|\S+( \S+)? --help|\S+ --version)$")
