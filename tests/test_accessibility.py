@@ -71,6 +71,14 @@ def describe(page: str, violations: list[dict]) -> str:
     return "\n".join(lines)
 
 
+@pytest.fixture(scope="module")
+def violations(site, browser, axe_source):  # noqa: F811
+    """{page: axe-core's violations} for every page, each page visited once."""
+    base, html_dir = site
+    assert _pages(html_dir) == PAGES, "the pages of the build are not the table of contents'"
+    return {page: page_violations(browser, f"{base}/{page}", axe_source) for page in PAGES}
+
+
 @pytest.mark.parametrize("page", PAGES, ids=[p[: -len(".html")] for p in PAGES])
 def test_no_wcag_violation(violations, page):
     found = violations[page]
