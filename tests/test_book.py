@@ -47,17 +47,22 @@ class BuildResult:
 
 
 @functools.cache
-def _build() -> BuildResult:
-    """Bundle the JavaScript (no-op when up to date) and build the book, once per process."""
-    bundle_assets.bundle()
+def run_jupyter_book(timeout: float) -> tuple[int, str]:
+    """``jupyter-book build . -W --keep-going`` into OUTPUT: its exit code and its log, uncoloured."""
     jb = Path(sys.executable).with_name("jupyter-book")
     cmd = [str(jb), "build", str(ROOT), "-W", "--keep-going"]
     if OUTPUT != ROOT:
         cmd += ["--path-output", str(OUTPUT)]
     env = dict(os.environ, NO_COLOR="1", PYTHONWARNINGS="ignore::DeprecationWarning")
-    proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, env=env, timeout=1800)
-    log = re.sub(r"\x1b\[[0-9;]*m", "", proc.stdout + proc.stderr)
-    return BuildResult(proc.returncode, log, HTML)
+    proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, env=env, timeout=timeout)
+    return proc.returncode, re.sub(r"\x1b\[[0-9;]*m", "", proc.stdout + proc.stderr)
+
+
+def _build() -> BuildResult:
+    """Bundle the JavaScript (no-op when up to date) and build the book, once per process."""
+    bundle_assets.bundle()
+    returncode, log = run_jupyter_book(timeout=1800)
+    return BuildResult(returncode, log, HTML)
 
 
 @pytest.fixture(scope="session")

@@ -8,15 +8,11 @@
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
-from pathlib import Path
 
 import yaml
 
-from test_book import OUTPUT, ROOT, book_build  # noqa: F401  (the session's one build)
+from test_book import ROOT, book_build, run_jupyter_book  # noqa: F401  (the session's one build)
 
 
 def test_the_build_prints_no_warning_line(book_build):  # noqa: F811
@@ -39,14 +35,8 @@ def test_no_page_forces_its_execution():
 def test_a_second_build_executes_no_notebook(book_build):  # noqa: F811
     """Run right after the session's build: the same command again, on an unchanged tree."""
     assert book_build.returncode == 0
-    jb = Path(sys.executable).with_name("jupyter-book")
-    cmd = [str(jb), "build", str(ROOT), "-W", "--keep-going"]
-    if OUTPUT != ROOT:
-        cmd += ["--path-output", str(OUTPUT)]
-    env = dict(os.environ, NO_COLOR="1", PYTHONWARNINGS="ignore::DeprecationWarning")
-    run = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, env=env, timeout=600)
-    log = re.sub(r"\x1b\[[0-9;]*m", "", run.stdout + run.stderr)
-    assert run.returncode == 0, log[-3000:]
+    returncode, log = run_jupyter_book(timeout=600)
+    assert returncode == 0, log[-3000:]
     executed = [line for line in log.splitlines() if "Executing notebook" in line]
     assert not executed, "a build with no change executed:\n" + "\n".join(executed)
     assert re.search(r"updating environment: 0 added, 0 changed, 0 removed", log), log[-3000:]

@@ -206,11 +206,3 @@ def real_number(value, name: str) -> float:
         raise ValueError(f"expected {name} as a finite number, got {value}")
     return float(value)
 
-
-def slider(description: str, value: float, min: float, max: float, step: float = 0.1):
-    """A ``FloatSlider`` that updates when released; it needs a kernel (prefer :func:`choice`)."""
-    import ipywidgets as w
-
-    return w.FloatSlider(value=value, min=min, max=max, step=step, description=description,
-                         continuous_update=False, readout_format=".2f",
-                         style={"description_width": "initial"})
