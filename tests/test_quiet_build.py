@@ -8,7 +8,9 @@
 
 from __future__ import annotations
 
+import logging
 import re
+import sys
 
 import yaml
 
@@ -40,3 +42,43 @@ def test_a_second_build_executes_no_notebook(book_build):  # noqa: F811
     executed = [line for line in log.splitlines() if "Executing notebook" in line]
     assert not executed, "a build with no change executed:\n" + "\n".join(executed)
     assert re.search(r"updating environment: 0 added, 0 changed, 0 removed", log), log[-3000:]
+
+
+def _kernel_config():
+    """Run tools/ipython_kernel_config.py as IPython does (with a ``get_config``): its namespace."""
+    from traitlets.config import Config
+
+    namespace = {"get_config": Config}
+    path = ROOT / "tools" / "ipython_kernel_config.py"
+    exec(compile(path.read_text(encoding="utf-8"), str(path), "exec"), namespace)
+    return namespace
+
+
+def _record(error: BaseException) -> logging.LogRecord:
+    try:
+        raise error
+    except BaseException:
+        exc_info = sys.exc_info()
+    return logging.LogRecord("tornado.general", logging.ERROR, __file__, 1,
+                             "Uncaught exception in ZMQStream callback", None, exc_info)
+
+
+def test_the_kernel_drops_only_a_closed_socket_at_shutdown():
+    import zmq
+
+    config = _kernel_config()
+    logger = logging.getLogger("tornado.general")
+    try:
+        closed = zmq.ZMQError(zmq.ENOTSOCK)
+        at_shutdown = config["SocketClosedAtShutdown"](shutting_down=lambda: True)
+        running = config["SocketClosedAtShutdown"](shutting_down=lambda: False)
+        assert not at_shutdown.filter(_record(closed))
+        assert running.filter(_record(closed)), "a closed socket while the kernel runs is a real error"
+        assert at_shutdown.filter(_record(zmq.ZMQError(zmq.EAGAIN)))
+        assert at_shutdown.filter(_record(ValueError("a bug in a callback")))
+        # In this process there is no kernel and the main thread runs: not shutting down.
+        assert config["shutting_down"]() is False
+        assert config["c"].IPKernelApp.log_level == "ERROR"
+    finally:
+        for f in [f for f in logger.filters if type(f).__name__ == "SocketClosedAtShutdown"]:
+            logger.removeFilter(f)
