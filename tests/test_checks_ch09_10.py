@@ -32,9 +32,9 @@ def ref_bias_add(dY):
     return dY, dY.sum(axis=0)
 
 
-def ref_sigmoid_backward(x, dout):
-    s = nb.sigmoid(x)
-    return dout * s * (1 - s)
+def ref_sigmoid_backward(z, ds):
+    s = nb.sigmoid(z)
+    return ds * s * (1 - s)
 
 
 def ref_softmax_ce(Z, labels):
@@ -53,27 +53,27 @@ def ref_linear_backward(dZ, X, W):
     return dZ @ W, dZ.T @ X, dZ.sum(axis=0)
 
 
-def ref_dL_dw1(x1, x2, w, b, y_true):
+def ref_dL_dw1(x1, x2, w, b, y):
     h1v = [Value(v) for v in w]
     bv = [Value(v) for v in b]
     h1 = (h1v[0] * x1 + h1v[1] * x2 + bv[0]).sigmoid()
     h2 = (h1v[2] * x1 + h1v[3] * x2 + bv[1]).sigmoid()
     o = (h1v[4] * h1 + h1v[5] * h2 + bv[2]).sigmoid()
-    L = (y_true - o) ** 2
+    L = (o - y) ** 2
     L.backward()
     return h1v[0].grad
 
 
-def ref_seed004(W_h, W_o, x, y_t, f_prime=2.0):
-    h = 2 * (W_h @ x)
-    g_y = W_o @ h - y_t
-    return np.outer(g_y, h), np.outer(f_prime * (W_o.T @ g_y), x)
+def ref_two_layer_gradients(W1, W2, x, y, g_prime=2.0):
+    a1 = 2 * (W1 @ x)
+    dy_hat = W2 @ a1 - y
+    return np.outer(dy_hat, a1), np.outer(g_prime * (W2.T @ dy_hat), x)
 
 
-def ref_train_step(W_h, W_o, x, y_t, eta):
-    g_o, g_h = ref_seed004(W_h, W_o, x, y_t)
-    W_h, W_o = W_h - eta * g_h, W_o - eta * g_o
-    return W_h, W_o, 0.5 * float(np.sum((y_t - W_o @ (2 * (W_h @ x))) ** 2))
+def ref_train_step(W1, W2, x, y, eta):
+    dW2, dW1 = ref_two_layer_gradients(W1, W2, x, y)
+    W1, W2 = W1 - eta * dW1, W2 - eta * dW2
+    return W1, W2, 0.5 * float(np.sum((W2 @ (2 * (W1 @ x)) - y) ** 2))
 
 
 def test_all_questions_are_registered():
@@ -85,7 +85,7 @@ def test_all_questions_are_registered():
 @pytest.mark.parametrize("qid, answer", [
     ("09.1", ref_mul), ("09.2", ref_bias_add), ("09.3", ref_sigmoid_backward), ("09.4", ref_softmax_ce),
     ("09.5", ref_logistic_graph), ("10.1", ref_linear_backward), ("10.2", ref_dL_dw1),
-    ("10.3", ref_seed004), ("10.4", ref_train_step), ("10.5", lambda: "c"),
+    ("10.3", ref_two_layer_gradients), ("10.4", ref_train_step), ("10.5", lambda: "c"),
 ])
 def test_reference_solutions_pass(qid, answer, seed):
     assert status(qid, answer, seed) == "passed", message(qid, answer, seed)
@@ -135,27 +135,28 @@ def test_linear_backward_errors_fail():
     assert status("10.1", lambda dZ, X, W: (dZ @ W.T, dZ.T @ X, dZ.sum(axis=0))) == "failed"
 
 
-def test_hard_coded_seed002_number_fails():
+def test_hard_coded_two_two_one_number_fails():
     exact = ref_dL_dw1(-2.0, -1.0, [1.0] * 6, [0.0] * 3, 1.0)
     assert status("10.2", lambda *args: exact) == "failed"
     assert status("10.2", lambda *args: 0.0214) == "failed"
 
 
-def test_seed004_without_f_prime_fails_and_says_so():
-    seed_code = lambda W_h, W_o, x, y_t: ref_seed004(W_h, W_o, x, y_t, f_prime=1.0)  # noqa: E731
-    assert "f′ = 2 is missing" in message("10.3", seed_code)
-    worked = ref_seed004(np.array([[1, 2], [2, 3], [1, 1], [3, 1]], float),
-                         np.array([[1, 1, 1, 1], [1, 0, 0, 1]], float), np.array([2.0, 3.0]), np.array([2.0, 3.0]))
+def test_two_layer_gradients_without_g_prime_fails_and_says_so():
+    no_g_prime = lambda W1, W2, x, y: ref_two_layer_gradients(W1, W2, x, y, g_prime=1.0)  # noqa: E731
+    assert "g′ = 2 is missing" in message("10.3", no_g_prime)
+    worked = ref_two_layer_gradients(np.array([[1, 2], [2, 3], [1, 1], [3, 1]], float),
+                                     np.array([[1, 1, 1, 1], [1, 0, 0, 1]], float), np.array([2.0, 3.0]),
+                                     np.array([2.0, 3.0]))
     assert status("10.3", lambda *args: worked) == "failed"   # hard-coded worked example
 
 
 def test_train_step_errors_fail():
-    def ascent(W_h, W_o, x, y_t, eta):
-        return ref_train_step(W_h, W_o, x, y_t, -eta)
+    def ascent(W1, W2, x, y, eta):
+        return ref_train_step(W1, W2, x, y, -eta)
 
-    def old_loss(W_h, W_o, x, y_t, eta):
-        new_h, new_o, _ = ref_train_step(W_h, W_o, x, y_t, eta)
-        return new_h, new_o, 0.5 * float(np.sum((y_t - W_o @ (2 * (W_h @ x))) ** 2))
+    def old_loss(W1, W2, x, y, eta):
+        W1_new, W2_new, _ = ref_train_step(W1, W2, x, y, eta)
+        return W1_new, W2_new, 0.5 * float(np.sum((W2 @ (2 * (W1 @ x)) - y) ** 2))
 
     assert status("10.4", ascent) == "failed"
     assert "loss after the step" in message("10.4", old_loss)

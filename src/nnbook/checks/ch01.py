@@ -13,14 +13,14 @@ def _reference_neuron(w, b, x):
     return float(nb.sigmoid(nb.Linear.from_weights(np.reshape(w, (1, -1)), b).forward(x))[0])
 
 
-@question("01.1", points=1, title="The output of seed 002's neuron",
+@question("01.1", points=1, title="The output of chapter 1's worked-example neuron",
           section="01-neuron.html#ch01-seed002",
-          hint="z = 0·2 + 1·3 + 4, then y = σ(z) = 1 / (1 + e^(−z)); return y unrounded.")
+          hint="z = 0·2 + 1·3 + 4, then a = σ(z) = 1 / (1 + e^(−z)); return a unrounded.")
 def _(answer, rng):
-    got = _scalar(answer(), "the neuron's output y")
+    got = _scalar(answer(), "the neuron's output a")
     ref = _reference_neuron([0.0, 1.0], 4.0, np.array([2.0, 3.0]))
     if not close(got, ref, rtol=1e-9, atol=0):
-        raise CheckFailed(f"expected y = σ(7) to full precision (about {ref:.4f}), got {got!r}")
+        raise CheckFailed(f"expected a = σ(7) to full precision (about {ref:.4f}), got {got!r}")
 
 
 @question("01.2", points=2, title="neuron(w, b, x): a sigmoid neuron",
@@ -57,12 +57,12 @@ def _(answer, rng):
                               f"z = {z:.4f}, so expected {ref:.0f}, got {got!r}")
 
 
-@question("01.4", points=1, title="Which inputs matter to seed 002's neuron",
+@question("01.4", points=1, title="Which inputs matter to the worked-example neuron",
           section="01-neuron.html#ch01-seed002",
           hint="An input multiplied by a weight of 0 never reaches the sum.")
 def _(answer, rng):
     choice(answer, "01.4", "abcd", "171d6e08027a950574e955be",
-           "{got!r} is not right: change x1 and x2 one at a time and watch y")
+           "{got!r} is not right: change x1 and x2 one at a time and watch a")
 
 
 @question("01.5", points=2, title="Weights and bias of an OR unit",

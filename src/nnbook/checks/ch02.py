@@ -88,7 +88,7 @@ def _(answer, rng):
            "{got!r} is not right: a·b < 0 means cos θ < 0")
 
 
-@question("02.5", points=1, title="Seed 003's dot product [1, 2, 3]·[4, 5, 8]",
+@question("02.5", points=1, title="The dot product [1, 2, 3]·[4, 5, 8]",
           section="02-vectors.html#ch02-dot-product",
           hint="1·4 + 2·5 + 3·8; you may call your dot from question 2.2.")
 def _(answer, rng):

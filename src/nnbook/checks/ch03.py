@@ -8,7 +8,7 @@ from ._answers import as_array as _array
 from ._answers import close, difference, values
 from ._core import CheckFailed, question
 
-SEED004_W = nb.datasets.SEED004_W_HIDDEN
+W_FOUR_UNITS = nb.datasets.SEED004_W_HIDDEN  # the four-unit layer of chapter 3
 
 
 def _shapes(rng, k):
@@ -19,7 +19,7 @@ def _shapes(rng, k):
           section="03-matrices.html#ch03-matvec",
           hint="z[i] = Σ_j W[i, j] x[j]: an outer loop over the rows, an inner loop over the columns.")
 def _(answer, rng):
-    cases = [(SEED004_W, np.array([2.0, 3.0]))]
+    cases = [(W_FOUR_UNITS, np.array([2.0, 3.0]))]
     for n_out, n_in in _shapes(rng, 6):
         cases.append((rng.normal(size=(n_out, n_in)), rng.normal(size=n_in)))
     for W, x in cases:
@@ -54,14 +54,14 @@ def _(answer, rng):
             raise CheckFailed(f"for W {W.shape}, X {X.shape} expected nb.Linear's output, {difference(got, ref)}")
 
 
-@question("03.3", points=1, title="Seed 004's hidden pre-activation z",
+@question("03.3", points=1, title="The pre-activation z of chapter 3's four-unit layer",
           section="03-matrices.html#ch03-seed004",
           hint="z = W x + b with W = [[1, 2], [2, 3], [1, 1], [3, 1]], x = [2, 3] and 0.2 for every unit.")
 def _(answer, rng):
     got = _array(answer(), (4,), "z")
-    ref = nb.Linear.from_weights(SEED004_W, 0.2).forward(np.array([2.0, 3.0]))
+    ref = nb.Linear.from_weights(W_FOUR_UNITS, 0.2).forward(np.array([2.0, 3.0]))
     if not close(got, ref, rtol=1e-12):
-        raise CheckFailed(f"expected the 4 weighted sums of seed 004's hidden units, got {np.round(got, 4)}")
+        raise CheckFailed(f"expected the 4 weighted sums of the four-unit layer, got {np.round(got, 4)}")
 
 
 @question("03.4", points=2, title="collapse(W1, b1, W2, b2): two linear layers as one",
@@ -92,6 +92,6 @@ def _(answer, rng):
         got = tuple(int(v) for v in got)
     except (TypeError, ValueError):
         raise CheckFailed(f"expected a shape tuple such as (3, 5), got {got!r}") from None
-    ref = nb.Linear.from_weights(SEED004_W, 0.2).forward(np.zeros((10, 2))).shape
+    ref = nb.Linear.from_weights(W_FOUR_UNITS, 0.2).forward(np.zeros((10, 2))).shape
     if got != ref:
         raise CheckFailed(f"expected the shape of Z for 10 examples through a layer with W of shape (4, 2), got {got}")

@@ -9,10 +9,10 @@ import nnbook as nb
 from ._answers import close, is_number
 from ._core import CheckFailed, question
 
-# Seed 004's network: a 4×2 hidden matrix and a 2×4 output matrix, bias 0.2 everywhere.
-W_HIDDEN_004 = nb.datasets.SEED004_W_HIDDEN
-W_OUTPUT_004 = nb.datasets.SEED004_W_OUTPUT
-X_004 = np.array([2.0, 3.0])
+# The 2→4→2 network of chapter 5: a 4×2 hidden matrix and a 2×4 output matrix, bias 0.2 everywhere.
+W_HIDDEN_242 = nb.datasets.SEED004_W_HIDDEN
+W_OUTPUT_242 = nb.datasets.SEED004_W_OUTPUT
+X_242 = np.array([2.0, 3.0])
 
 
 def _sequential(layers):
@@ -47,12 +47,12 @@ def _check_05_1(answer, rng):
                               f"difference is {np.max(np.abs(got - ref)):.3g}")
         if any(not np.array_equal(W, Wc) or not np.array_equal(b, bc) for (W, b), (Wc, bc) in zip(layers, copies)):
             raise CheckFailed("expected the layers' weights and biases to be left unchanged, but they were modified")
-    # Seed 004's network on its input, as a batch of one row.
-    got = np.asarray(answer([(W_HIDDEN_004, np.full(4, 0.2)), (W_OUTPUT_004, np.full(2, 0.2))], X_004[None, :]),
+    # The 2→4→2 network on its input, as a batch of one row.
+    got = np.asarray(answer([(W_HIDDEN_242, np.full(4, 0.2)), (W_OUTPUT_242, np.full(2, 0.2))], X_242[None, :]),
                      dtype=float)
-    ref = _sequential([(W_HIDDEN_004, 0.2), (W_OUTPUT_004, 0.2)]).forward(X_004[None, :])
+    ref = _sequential([(W_HIDDEN_242, 0.2), (W_OUTPUT_242, 0.2)]).forward(X_242[None, :])
     if got.shape != ref.shape or not np.allclose(got, ref):
-        raise CheckFailed(f"expected seed 004's network to output {ref.round(6).tolist()} for x = [2, 3], got {got!r}")
+        raise CheckFailed(f"expected the chapter's 2→4→2 network to output {ref.round(6).tolist()} for x = [2, 3], got {got!r}")
 
 
 def _o1_reference(x, w, b):
@@ -60,7 +60,7 @@ def _o1_reference(x, w, b):
     return float(net.forward(np.asarray(x, dtype=float))[0])
 
 
-@question("05.2", points=2, title="Seed 002's 2-2-1 network",
+@question("05.2", points=2, title="The output o1 of the 2-2-1 network",
           section="05-forward.html#ch05-two-two-one",
           hint="h1 = h2 = σ(w · x + b); then o1 = σ(w · [h1, h2] + b).")
 def _check_05_2(answer, rng):
@@ -80,19 +80,19 @@ def _check_05_2(answer, rng):
                               f"b = {b:.3f}, got {got:.6f}")
 
 
-@question("05.3", points=2, title="The outputs y1, y2 of seed 004's network",
+@question("05.3", points=2, title="The outputs ŷ1, ŷ2 of the 2→4→2 network",
           section="05-forward.html#ch05-seed004",
           hint="Apply the 2×4 output matrix to the four hidden activations, add 0.2, then the sigmoid.")
 def _check_05_3(answer, rng):
     got = np.asarray(answer(), dtype=float)
-    ref = _sequential([(W_HIDDEN_004, 0.2), (W_OUTPUT_004, 0.2)]).forward(X_004)
+    ref = _sequential([(W_HIDDEN_242, 0.2), (W_OUTPUT_242, 0.2)]).forward(X_242)
     if got.shape != ref.shape:
-        raise CheckFailed(f"expected an array [y1, y2] of shape {ref.shape}, got shape {got.shape}")
+        raise CheckFailed(f"expected an array [ŷ1, ŷ2] of shape {ref.shape}, got shape {got.shape}")
     if not np.allclose(got, ref, rtol=1e-6):
-        z_out = W_OUTPUT_004 @ nb.sigmoid(W_HIDDEN_004 @ X_004 + 0.2) + 0.2
+        z_out = W_OUTPUT_242 @ nb.sigmoid(W_HIDDEN_242 @ X_242 + 0.2) + 0.2
         if np.allclose(got, z_out, rtol=1e-6):
             raise CheckFailed("expected the outputs after the sigmoid; these look like the pre-activations z")
-        raise CheckFailed(f"expected [y1, y2] to 6 significant digits near the network's output, got {got.tolist()}")
+        raise CheckFailed(f"expected [ŷ1, ŷ2] to 6 significant digits near the network's output, got {got.tolist()}")
 
 
 @question("05.4", points=1, title="Counting parameters",

@@ -18,31 +18,31 @@ def _random_pair(rng):
 
 @question("06.1", points=1, title="Mean squared error",
           section="06-losses.html#ch06-squared-error",
-          hint="The mean of (y_pred − y)² over every entry: np.mean(...).")
+          hint="The mean of (ŷ − y)² over every entry: np.mean(...).")
 def _check_06_1(answer, rng):
     for _ in range(5):
-        y_pred, y = _random_pair(rng)
-        got = as_scalar(call_quietly(answer, y_pred, y, what="mse(y_pred, y)"), "mse(y_pred, y)", exact=True)
-        ref = nb.MSELoss().forward(y_pred, y)
+        y_hat, y = _random_pair(rng)
+        got = as_scalar(call_quietly(answer, y_hat, y, what="mse(y_hat, y)"), "mse(y_hat, y)", exact=True)
+        ref = nb.MSELoss().forward(y_hat, y)
         if not close(got, ref, rtol=1e-9, atol=1e-12):
             raise CheckFailed(f"expected mse = {ref:.6g} for arrays of shape {y.shape}, got {got:.6g}")
-    got = as_scalar(answer(np.zeros(4), np.array([1.0, 0.0, 0.0, 1.0])), "mse(y_pred, y)", exact=True)
+    got = as_scalar(answer(np.zeros(4), np.array([1.0, 0.0, 0.0, 1.0])), "mse(y_hat, y)", exact=True)
     if not np.isclose(got, 0.5):
-        raise CheckFailed(f"expected seed 002's example y_true = [1, 0, 0, 1], y_pred = 0 to give 0.5, got {got:.6g}")
+        raise CheckFailed(f"expected mse of the chapter's four labels y = [1, 0, 0, 1] and predictions ŷ = 0 to be 0.5, got {got:.6g}")
 
 
 @question("06.2", points=2, title="The gradient of the mean squared error",
           section="06-losses.html#ch06-constant",
-          hint="∂/∂ŷ of (1/N) Σ (ŷ − y)² is 2(ŷ − y)/N, with N the number of entries; same shape as y_pred.")
+          hint="∂/∂ŷ of (1/N) Σ (ŷ − y)² is 2(ŷ − y)/N, with N the number of entries; same shape as y_hat.")
 def _check_06_2(answer, rng):
     for _ in range(5):
-        y_pred, y = _random_pair(rng)
-        got = np.asarray(call_quietly(answer, y_pred, y, what="mse_grad(y_pred, y)"), dtype=float)
+        y_hat, y = _random_pair(rng)
+        got = np.asarray(call_quietly(answer, y_hat, y, what="mse_grad(y_hat, y)"), dtype=float)
         loss = nb.MSELoss()
-        loss.forward(y_pred, y)
+        loss.forward(y_hat, y)
         ref = loss.backward()
         if got.shape != ref.shape:
-            raise CheckFailed(f"expected a gradient of the shape of y_pred {ref.shape}, got shape {got.shape}")
+            raise CheckFailed(f"expected a gradient of the shape of y_hat {ref.shape}, got shape {got.shape}")
         if not close(got, ref, rtol=1e-9, atol=1e-12):
             if close(got, ref / 2, rtol=1e-9, atol=1e-12):
                 raise CheckFailed("expected 2(ŷ − y)/N; yours is half of it, the gradient of ½ MSE")
@@ -78,7 +78,7 @@ def _check_06_3(answer, rng):
 
 @question("06.4", points=1, title="How much stronger is cross-entropy's signal?",
           section="06-losses.html#ch06-why-bce",
-          hint="∂L/∂z is ŷ − y for cross-entropy and (ŷ − y)σ'(z) for ½(ŷ − y)²; divide the first by the second.")
+          hint="∂ℒ/∂z is ŷ − y for cross-entropy and (ŷ − y)σ'(z) for ½(ŷ − y)²; divide the first by the second.")
 def _check_06_4(answer, rng):
     got = as_scalar(answer(), "answer_06_4()", exact=True)
     z = np.array([-6.0])

@@ -55,7 +55,7 @@ def _(answer, rng):
 
 @question("08.3", points=2, title="max_stable_lr(A): the largest stable learning rate",
           section="08-gradient-descent.html#ch08-bowl",
-          hint="On L(w) = ½wᵀAw gradient descent converges exactly when lr < 2 / (largest eigenvalue of A).")
+          hint="On ℒ(w) = ½wᵀAw gradient descent converges exactly when η < 2 / (largest eigenvalue of A).")
 def _(answer, rng):
     cases = [np.diag([1.0, 10.0])] + [_random_spd(rng, int(rng.integers(1, 6))) for _ in range(4)]
     for A in cases:
@@ -68,7 +68,7 @@ def _(answer, rng):
             raise CheckFailed(f"expected one number from max_stable_lr(A), got {raw!r}")
         ref = 2.0 / np.linalg.eigvalsh(A).max()
         if not np.isclose(got, ref, rtol=1e-8):
-            raise CheckFailed(f"for A with eigenvalues {np.round(np.linalg.eigvalsh(A), 4)} expected 2/L = {ref:.6f}, "
+            raise CheckFailed(f"for A with eigenvalues {np.round(np.linalg.eigvalsh(A), 4)} expected 2 / (largest eigenvalue) = {ref:.6f}, "
                               f"got {got!r}")
 
 

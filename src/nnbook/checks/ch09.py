@@ -49,25 +49,25 @@ def _(answer, rng):
                               f"(one number per column), got {np.round(db, 4)}")
 
 
-@question("09.3", points=2, title="sigmoid_backward(x, dout): the sigmoid node",
+@question("09.3", points=2, title="sigmoid_backward(z, ds): the sigmoid node",
           section="09-computation-graphs.html#ch09-sigmoid-node",
-          hint="Through the four nodes −x, exp, +1, 1/x; it simplifies to dout·σ(x)(1 − σ(x)).")
+          hint="Through the four nodes −z, exp, +1, 1/u; it simplifies to ds·σ(z)(1 − σ(z)).")
 def _(answer, rng):
     for _ in range(5):
         shape = tuple(int(v) for v in rng.integers(1, 6, size=int(rng.integers(1, 3))))
-        x, dout = rng.normal(scale=2.0, size=shape), rng.normal(size=shape)
-        got = _array(answer(x.copy(), dout.copy()), shape, "sigmoid_backward(x, dout)")
+        z, ds = rng.normal(scale=2.0, size=shape), rng.normal(size=shape)
+        got = _array(answer(z.copy(), ds.copy()), shape, "sigmoid_backward(z, ds)")
         layer = nb.Sigmoid()
-        layer.forward(x)
-        ref = layer.backward(dout)
+        layer.forward(z)
+        ref = layer.backward(ds)
         if not close(got, ref, rtol=1e-7, atol=1e-10):
-            raise CheckFailed(f"for x of shape {shape} expected nb.Sigmoid's backward, "
+            raise CheckFailed(f"for z of shape {shape} expected nb.Sigmoid's backward, "
                               f"largest difference {np.abs(got - ref).max():.3g}")
 
 
 @question("09.4", points=3, title="softmax_ce_grad(Z, labels): softmax with cross-entropy, a batch",
           section="09-computation-graphs.html#ch09-softmax-ce",
-          hint="Per row the gradient is y − t (softmax minus one-hot); the loss is a mean over the n rows, so divide by n.")
+          hint="Per row the gradient is ŷ − y (softmax minus one-hot); the loss is a mean over the n rows, so divide by n.")
 def _(answer, rng):
     for _ in range(5):
         n, k = int(rng.integers(1, 8)), int(rng.integers(2, 7))
@@ -83,9 +83,9 @@ def _(answer, rng):
                               f"largest difference {np.abs(got - ref).max():.3g}")
 
 
-@question("09.5", points=3, title="logistic_graph(...): seed 001's graph built with Value",
+@question("09.5", points=3, title="logistic_graph(...): logistic regression built with Value",
           section="09-computation-graphs.html#ch09-logistic-graph",
-          hint="Make w1, w2, b Values, build z, a = z.sigmoid() and L = −(y·log a + (1 − y)·log(1 − a)), call L.backward().")
+          hint="Make w1, w2, b Values, build z, y_hat = z.sigmoid() and L = −(y·log ŷ + (1 − y)·log(1 − ŷ)), call L.backward().")
 def _(answer, rng):
     for k in range(5):
         x1, x2, w1, w2, b = (float(v) for v in rng.normal(size=5))

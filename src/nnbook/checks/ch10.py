@@ -8,27 +8,27 @@ from ._answers import as_array as _array
 from ._answers import Parts, as_scalar, choice, close, difference, values
 from ._core import CheckFailed, question
 
-SEED004_W_HIDDEN = nb.datasets.SEED004_W_HIDDEN
-SEED004_W_OUTPUT = nb.datasets.SEED004_W_OUTPUT
+W1_242 = nb.datasets.SEED004_W_HIDDEN  # the 2-4-2 network of chapter 10
+W2_242 = nb.datasets.SEED004_W_OUTPUT
 
 
-def _two_two_one(x, w, b, y_true):
-    """Seed 002's network in nnbook, after one backward pass of L = (y_true − y_pred)²."""
+def _two_two_one(x, w, b, y):
+    """The 2-2-1 network of chapter 10 in nnbook, after one backward pass of ℒ = (ŷ − y)²."""
     net = nb.Sequential(nb.Linear.from_weights(np.reshape(w[:4], (2, 2)), b[:2]), nb.Sigmoid(),
                         nb.Linear.from_weights(np.reshape(w[4:], (1, 2)), b[2:]), nb.Sigmoid())
     loss = nb.SquaredErrorLoss()
-    loss.forward(net.forward(np.reshape(x, (1, 2))), np.array([[y_true]]))
+    loss.forward(net.forward(np.reshape(x, (1, 2))), np.array([[y]]))
     net.backward(loss.backward())
     return net
 
 
-def _seed004(W_h, W_o):
+def _two_four_two(W1, W2):
     double = nb.Elementwise(lambda z: 2 * z, lambda z: 2 * np.ones_like(z), name="2x")
-    return nb.Sequential(nb.Linear.from_weights(W_h, 0.0), double, nb.Linear.from_weights(W_o, 0.0))
+    return nb.Sequential(nb.Linear.from_weights(W1, 0.0), double, nb.Linear.from_weights(W2, 0.0))
 
 
-def _seed004_cases(rng, k):
-    cases = [(SEED004_W_HIDDEN, SEED004_W_OUTPUT, np.array([2.0, 3.0]), np.array([2.0, 3.0]))]
+def _two_four_two_cases(rng, k):
+    cases = [(W1_242, W2_242, np.array([2.0, 3.0]), np.array([2.0, 3.0]))]
     for _ in range(k):
         cases.append((rng.normal(size=(4, 2)), rng.normal(size=(2, 4)), rng.normal(size=2), rng.normal(size=2)))
     return cases
@@ -56,73 +56,73 @@ def _(answer, rng):
     parts.finish()
 
 
-@question("10.2", points=2, title="Seed 002's ∂L/∂w1 for any inputs and weights",
+@question("10.2", points=2, title="∂ℒ/∂w1 of the 2-2-1 network for any inputs and weights",
           section="10-backpropagation.html#ch10-two-two-one",
-          hint="∂L/∂w1 = (−2(y_true − y_pred)) · (w5 σ′(z_o1)) · (x1 σ′(z_h1)).")
+          hint="∂ℒ/∂w1 = 2(ŷ − y) · (w5 σ′(z[2])) · (x1 σ′(z[1]_1)), with w1 = W[1][0, 0] and w5 = W[2][0, 0].")
 def _(answer, rng):
     cases = [(np.array([-2.0, -1.0]), np.ones(6), np.zeros(3), 1.0)]
     for _ in range(5):
         cases.append((rng.normal(size=2), rng.normal(size=6), rng.normal(size=3), float(rng.integers(0, 2))))
-    for x, w, b, y_true in cases:
-        got = answer(float(x[0]), float(x[1]), [float(v) for v in w], [float(v) for v in b], y_true)
-        got = as_scalar(got, "∂L/∂w1")
-        ref = float(_two_two_one(x, w, b, y_true).layers[0].grads["W"][0, 0])
+    for x, w, b, y in cases:
+        got = answer(float(x[0]), float(x[1]), [float(v) for v in w], [float(v) for v in b], y)
+        got = as_scalar(got, "∂ℒ/∂w1")
+        ref = float(_two_two_one(x, w, b, y).layers[0].grads["W"][0, 0])
         if not close(got, ref, rtol=1e-7, atol=1e-12):
             raise CheckFailed(f"for x = {np.round(x, 4)}, w = {np.round(w, 3)}, b = {np.round(b, 3)}, "
-                              f"y_true = {y_true:g} expected ∂L/∂w1 = {ref:.6f}, got {got:.6f}")
+                              f"y = {y:g} expected ∂ℒ/∂w1 = {ref:.6f}, got {got:.6f}")
 
 
-@question("10.3", points=3, title="Seed 004's gradient matrices with f(x) = 2x",
+@question("10.3", points=3, title="The gradient matrices dW2, dW1 of the 2-4-2 network with g(z) = 2z",
           section="10-backpropagation.html#ch10-seed004",
-          hint="grad_y_m = y_m − y_t, grad_W_output = outer(grad_y_m, h), grad_h = W_outputᵀ grad_y_m, "
-               "grad_W_hidden = outer(2·grad_h, x): do not forget f′ = 2.")
+          hint="dŷ = ŷ − y, dW2 = outer(dŷ, a1), da1 = W2ᵀ dŷ, "
+               "dW1 = outer(2·da1, x): do not forget g′ = 2.")
 def _(answer, rng):
-    for W_h, W_o, x, y_t in _seed004_cases(rng, 4):
-        g_o, g_h = values(answer(W_h.copy(), W_o.copy(), x.copy(), y_t.copy()), 2, "seed004_gradients")
-        g_o, g_h = _array(g_o, (2, 4), "grad_W_output"), _array(g_h, (4, 2), "grad_W_hidden")
-        net = _seed004(W_h, W_o)
+    for W1, W2, x, y in _two_four_two_cases(rng, 4):
+        g_o, g_h = values(answer(W1.copy(), W2.copy(), x.copy(), y.copy()), 2, "two_layer_gradients")
+        g_o, g_h = _array(g_o, (2, 4), "dW2"), _array(g_h, (4, 2), "dW1")
+        net = _two_four_two(W1, W2)
         loss = nb.SquaredErrorLoss(half=True)
-        loss.forward(net.forward(x), y_t)
+        loss.forward(net.forward(x), y)
         net.backward(loss.backward())
         ref_o, ref_h = net.layers[2].grads["W"], net.layers[0].grads["W"]
         if not close(g_o, ref_o, rtol=1e-9, atol=1e-10):
-            raise CheckFailed(f"expected grad_W_output = {np.round(ref_o, 4).tolist()}, got {np.round(g_o, 4).tolist()}")
+            raise CheckFailed(f"expected dW2 = {np.round(ref_o, 4).tolist()}, got {np.round(g_o, 4).tolist()}")
         if not close(g_h, ref_h, rtol=1e-9, atol=1e-10):
-            half = " (exactly half: the factor f′ = 2 is missing)" if close(2 * g_h, ref_h, rtol=1e-9) else ""
-            raise CheckFailed(f"expected grad_W_hidden = {np.round(ref_h, 4).tolist()}{half}, "
+            half = " (exactly half: the factor g′ = 2 is missing)" if close(2 * g_h, ref_h, rtol=1e-9) else ""
+            raise CheckFailed(f"expected dW1 = {np.round(ref_h, 4).tolist()}{half}, "
                               f"got {np.round(g_h, 4).tolist()}")
 
 
-@question("10.4", points=2, title="One training step of seed 004's network",
+@question("10.4", points=2, title="One training step of the 2-4-2 network",
           section="10-backpropagation.html#ch10-one-step",
-          hint="W ← W − η ∇W for both matrices (biases stay 0), then the loss ½‖y_t − y_m‖² with the new weights.")
+          hint="W ← W − η dW for both matrices (biases stay 0), then the loss ½‖ŷ − y‖² with the new weights.")
 def _(answer, rng):
-    for k, (W_h, W_o, x, y_t) in enumerate(_seed004_cases(rng, 4)):
+    for k, (W1, W2, x, y) in enumerate(_two_four_two_cases(rng, 4)):
         eta = 0.01 if k == 0 else float(rng.uniform(0.001, 0.1))
-        result = values(answer(W_h.copy(), W_o.copy(), x.copy(), y_t.copy(), eta), 3, "train_step")
-        new_h = _array(result[0], (4, 2), "W_hidden_new")
-        new_o = _array(result[1], (2, 4), "W_output_new")
+        result = values(answer(W1.copy(), W2.copy(), x.copy(), y.copy(), eta), 3, "train_step")
+        new_h = _array(result[0], (4, 2), "W1_new")
+        new_o = _array(result[1], (2, 4), "W2_new")
         loss_after = as_scalar(result[2], "the loss after the step")
-        net = _seed004(W_h, W_o)
+        net = _two_four_two(W1, W2)
         loss = nb.SquaredErrorLoss(half=True)
-        loss.forward(net.forward(x), y_t)
+        loss.forward(net.forward(x), y)
         net.backward(loss.backward())
-        ref_h = W_h - eta * net.layers[0].grads["W"]
-        ref_o = W_o - eta * net.layers[2].grads["W"]
-        ref_loss = loss.forward(_seed004(ref_h, ref_o).forward(x), y_t)
+        ref_h = W1 - eta * net.layers[0].grads["W"]
+        ref_o = W2 - eta * net.layers[2].grads["W"]
+        ref_loss = loss.forward(_two_four_two(ref_h, ref_o).forward(x), y)
         if not (close(new_h, ref_h, rtol=1e-9, atol=1e-10)
                 and close(new_o, ref_o, rtol=1e-9, atol=1e-10)):
-            raise CheckFailed(f"with η = {eta:.4g} expected W_hidden_new = {np.round(ref_h, 4).tolist()} and "
-                              f"W_output_new = {np.round(ref_o, 4).tolist()}, got {np.round(new_h, 4).tolist()} "
+            raise CheckFailed(f"with η = {eta:.4g} expected W1_new = {np.round(ref_h, 4).tolist()} and "
+                              f"W2_new = {np.round(ref_o, 4).tolist()}, got {np.round(new_h, 4).tolist()} "
                               f"and {np.round(new_o, 4).tolist()}")
         if not close(loss_after, ref_loss, rtol=1e-9, like=(new_h, new_o)):
             raise CheckFailed(f"with η = {eta:.4g} expected the loss after the step {ref_loss:.6g}, "
                               f"got {loss_after:.6g}")
 
 
-@question("10.5", points=1, title="Why the loss of seed 004's example rises after one step",
+@question("10.5", points=1, title="Why the loss of the 2-4-2 example rises after one step",
           section="10-backpropagation.html#ch10-one-step",
-          hint="The gradient passes the gradient check; look at the size of the step η·∇W.")
+          hint="The gradient passes the gradient check; look at the size of the step η·dW.")
 def _(answer, rng):
     choice(answer, "10.5", "abcd", "707c069f6b9a826083183644",
-           "{got!r} is not it: compare the gradient check's verdict with the size of η·∇W")
+           "{got!r} is not it: compare the gradient check's verdict with the size of η·dW")

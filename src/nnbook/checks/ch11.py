@@ -9,7 +9,7 @@ from ._core import CheckFailed, question
 
 
 def _random_model(rng):
-    """A random MLP with random sizes, activation and weights (a fresh twin can be rebuilt from the seed)."""
+    """A random MLP with random sizes, activation and weights (a fresh twin can be rebuilt from its integer seed)."""
     n_in = int(rng.integers(2, 6))
     sizes = [n_in] + [int(rng.integers(2, 6)) for _ in range(int(rng.integers(1, 3)))] + [int(rng.integers(1, 4))]
     activation = str(rng.choice(["sigmoid", "tanh", "relu"]))
@@ -23,7 +23,7 @@ def _build(sizes, activation, seed):
 
 @question("11.1", points=2, title="One SGD training step",
           section="11-training.html#ch11-loop",
-          hint="Forward, loss.forward, model.backward(loss.backward()), then w ← w − lr · grad for every parameter.")
+          hint="Forward, loss.forward, model.backward(loss.backward()), then w ← w − η · grad (η = lr) for every parameter.")
 def _(answer, rng):
     for trial in range(3):
         sizes, activation, seed = _random_model(rng)
@@ -89,10 +89,10 @@ def _(answer, rng):
         raise CheckFailed("expected the same order for the same rng seed (use the rng argument, not np.random)")
 
 
-@question("11.3", points=2, title="Seed 000's XOR network",
+@question("11.3", points=2, title="The XOR network of chapter 11",
           section="11-training.html#ch11-xor",
-          hint="nb.MLP([2, 4, 4, 1], activation='sigmoid', output_activation='sigmoid', init='normal', rng=seed), SquaredErrorLoss(half=True), "
-               "SGD(1.0), 1000 epochs, batch_size=1, shuffle=False; try another seed if one stalls.")
+          hint="nb.MLP([2, 4, 4, 1], activation='sigmoid', output_activation='sigmoid', init='normal', rng=k), SquaredErrorLoss(half=True), "
+               "SGD(1.0), 1000 epochs, batch_size=1, shuffle=False; try another rng value if one stalls.")
 def _(answer, rng):
     X, y = nb.datasets.xor()
     model = answer()

@@ -61,7 +61,7 @@ def _(answer, rng):
         raise CheckFailed(f"expected a finite loss of 1000 for logits (1000, 0, −1000) and label 1, got {got!r}")
 
 
-@question("13.4", points=2, title="The gradient y − t",
+@question("13.4", points=2, title="The gradient ŷ − y",
           section="13-softmax.html#ch13-gradient",
           hint="(softmax(Z) − one_hot(y, k)) / n_samples.")
 def _(answer, rng):
@@ -72,7 +72,7 @@ def _(answer, rng):
         loss.forward(Z, y)
         ref = loss.backward()
         if got.shape != ref.shape or not close(got, ref, rtol=1e-8, atol=1e-12):
-            raise CheckFailed(f"expected ∂L/∂Z of shape {ref.shape} equal to (softmax(Z) − T) / n, got {np.round(got, 4)!r}")
+            raise CheckFailed(f"expected ∂ℒ/∂Z of shape {ref.shape} equal to (softmax(Z) − Y) / n, with Y the one-hot labels, got {np.round(got, 4)!r}")
 
 
 @question("13.5", points=1, title="Accuracy",

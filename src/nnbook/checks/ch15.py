@@ -7,17 +7,17 @@ import nnbook as nb
 from ._answers import as_array, choice, close, values
 from ._core import CheckFailed, question
 
-SEED_W_HIDDEN = nb.datasets.SEED004_W_HIDDEN
-SEED_W_OUTPUT = nb.datasets.SEED004_W_OUTPUT
+W1_START = nb.datasets.SEED004_W_HIDDEN  # the starting weights of chapter 15's 2-4-2 network
+W2_START = nb.datasets.SEED004_W_OUTPUT
 
 
-def _no_bias_step(W_hidden, W_output, x, y, lr):
-    """Reference: one SGD step with nnbook's layers, biases fixed at zero, L = mean_k (ŷ_k − y_k)²."""
-    net = nb.Sequential(nb.Linear.from_weights(W_hidden, 0.0), nb.ReLU(), nb.Linear.from_weights(W_output, 0.0))
+def _no_bias_step(W1, W2, x, y, lr):
+    """Reference: one SGD step with nnbook's layers, biases fixed at zero, ℒ = mean_k (ŷ_k − y_k)²."""
+    net = nb.Sequential(nb.Linear.from_weights(W1, 0.0), nb.ReLU(), nb.Linear.from_weights(W2, 0.0))
     loss = nb.MSELoss()
     loss.forward(net.forward(x), y)
     net.backward(loss.backward())
-    return W_hidden - lr * net.grads["W1"], W_output - lr * net.grads["W2"]
+    return W1 - lr * net.grads["W1"], W2 - lr * net.grads["W2"]
 
 
 class _NoBias(nb.Sequential):
@@ -33,12 +33,12 @@ def _close(got, ref, name, rtol=1e-9, atol=1e-12):
         raise CheckFailed(f"{name}{list(i)}: expected {ref[i]:.6g}, got {got[i]:.6g}")
 
 
-@question("15.1", points=3, title="One SGD step of seed 004's ReLU network",
+@question("15.1", points=3, title="One SGD step of the 2-4-2 ReLU network without biases",
           section="15-frameworks.html#ch15-pytorch",
-          hint="z = W_hidden @ x, h = relu(z), ŷ = W_output @ h; dŷ = 2(ŷ − y)/n_out; dW_output = outer(dŷ, h); "
-               "dz = (W_output.T @ dŷ) * (z > 0); dW_hidden = outer(dz, x).")
+          hint="z1 = W1 @ x, a1 = relu(z1), ŷ = W2 @ a1; dŷ = 2(ŷ − y)/n_out; dW2 = outer(dŷ, a1); "
+               "dz1 = (W2.T @ dŷ) * (z1 > 0); dW1 = outer(dz1, x).")
 def _(answer, rng):
-    cases = [(SEED_W_HIDDEN, SEED_W_OUTPUT, np.array([2.0, 3.0]), np.array([5.0, 5.0]), 0.01)]
+    cases = [(W1_START, W2_START, np.array([2.0, 3.0]), np.array([5.0, 5.0]), 0.01)]
     for _ in range(5):
         n_in, n_h, n_out = (int(v) for v in rng.integers(1, 6, size=3))
         cases.append((rng.normal(size=(n_h, n_in)), rng.normal(size=(n_out, n_h)), rng.normal(size=n_in),
@@ -46,12 +46,12 @@ def _(answer, rng):
     for Wh, Wo, x, y, lr in cases:
         ref_h, ref_o = _no_bias_step(Wh, Wo, x, y, lr)
         got_h, got_o = values(answer(Wh.copy(), Wo.copy(), x.copy(), y.copy(), lr), 2, "step")
-        got_h, got_o = as_array(got_h, None, "W_hidden_new"), as_array(got_o, None, "W_output_new")
-        _close(got_h, ref_h, f"W_hidden_new (n_hidden={Wh.shape[0]}, n_in={Wh.shape[1]}, lr={lr:.4g})")
-        _close(got_o, ref_o, f"W_output_new (n_out={Wo.shape[0]}, n_hidden={Wo.shape[1]}, lr={lr:.4g})")
+        got_h, got_o = as_array(got_h, None, "W1_new"), as_array(got_o, None, "W2_new")
+        _close(got_h, ref_h, f"W1_new (n_hidden={Wh.shape[0]}, n_in={Wh.shape[1]}, lr={lr:.4g})")
+        _close(got_o, ref_o, f"W2_new (n_out={Wo.shape[0]}, n_hidden={Wo.shape[1]}, lr={lr:.4g})")
 
 
-@question("15.2", points=1, title="The label per output that the seed's code trains",
+@question("15.2", points=1, title="One label per output: what PyTorch's broadcast trains",
           section="15-frameworks.html#ch15-shapes",
           hint="PyTorch broadcasts a (n, 1) label to every output: repeat the column n_out times, shape (n, n_out).")
 def _(answer, rng):
@@ -69,20 +69,20 @@ def _(answer, rng):
 
 @question("15.3", points=2, title="Train the corrected 2 → 4 → 1 network",
           section="15-frameworks.html#ch15-shapes",
-          hint="NoBiasSequential(Linear.from_weights(W_hidden, 0.0), ReLU(), Linear.from_weights(W_output[:1], 0.0)), "
+          hint="NoBiasSequential(Linear.from_weights(W1, 0.0), ReLU(), Linear.from_weights(W2[:1], 0.0)), "
                "then fit with MSELoss, SGD(0.01), epochs=10, batch_size=1, shuffle=False.")
 def _(answer, rng):
     for _ in range(2):
         n = int(rng.integers(20, 60))
         X, y = nb.datasets.sum_of_inputs(n, rng=rng)
-        net = _NoBias(nb.Linear.from_weights(SEED_W_HIDDEN, 0.0), nb.ReLU(),
-                      nb.Linear.from_weights(SEED_W_OUTPUT[:1], 0.0))
+        net = _NoBias(nb.Linear.from_weights(W1_START, 0.0), nb.ReLU(),
+                      nb.Linear.from_weights(W2_START[:1], 0.0))
         net.fit(X, y, loss=nb.MSELoss(), optimizer=nb.SGD(0.01), epochs=10, batch_size=1, shuffle=False,
                 progress=False)
         got_h, got_o = values(answer(X.copy(), y.copy()), 2, "training")
-        got_h, got_o = as_array(got_h, None, "W_hidden"), as_array(got_o, None, "W_output")
-        _close(got_h, net.layers[0].W, f"the trained W_hidden ({n} samples)", rtol=1e-7, atol=1e-9)
-        _close(got_o, net.layers[2].W, f"the trained W_output ({n} samples)", rtol=1e-7, atol=1e-9)
+        got_h, got_o = as_array(got_h, None, "W1"), as_array(got_o, None, "W2")
+        _close(got_h, net.layers[0].W, f"the trained W1 ({n} samples)", rtol=1e-7, atol=1e-9)
+        _close(got_o, net.layers[2].W, f"the trained W2 ({n} samples)", rtol=1e-7, atol=1e-9)
 
 
 @question("15.4", points=1, title="Why nnbook needs no zero_grad()",
