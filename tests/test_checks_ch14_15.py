@@ -37,13 +37,13 @@ def ref_predict_classes(logits):
     return np.array([max(range(len(row)), key=lambda k: row[k]) for row in logits])
 
 
-def ref_accuracy(y, y_pred):
-    return sum(int(a == b) for a, b in zip(y, y_pred)) / len(y)
+def ref_accuracy(y, predicted):
+    return sum(int(a == b) for a, b in zip(y, predicted)) / len(y)
 
 
-def ref_confusion(y, y_pred, k):
+def ref_confusion(y, predicted, k):
     C = np.zeros((k, k), dtype=int)
-    np.add.at(C, (np.asarray(y), np.asarray(y_pred)), 1)
+    np.add.at(C, (np.asarray(y), np.asarray(predicted)), 1)
     return C
 
 

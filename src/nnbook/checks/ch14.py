@@ -36,7 +36,7 @@ def _(answer, rng):
 
 @question("14.2", points=1, title="accuracy",
           section="14-digits.html#ch14-training",
-          hint="The fraction of positions where the two label arrays agree: np.mean(y == y_pred).")
+          hint="The fraction of positions where the two label arrays agree: np.mean(y == predicted).")
 def _(answer, rng):
     for _ in range(6):
         n, k = int(rng.integers(1, 200)), int(rng.integers(2, 10))
@@ -52,7 +52,7 @@ def _(answer, rng):
             raise CheckFailed(f"expected accuracy {ref} for {n} labels ({int(ref * n)} equal), got {got}")
 
 
-@question("14.3", points=2, title="confusion_matrix(y, y_pred, k)",
+@question("14.3", points=2, title="confusion_matrix(y, predicted, k)",
           section="14-digits.html#ch14-errors",
           hint="Start from np.zeros((k, k), dtype=int) and add 1 at [true, predicted] for every example.")
 def _(answer, rng):
