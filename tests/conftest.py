@@ -1,3 +1,10 @@
+"""Shared fixtures.
+
+The expensive ones live here, once per test session: the book build (``jupyter-book build . -W``),
+the local server of ``_build/html``, one headless Chromium, and one visit of every page in it
+(``page_visits``), from which the browser, accessibility and layout tests all read.
+"""
+
 import numpy as np
 import pytest
 from hypothesis import settings
@@ -10,3 +17,64 @@ settings.load_profile("nnbook")
 @pytest.fixture
 def rng():
     return np.random.default_rng(12345)
+
+
+# ----------------------------------------------------------------------------- the built book
+
+@pytest.fixture(scope="session")
+def book_build():
+    """The session's one build of the book (tests/test_book.py)."""
+    from test_book import _build
+
+    return _build()
+
+
+@pytest.fixture(scope="session")
+def built_book(book_build):
+    """The ``_build/html`` directory of this session's build (fails if the build made none)."""
+    if not (book_build.html / "index.html").is_file():
+        pytest.fail(f"the book build produced no {book_build.html / 'index.html'}:\n{book_build.log[-5000:]}")
+    return book_build.html
+
+
+@pytest.fixture(scope="session")
+def site(built_book):
+    """The built site served on 127.0.0.1 at a free port: (base URL, html directory)."""
+    from test_browser import serve
+
+    with serve(built_book) as base:
+        yield base, built_book
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium for the session (tests/test_browser.py); skips where there is none."""
+    from test_browser import launch_chromium
+
+    chrome = launch_chromium()
+    try:
+        yield chrome
+    finally:
+        chrome.close()
+
+
+@pytest.fixture(scope="session")
+def axe_source():
+    """axe-core's script (npm's ``axe-core``, fetched into node_modules by tools/bundle_assets.py)."""
+    from test_book import bundle_assets
+
+    path = bundle_assets.fetch_axe()
+    if path is None:
+        pytest.skip("axe-core is not available (npm missing or offline): run `make assets` with npm")
+    return path.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def page_visits(site, browser):
+    """{page: Visit} for every page of the book: each page loaded once, at 1280 px, then narrowed
+    to 390 px (tests/test_browser.py, :func:`visit_pages`)."""
+    from test_book import bundle_assets
+    from test_browser import visit_pages
+
+    axe = bundle_assets.fetch_axe()
+    return visit_pages(browser, *site, axe_source=axe.read_text(encoding="utf-8") if axe else None)

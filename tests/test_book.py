@@ -1,10 +1,10 @@
 """The whole book, built once per test session with ``jupyter-book build . -W``.
 
-The build (into ``_build/html``, the path ``make book`` prints) is shared with the browser test
-(``tests/test_browser.py`` imports :func:`built_book`). The tests here read the HTML: no warning
-in the build, every page titled, the table of contents in its five parts, every internal link
-and anchor resolving, every chapter downloadable as a notebook that runs, the launch buttons,
-and the JavaScript taken from the bundled copies rather than a CDN.
+The build (into ``_build/html``, the path ``make book`` prints) is shared with the browser tests
+through the session fixtures ``book_build`` and ``built_book`` (``tests/conftest.py``). The tests
+here read the HTML: no warning in the build, every page titled, the table of contents in its five
+parts, every internal link and anchor resolving, every chapter downloadable as a notebook that
+runs, the launch buttons, and the JavaScript taken from the bundled copies rather than a CDN.
 
 Set ``NNBOOK_BOOK_OUTPUT=/some/dir`` to build into ``/some/dir/_build/html`` instead.
 """
@@ -65,17 +65,7 @@ def _build() -> BuildResult:
     return BuildResult(returncode, log, HTML)
 
 
-@pytest.fixture(scope="session")
-def book_build() -> BuildResult:
-    return _build()
-
-
-@pytest.fixture(scope="session")
-def built_book(book_build) -> Path:
-    """The ``_build/html`` directory of this session's build (fails if the build made none)."""
-    if not (book_build.html / "index.html").is_file():
-        pytest.fail(f"the book build produced no {book_build.html / 'index.html'}:\n{book_build.log[-5000:]}")
-    return book_build.html
+# The fixtures book_build and built_book (tests/conftest.py) call _build once per session.
 
 
 # ----------------------------------------------------------------------------- helpers

@@ -23,6 +23,7 @@ and it can (as root), and skips with the reason where it cannot.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import json
@@ -34,12 +35,13 @@ import tempfile
 import threading
 import time
 from base64 import b64decode
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
-from test_book import OUTPUT, _toc_files, book_build, built_book, bundle_assets  # noqa: F401  (the session's one build)
+from test_book import OUTPUT, _toc_files, bundle_assets
 
 SCREENSHOTS = OUTPUT / "_build" / "screenshots"
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
@@ -243,24 +245,23 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-@pytest.fixture(scope="module")
-def site(built_book):  # noqa: F811  (the fixture imported from test_book)
-    """The built site served on 127.0.0.1 at a free port; yields (base URL, html directory)."""
-    html_dir = built_book
+@contextlib.contextmanager
+def serve(html_dir: Path):
+    """Serve ``html_dir`` on 127.0.0.1 at a free port; yields the base URL."""
     handler = functools.partial(_QuietHandler, directory=str(html_dir))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield f"http://127.0.0.1:{server.server_address[1]}", html_dir
+        yield f"http://127.0.0.1:{server.server_address[1]}"
     finally:
         server.shutdown()
         server.server_close()
         thread.join(timeout=10)
 
 
-@pytest.fixture(scope="module")
-def browser():
+def launch_chromium() -> Chromium:
+    """Headless Chromium, installed with apt-get where missing; skips the test where it cannot."""
     if not bundle_assets.bundle_is_complete():
         pytest.skip("the site was built without the JavaScript bundle (npm was unavailable), so it "
                     "loads MathJax and the widget manager from the public CDN; run `make assets` "
@@ -271,11 +272,7 @@ def browser():
         if path is None:
             pytest.skip(f"no Chromium to run the browser test ({reason}); "
                         "install Debian's `chromium` package to run it")
-    chrome = Chromium(path)
-    try:
-        yield chrome
-    finally:
-        chrome.close()
+    return Chromium(path)
 
 
 def _pages(html_dir: Path) -> list[str]:
@@ -383,23 +380,32 @@ def _start(browser: Chromium, url: str) -> tuple[str, str]:
     return target, session
 
 
+def _settle(browser: Chromium, url: str, session: str, settle_js: str = SETTLED_JS) -> tuple[bool, bool]:
+    """Wait until the tab has loaded and settled: (settled, widgets drawn)."""
+    if browser.wait_for_event("Page.loadEventFired", session, PAGE_TIMEOUT) is None:
+        raise AssertionError(f"{url}: the page did not finish loading in {PAGE_TIMEOUT:.0f} s")
+    settled = browser.wait_until(session, settle_js, PAGE_TIMEOUT)
+    widgets_shown = browser.wait_until(session, WIDGETS_SHOWN_JS, PAGE_TIMEOUT)
+    return settled, widgets_shown
+
+
+def _screenshot(browser: Chromium, session: str, path: Path) -> None:
+    browser.call("Page.bringToFront", session=session)  # headless Chromium paints only the tab in front
+    shot = browser.call("Page.captureScreenshot", {"format": "png"}, session=session)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(b64decode(shot["data"]))
+
+
 def _finish(browser: Chromium, url: str, target: str, session: str, screenshot: Path | None,
             settle_js: str = SETTLED_JS):
     """Wait until the tab has settled; (report, JS errors, failed requests). Closes the tab."""
     try:
-        if browser.wait_for_event("Page.loadEventFired", session, PAGE_TIMEOUT) is None:
-            raise AssertionError(f"{url}: the page did not finish loading in {PAGE_TIMEOUT:.0f} s")
-        settled = browser.wait_until(session, settle_js, PAGE_TIMEOUT)
-        widgets_shown = browser.wait_until(session, WIDGETS_SHOWN_JS, PAGE_TIMEOUT)
+        settled, widgets_shown = _settle(browser, url, session, settle_js)
         browser.pump(0.3)  # late console messages and requests
         report = browser.evaluate(session, PAGE_REPORT_JS)
         report["settled"], report["widgetsShown"] = settled, widgets_shown
         if screenshot is not None:
-            # Headless Chromium paints only the tab in front.
-            browser.call("Page.bringToFront", session=session)
-            shot = browser.call("Page.captureScreenshot", {"format": "png"}, session=session)
-            screenshot.parent.mkdir(parents=True, exist_ok=True)
-            screenshot.write_bytes(b64decode(shot["data"]))
+            _screenshot(browser, session, screenshot)
         js_errors, failed = _problems_from_events(browser.events, session)
         return report, js_errors, failed
     finally:
@@ -407,27 +413,154 @@ def _finish(browser: Chromium, url: str, target: str, session: str, screenshot: 
         browser.close_page(target)
 
 
-def _visit_all(browser: Chromium, urls: list[str], screenshots: list[Path | None], tabs: int = 3):
-    """Visit the pages, ``tabs`` at a time (the pages load in parallel); yields their results."""
-    for start in range(0, len(urls), tabs):
-        batch = list(zip(urls[start:start + tabs], screenshots[start:start + tabs]))
-        opened = [(url, shot, *_start(browser, url)) for url, shot in batch]
-        for url, shot, target, session in opened:
-            yield url, _finish(browser, url, target, session, shot)
+# ----------------------------------------------------------------------------- one visit per page
+
+DESKTOP, PHONE = 1280, 390
+
+# Runs in the page: what scrolls sideways (tests/test_layout.py reads it).
+MEASURE_JS = r"""
+(() => {
+  const main = document.querySelector('main, .bd-main') || document.body;
+  const firstLine = t => (t.split('\n').find(l => l.trim()) || '').trim().slice(0, 100);
+  const longestLine = t => t.split('\n').reduce((a, b) => b.length > a.length ? b : a, '').trim().slice(0, 100);
+  const blocks = [];
+  for (const pre of main.querySelectorAll('pre')) {
+    if (pre.closest('.widget-subarea, .jupyter-widgets')) continue;  // drawn by a widget
+    const over = pre.scrollWidth - pre.clientWidth;
+    if (over > 1 && pre.offsetParent !== null) {
+      const kind = pre.closest('.cell_output, .output') ? 'output' : 'code';
+      blocks.push({kind, overflow: over, first: firstLine(pre.textContent), longest: longestLine(pre.textContent)});
+    }
+  }
+  const items = (window.MathJax && MathJax.startup && MathJax.startup.document)
+    ? Array.from(MathJax.startup.document.math) : [];
+  const equations = [];
+  for (const eq of main.querySelectorAll('mjx-container[display="true"]')) {
+    const over = eq.scrollWidth - eq.clientWidth;
+    if (over > 1) {
+      const item = items.find(m => m.typesetRoot === eq);
+      equations.push({overflow: over, tex: (item ? item.math : eq.textContent).trim().replace(/\s+/g, ' ').slice(0, 100)});
+    }
+  }
+  const pageOverflow = document.documentElement.scrollWidth - document.documentElement.clientWidth;
+  const wide = [];
+  if (pageOverflow > 1) {
+    const limit = document.documentElement.clientWidth + 1;
+    for (const el of document.body.querySelectorAll('*')) {
+      const r = el.getBoundingClientRect();
+      if (r.right <= limit || r.width === 0) continue;
+      let clipped = false;
+      for (let a = el.parentElement; a && a !== document.body; a = a.parentElement) {
+        const o = getComputedStyle(a).overflowX;
+        if (o !== 'visible' || getComputedStyle(a).position === 'fixed') { clipped = true; break; }
+      }
+      if (clipped || getComputedStyle(el).position === 'fixed') continue;
+      const parentWide = el.parentElement && el.parentElement.getBoundingClientRect().right > limit;
+      if (!parentWide || el.parentElement === document.body) {
+        wide.push(`${el.tagName.toLowerCase()}.${[...el.classList].slice(0, 2).join('.')} ` +
+                  `(${Math.round(r.right)} px): ${firstLine(el.textContent)}`);
+      }
+    }
+  }
+  return {blocks, equations, pageOverflow, wide: wide.slice(0, 8)};
+})()
+"""
+
+# Runs in the page once axe-core is injected: its WCAG 2 A/AA violations (tests/test_accessibility.py).
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+AXE_RUN_JS = """
+(async () => {
+  const result = await axe.run(document, {
+    runOnly: {type: 'tag', values: %s},
+    resultTypes: ['violations'],
+  });
+  return result.violations.map(v => ({
+    id: v.id, impact: v.impact, help: v.help,
+    nodes: v.nodes.map(n => ({target: n.target.join(' '), html: n.html.slice(0, 160),
+                              summary: (n.failureSummary || '').split('\\n').slice(1, 2).join('')})),
+  }));
+})()
+""" % json.dumps(WCAG_TAGS)
 
 
-def test_every_page_in_the_browser(site, browser):
-    base, html_dir = site
+@dataclass
+class Visit:
+    """What the tests read from one page, loaded once."""
+
+    report: dict  # PAGE_REPORT_JS, with "settled" and "widgetsShown"
+    js_errors: list[str]
+    failed: list[str]  # failed requests, and requests to other hosts
+    desktop: dict  # MEASURE_JS at 1280 px
+    phone: dict  # MEASURE_JS once the same page is narrowed to 390 px
+    axe: list[dict] | None  # axe-core's violations at 1280 px; None when axe-core was not given
+
+
+def _set_width(browser: Chromium, session: str, width: int) -> None:
+    browser.call("Emulation.setDeviceMetricsOverride",
+                 {"width": width, "height": 900 if width == DESKTOP else 844, "deviceScaleFactor": 1,
+                  "mobile": width != DESKTOP}, session=session)
+
+
+def _inspect(browser: Chromium, url: str, target: str, session: str, screenshot: Path | None,
+             axe_source: str | None) -> Visit:
+    """Read everything from a loading tab: report, screenshot, layout at 1280 px, axe-core's audit,
+    layout at 390 px, errors. Closes the tab."""
+    try:
+        settled, widgets_shown = _settle(browser, url, session)
+        # In front: timers run at full speed there (nnbook.js refits equations on a timer).
+        browser.call("Page.bringToFront", session=session)
+        browser.pump(0.5)  # late console messages and requests; the equation fitting after MathJax
+        report = browser.evaluate(session, PAGE_REPORT_JS)
+        report["settled"], report["widgetsShown"] = settled, widgets_shown
+        if screenshot is not None:
+            _screenshot(browser, session, screenshot)
+        desktop = browser.evaluate(session, MEASURE_JS)
+        axe = None
+        if axe_source is not None:
+            browser.evaluate(session, axe_source + "\n;true")
+            axe = browser.evaluate(session, AXE_RUN_JS, timeout=120)
+        _set_width(browser, session, PHONE)
+        browser.pump(0.5)  # the reflow, and nnbook.js refitting the equations 150 ms after a resize
+        phone = browser.evaluate(session, MEASURE_JS)
+        js_errors, failed = _problems_from_events(browser.events, session)
+        return Visit(report, js_errors, failed, desktop, phone, axe)
+    finally:
+        browser.events = [ev for ev in browser.events if ev.get("sessionId") != session]
+        browser.close_page(target)
+
+
+def visit(browser: Chromium, url: str, axe_source: str | None = None, screenshot: Path | None = None) -> Visit:
+    """One page, inspected as :func:`visit_pages` inspects every page."""
+    return _inspect(browser, url, *_start(browser, url), screenshot, axe_source)
+
+
+def visit_pages(browser: Chromium, base: str, html_dir: Path, axe_source: str | None = None,
+                tabs: int = 3) -> dict[str, Visit]:
+    """{page: Visit} for every page of the book, ``tabs`` loading at a time; a screenshot of each
+    page at 1280 px goes to ``_build/screenshots``."""
     pages = _pages(html_dir)
-    assert len(pages) >= 5, f"expected the book's pages in {html_dir}, found {pages}"
     if SCREENSHOTS.exists():
         shutil.rmtree(SCREENSHOTS)
+    visits = {}
+    for start in range(0, len(pages), tabs):
+        opened = [(page, *_start(browser, f"{base}/{page}")) for page in pages[start:start + tabs]]
+        for page, target, session in opened:
+            shot = SCREENSHOTS / (page[: -len(".html")].replace("/", "__") + ".png")
+            visits[page] = _inspect(browser, f"{base}/{page}", target, session, shot, axe_source)
+    return visits
+
+
+def test_every_page_in_the_browser(site, page_visits):
+    _, html_dir = site
+    pages = _pages(html_dir)
+    assert len(pages) >= 5, f"expected the book's pages in {html_dir}, found {pages}"
+    assert list(page_visits) == pages
     problems: dict[str, list[str]] = {}
     n_widget_pages = n_math_pages = 0
-    urls = [f"{base}/{page}" for page in pages]
-    shots = [SCREENSHOTS / (page[: -len(".html")].replace("/", "__") + ".png") for page in pages]
-    for page, (url, (report, js_errors, failed)) in zip(pages, _visit_all(browser, urls, shots)):
-        issues = list(js_errors) + list(failed)
+    for page, seen in page_visits.items():
+        report = seen.report
+        issues = list(seen.js_errors) + list(seen.failed)
         if not report["settled"]:
             issues.append("the page did not settle (MathJax unfinished or images still loading)")
         if not report["title"].strip():
@@ -481,7 +614,7 @@ def test_search_finds_backpropagation(site, browser):
     assert any("10-backpropagation" in href for href in hits), f"the hits are {hits}"
 
 
-def test_pages_work_opened_from_disk(built_book, browser):  # noqa: F811
+def test_pages_work_opened_from_disk(built_book, browser):
     """Opened as files (no server at all), a chapter with widgets still shows them and its math."""
     pages = [f"{doc}.html" for doc in _toc_files()]
     with_widgets = [p for p in pages if "application/vnd.jupyter.widget-view+json" in (built_book / p).read_text(encoding="utf-8")]
@@ -713,7 +846,7 @@ def test_every_control_of_every_widget_changes_its_view(site, browser):
     print(f"{n_controls} controls operated on {len(pages)} widget pages")
 
 
-def test_widgets_respond_opened_from_disk(built_book, browser):  # noqa: F811
+def test_widgets_respond_opened_from_disk(built_book, browser):
     """Opened as a file (no server, no kernel), the first page with widgets still responds."""
     pages = _widget_pages(built_book)
     assert pages, "no page of the book holds a widget"
@@ -807,7 +940,7 @@ def test_widgets_show_the_library_values(site, browser):
         browser.close_page(target)
 
 
-def test_every_page_weighs_at_most_3_mb(built_book):  # noqa: F811
+def test_every_page_weighs_at_most_3_mb(built_book):
     """A page's own weight (its HTML with the widget states, and the files only it loads) fits the
     budget; the shared JavaScript and CSS are loaded once and counted apart."""
     import page_weight  # tools/, on the path through test_book

@@ -11,13 +11,12 @@ import numpy as np
 import pytest
 
 import nnbook as nb
-from test_book import book_build, built_book  # noqa: F401  (the session's one build)
-from test_browser import (CONTROLS_JS, _click, _control, _focus, _open_settled, _problems_from_events,  # noqa: F401
-                          _set_slider, _shown_numbers, browser, site)
+from test_browser import (CONTROLS_JS, _click, _control, _focus, _open_settled, _problems_from_events,
+                          _set_slider, _shown_numbers)
 
 
 @pytest.fixture
-def page(site, browser):  # noqa: F811
+def page(site, browser):
     """Open a chapter page with ``page(name)``; returns (session, controls). Closed afterwards."""
     base, _ = site
     opened = []
@@ -35,19 +34,19 @@ def page(site, browser):  # noqa: F811
         assert not problems, problems
 
 
-def _click_control(browser, session, control):  # noqa: F811
+def _click_control(browser, session, control):
     where = _focus(browser, session, control["id"])
     _click(browser, session, where["x"], where["y"])
     browser.pump(0.3)
 
 
-def _readout(browser, session, area: int) -> str:  # noqa: F811
+def _readout(browser, session, area: int) -> str:
     browser.pump(0.3)
     return browser.evaluate(session, f"""Array.from(document.querySelectorAll('.widget-subarea')[{area}]
         .querySelectorAll('.nnbook-readout')).filter(e => e.offsetParent !== null).map(e => e.textContent).join(' ')""")
 
 
-def test_backprop_stepper_shows_the_layers_gradient(page, browser):  # noqa: F811
+def test_backprop_stepper_shows_the_layers_gradient(page, browser):
     from nnbook.widgets.backprop import backprop_steps
 
     session, controls = page("10-backpropagation")
@@ -67,7 +66,7 @@ def test_backprop_stepper_shows_the_layers_gradient(page, browser):  # noqa: F81
     np.testing.assert_allclose(grad, dW1, atol=5e-5)
 
 
-def test_softmax_explorer_shows_the_loss(page, browser):  # noqa: F811
+def test_softmax_explorer_shows_the_loss(page, browser):
     session, controls = page("13-softmax")
     z0 = _control(controls, "slider", "logit z0")
     _set_slider(browser, session, z0, "5")
@@ -81,7 +80,7 @@ def test_softmax_explorer_shows_the_loss(page, browser):  # noqa: F811
     assert "∂L/∂z = p − t = [" + ", ".join(f"{g:.4f}" for g in grad) + "]" in text
 
 
-def test_training_playground_shows_the_trained_network(page, browser):  # noqa: F811
+def test_training_playground_shows_the_trained_network(page, browser):
     from nnbook.widgets.training import EPOCH_VALUES, final_accuracy, training_snapshots
 
     session, controls = page("11-training")

@@ -18,8 +18,7 @@ import pytest
 
 import nnbook as nb
 from nnbook.widgets import digitpad as dp
-from test_browser import PAGE_TIMEOUT, _problems_from_events, _start, browser, site  # noqa: F401  (fixtures)
-from test_book import book_build, built_book  # noqa: F401  (the session's one build)
+from test_browser import PAGE_TIMEOUT, _problems_from_events, _start
 
 PAGE = "book/14-digits.html"
 PAD_READY_JS = "Object.keys(window.nnbookDigitPads || {}).length === 1"
@@ -45,7 +44,7 @@ def _model_from(layers: list[dict]) -> nb.Sequential:
 
 
 @pytest.fixture(scope="module")
-def pad_page(site, browser):  # noqa: F811
+def pad_page(site, browser):
     base, html_dir = site
     url = f"{base}/{PAGE}"
     target, session = _start(browser, url)
@@ -181,7 +180,7 @@ def test_the_pad_is_labelled(pad_page):
     assert names["seen"].startswith("Your drawing reduced to 8 by 8 pixels")
 
 
-def test_the_pad_works_opened_from_disk(built_book, browser):  # noqa: F811
+def test_the_pad_works_opened_from_disk(built_book, browser):
     url = (built_book / PAGE).as_uri()
     target, session = _start(browser, url)
     try:

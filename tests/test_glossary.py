@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from test_book import ROOT, book_build, built_book  # noqa: F401  (the session's one build)
+from test_book import ROOT
 
 GLOSSARY_DIR = ROOT / "book" / "_glossary"
 sys.path.insert(0, str(ROOT / "tools"))
@@ -91,7 +91,7 @@ def test_the_book_glossary_files_are_valid(renderer):
     renderer["glossary_table"](entries, book_dir=ROOT / "book")
 
 
-def test_rendered_page_shows_every_term_sorted(renderer, built_book):  # noqa: F811
+def test_rendered_page_shows_every_term_sorted(renderer, built_book):
     rows = renderer["merge_terms"](renderer["load_glossary"](GLOSSARY_DIR))
     page = (built_book / "book" / "glossary.html").read_text(encoding="utf-8")
     body = page[page.index("<tbody>"): page.rindex("</tbody>")]
@@ -112,7 +112,7 @@ def test_the_page_is_plain_markdown_rendered_by_the_extension():
     assert "```{glossary-table}" in text and "{glossary-count}`terms`" in text
 
 
-def test_the_page_gives_the_counts(renderer, built_book):  # noqa: F811
+def test_the_page_gives_the_counts(renderer, built_book):
     numbers = renderer["counts"](renderer["load_glossary"](GLOSSARY_DIR))
     text = html.unescape(re.sub(r"<[^>]+>", "", (built_book / "book" / "glossary.html").read_text(encoding="utf-8")))
     assert f"It holds {numbers['terms']} terms from {numbers['chapters']} chapters." in " ".join(text.split())

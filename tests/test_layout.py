@@ -7,7 +7,9 @@ itself never scrolls sideways: code blocks, tables and equations may scroll insi
 boxes, the page may not. Each offending block is reported with its page and its first line (and
 its longest line), so that it can be found in the chapter's source.
 
-Chromium, the local server and the one build are those of ``tests/test_browser.py``.
+The measurements are part of the session's one visit of every page (``page_visits`` in
+``tests/conftest.py``): each page is loaded at 1280 px, measured, then narrowed to 390 px (a phone's
+metrics) and measured again.
 """
 
 from __future__ import annotations
@@ -15,87 +17,16 @@ from __future__ import annotations
 import pytest
 
 from test_book import _toc_files
-from test_browser import (  # noqa: F401  (fixtures: the one build, the server, the browser)
-    SETTLED_JS, WIDGETS_SHOWN_JS, PAGE_TIMEOUT, Chromium, browser, book_build, built_book, site,
-)
+from test_browser import DESKTOP, PAGE_TIMEOUT, PHONE, SETTLED_JS, visit
 
-DESKTOP, PHONE = 1280, 390
 PAGES = [f"{doc}.html" for doc in _toc_files()] + ["genindex.html", "search.html"]
-
-MEASURE_JS = r"""
-(() => {
-  const main = document.querySelector('main, .bd-main') || document.body;
-  const firstLine = t => (t.split('\n').find(l => l.trim()) || '').trim().slice(0, 100);
-  const longestLine = t => t.split('\n').reduce((a, b) => b.length > a.length ? b : a, '').trim().slice(0, 100);
-  const blocks = [];
-  for (const pre of main.querySelectorAll('pre')) {
-    if (pre.closest('.widget-subarea, .jupyter-widgets')) continue;  // drawn by a widget
-    const over = pre.scrollWidth - pre.clientWidth;
-    if (over > 1 && pre.offsetParent !== null) {
-      const kind = pre.closest('.cell_output, .output') ? 'output' : 'code';
-      blocks.push({kind, overflow: over, first: firstLine(pre.textContent), longest: longestLine(pre.textContent)});
-    }
-  }
-  const items = (window.MathJax && MathJax.startup && MathJax.startup.document)
-    ? Array.from(MathJax.startup.document.math) : [];
-  const equations = [];
-  for (const eq of main.querySelectorAll('mjx-container[display="true"]')) {
-    const over = eq.scrollWidth - eq.clientWidth;
-    if (over > 1) {
-      const item = items.find(m => m.typesetRoot === eq);
-      equations.push({overflow: over, tex: (item ? item.math : eq.textContent).trim().replace(/\s+/g, ' ').slice(0, 100)});
-    }
-  }
-  const pageOverflow = document.documentElement.scrollWidth - document.documentElement.clientWidth;
-  const wide = [];
-  if (pageOverflow > 1) {
-    const limit = document.documentElement.clientWidth + 1;
-    for (const el of document.body.querySelectorAll('*')) {
-      const r = el.getBoundingClientRect();
-      if (r.right <= limit || r.width === 0) continue;
-      let clipped = false;
-      for (let a = el.parentElement; a && a !== document.body; a = a.parentElement) {
-        const o = getComputedStyle(a).overflowX;
-        if (o !== 'visible' || getComputedStyle(a).position === 'fixed') { clipped = true; break; }
-      }
-      if (clipped || getComputedStyle(el).position === 'fixed') continue;
-      const parentWide = el.parentElement && el.parentElement.getBoundingClientRect().right > limit;
-      if (!parentWide || el.parentElement === document.body) {
-        wide.push(`${el.tagName.toLowerCase()}.${[...el.classList].slice(0, 2).join('.')} ` +
-                  `(${Math.round(r.right)} px): ${firstLine(el.textContent)}`);
-      }
-    }
-  }
-  return {blocks, equations, pageOverflow, wide: wide.slice(0, 8)};
-})()
-"""
-
-def measure(browser: Chromium, url: str, width: int) -> dict:
-    target, session = browser.open_page()
-    try:
-        browser.call("Emulation.setDeviceMetricsOverride",
-                     {"width": width, "height": 900 if width == DESKTOP else 844, "deviceScaleFactor": 1,
-                      "mobile": width != DESKTOP}, session=session)
-        browser.call("Page.navigate", {"url": url}, session=session)
-        if browser.wait_for_event("Page.loadEventFired", session, PAGE_TIMEOUT) is None:
-            raise AssertionError(f"{url}: the page did not load in {PAGE_TIMEOUT:.0f} s")
-        browser.wait_until(session, SETTLED_JS, PAGE_TIMEOUT)
-        browser.wait_until(session, WIDGETS_SHOWN_JS, PAGE_TIMEOUT)
-        browser.pump(0.5)  # the equation fitting runs once MathJax is done
-        return browser.evaluate(session, MEASURE_JS)
-    finally:
-        browser.events = [ev for ev in browser.events if ev.get("sessionId") != session]
-        browser.close_page(target)
 
 
 @pytest.fixture(scope="module")
-def layout(site, browser):  # noqa: F811
-    """{page: {1280: measurements, 390: measurements}} for every page, measured once."""
-    base, html_dir = site
-    missing = [page for page in PAGES if not (html_dir / page).is_file()]
-    assert not missing, f"pages missing from the build: {missing}"
-    return {page: {width: measure(browser, f"{base}/{page}", width) for width in (DESKTOP, PHONE)}
-            for page in PAGES}
+def layout(page_visits):
+    """{page: {1280: measurements, 390: measurements}} for every page."""
+    assert list(page_visits) == PAGES, "the pages of the build are not the table of contents'"
+    return {page: {DESKTOP: seen.desktop, PHONE: seen.phone} for page, seen in page_visits.items()}
 
 
 @pytest.mark.parametrize("page", PAGES, ids=[p[: -len(".html")] for p in PAGES])
@@ -121,7 +52,7 @@ def test_no_page_scrolls_sideways(layout, page):
             f"{page} scrolls sideways by {m['pageOverflow']} px at {width} px; too wide:\n  " + "\n  ".join(m["wide"]))
 
 
-def test_the_measure_sees_overflow(site, browser):  # noqa: F811
+def test_the_measure_sees_overflow(site, browser):
     """The measurements can fail: a page with a long code line, a wide equation-like box and a
     wide element is caught at both widths."""
     base, html_dir = site
@@ -131,8 +62,8 @@ def test_the_measure_sees_overflow(site, browser):  # noqa: F811
                    + "x = 1  # " + "a" * 300 + '</pre><div style="width:600px">wide</div></main></body></html>',
                    encoding="utf-8")
     try:
-        desktop = measure(browser, f"{base}/_layout_selftest.html", DESKTOP)
-        phone = measure(browser, f"{base}/_layout_selftest.html", PHONE)
+        seen = visit(browser, f"{base}/_layout_selftest.html")
+        desktop, phone = seen.desktop, seen.phone
     finally:
         bad.unlink()
     assert desktop["blocks"] and desktop["blocks"][0]["first"].startswith("x = 1")
@@ -161,7 +92,7 @@ CJK_PROBES = [
 ]
 
 
-def test_chinese_renders_from_the_bundled_font(site, browser):  # noqa: F811
+def test_chinese_renders_from_the_bundled_font(site, browser):
     """Chromium reports which fonts it drew a node's text with (CSS.getPlatformFontsForNode):
     the Chinese characters come from the bundled Noto Sans SC / TC, whatever fonts the machine
     has (this one may have none)."""

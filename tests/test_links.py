@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from test_book import ROOT, book_build, built_book  # noqa: F401  (the session's one build)
+from test_book import ROOT
 
 from nnbook import _links
 from nnbook.checks import _core, check
@@ -100,7 +100,7 @@ def test_the_book_build_links_its_pages_to_the_published_book(monkeypatch):
     assert os.environ["NNBOOK_BOOK_URL"] == "https://example.org/mirror/"
 
 
-def test_the_how_to_page_shows_a_fail_message_linking_to_the_published_book(built_book):  # noqa: F811
+def test_the_how_to_page_shows_a_fail_message_linking_to_the_published_book(built_book):
     page = (built_book / "book" / "how-to-use.html").read_text(encoding="utf-8")
     links = re.findall(r'href="([^"]*)"[^>]*>Read the section in the book', page)
     assert links and all(link.startswith(_links.BOOK_URL + "book/") for link in links), links

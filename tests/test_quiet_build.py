@@ -14,10 +14,10 @@ import sys
 
 import yaml
 
-from test_book import ROOT, book_build, run_jupyter_book  # noqa: F401  (the session's one build)
+from test_book import ROOT, run_jupyter_book
 
 
-def test_the_build_prints_no_warning_line(book_build):  # noqa: F811
+def test_the_build_prints_no_warning_line(book_build):
     assert book_build.returncode == 0, book_build.log[-3000:]
     lines = [line for line in book_build.log.splitlines() if "WARNING" in line or "without encryption" in line]
     assert not lines, f"{len(lines)} warning lines, e.g.:\n" + "\n".join(lines[:10])
@@ -34,7 +34,7 @@ def test_no_page_forces_its_execution():
     assert not forced, forced
 
 
-def test_a_second_build_executes_no_notebook(book_build):  # noqa: F811
+def test_a_second_build_executes_no_notebook(book_build):
     """Run right after the session's build: the same command again, on an unchanged tree."""
     assert book_build.returncode == 0
     returncode, log = run_jupyter_book(timeout=600)
