@@ -14,6 +14,18 @@ settings.register_profile("nnbook", derandomize=True, deadline=None)
 settings.load_profile("nnbook")
 
 
+# `make test` runs the suite on two pytest-xdist workers (`-n 2 --dist loadgroup`). Every test that
+# needs the built book goes to the same worker, which builds the book once; the other worker takes
+# the rest meanwhile.
+BOOK_FIXTURES = {"book_build", "built_book", "site", "browser", "axe_source", "page_visits"}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if BOOK_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.xdist_group("book"))
+
+
 @pytest.fixture
 def rng():
     return np.random.default_rng(12345)
