@@ -47,7 +47,7 @@ book: $(STAMP) assets ## build the book into _build/html (creates .venv on first
 	fi
 
 test: $(STAMP) assets ## run every test (unit, notebooks, grader, book build, browser)
-	$(PY) -m pytest -n 2 --dist loadgroup
+	$(PY) -m pytest
 
 # Kernels talk to the server over Unix sockets (IPC), not TCP ports. As root (a container),
 # Jupyter refuses to start without --allow-root.

@@ -1,6 +1,7 @@
 """Shared fixtures.
 
-The expensive ones live here, once per test session: the book build (``jupyter-book build . -W``),
+The expensive ones live here, once per test session: the book build (``jupyter-book build . -W``,
+started in the background as soon as the tests are collected),
 the local server of ``_build/html``, one headless Chromium, and one visit of every page in it
 (``page_visits``), from which the browser, accessibility and layout tests all read.
 """
@@ -14,16 +15,25 @@ settings.register_profile("nnbook", derandomize=True, deadline=None)
 settings.load_profile("nnbook")
 
 
-# `make test` runs the suite on two pytest-xdist workers (`-n 2 --dist loadgroup`). Every test that
-# needs the built book goes to the same worker, which builds the book once; the other worker takes
-# the rest meanwhile.
+# The book is built once, in a background thread started as soon as the tests are collected, and
+# the tests that read it run last: the build (mostly one notebook kernel at a time) overlaps with
+# the library, notebook and grader tests on the other core.
 BOOK_FIXTURES = {"book_build", "built_book", "site", "browser", "axe_source", "page_visits"}
 
 
+def _needs_book(item) -> bool:
+    return bool(BOOK_FIXTURES & set(getattr(item, "fixturenames", ())))
+
+
 def pytest_collection_modifyitems(config, items):
-    for item in items:
-        if BOOK_FIXTURES & set(getattr(item, "fixturenames", ())):
-            item.add_marker(pytest.mark.xdist_group("book"))
+    items.sort(key=_needs_book)  # stable: the order within each half is kept
+
+
+def pytest_collection_finish(session):
+    if any(_needs_book(item) for item in session.items):
+        from test_book import start_build
+
+        start_build()
 
 
 @pytest.fixture
@@ -35,10 +45,10 @@ def rng():
 
 @pytest.fixture(scope="session")
 def book_build():
-    """The session's one build of the book (tests/test_book.py)."""
-    from test_book import _build
+    """The session's one build of the book (tests/test_book.py), waited for."""
+    from test_book import session_build
 
-    return _build()
+    return session_build()
 
 
 @pytest.fixture(scope="session")

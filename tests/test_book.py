@@ -11,11 +11,13 @@ Set ``NNBOOK_BOOK_OUTPUT=/some/dir`` to build into ``/some/dir/_build/html`` ins
 
 from __future__ import annotations
 
+import concurrent.futures
 import functools
 import os
 import re
 import subprocess
 import sys
+import threading
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
@@ -65,7 +67,30 @@ def _build() -> BuildResult:
     return BuildResult(returncode, log, HTML)
 
 
-# The fixtures book_build and built_book (tests/conftest.py) call _build once per session.
+_session_build: concurrent.futures.Future | None = None
+
+
+def start_build() -> None:
+    """Start the session's build in a background thread, once (tests/conftest.py does it when
+    the tests are collected): the tests that do not read the book run meanwhile."""
+    global _session_build
+    if _session_build is not None:
+        return
+    _session_build = future = concurrent.futures.Future()
+
+    def run():
+        try:
+            future.set_result(_build())
+        except BaseException as err:  # noqa: BLE001  (handed to whoever waits for the build)
+            future.set_exception(err)
+
+    threading.Thread(target=run, name="book-build", daemon=True).start()
+
+
+def session_build() -> BuildResult:
+    """The session's build (the fixture ``book_build``): started if need be, then waited for."""
+    start_build()
+    return _session_build.result()
 
 
 # ----------------------------------------------------------------------------- helpers
