@@ -3,8 +3,8 @@
 The page holds the trained network's parameters and runs its forward pass in JavaScript. The test
 rebuilds the network in nnbook from the parameters the page holds and checks that the page gives
 ``softmax(model.predict(x))`` for every test image (the same class, probabilities within 1e-6),
-that a stroke drawn with synthesized mouse and touch events is read, and that the pad reduces the
-drawing exactly as :func:`nnbook.widgets.digitpad.pad_features` does.
+that a stroke drawn with synthesized mouse and touch events, or from the keyboard, is read, and
+that the pad reduces the drawing exactly as :func:`nnbook.widgets.digitpad.pad_features` does.
 """
 
 from __future__ import annotations
@@ -120,23 +120,25 @@ def _shown(browser, session) -> dict:
     }})()""")
 
 
+def _check_read(shown, model) -> int:
+    """What the page shows is the reference reduction of its strokes, read by the model: the digit read."""
+    strokes = shown["strokes"]
+    np.testing.assert_array_equal(np.array(shown["bitmap"]).reshape(32, 32), dp.rasterize(strokes))
+    x = dp.pad_features(strokes)
+    np.testing.assert_array_equal(shown["features"], x)
+    p = nb.softmax(model.predict(x[None]))[0]
+    assert shown["values"] == [f"{v:.3f}" for v in p]
+    assert shown["text"] == f"The network reads a {p.argmax()} (probability {p.max():.3f})."
+    return int(p.argmax())
+
+
 def test_a_drawn_stroke_is_read_and_changes_the_prediction(pad_page):
     browser, session, html = pad_page
     model = _model_from(_layers_in_page(html))
     browser.evaluate(session, f"{PAD}.clear()")
     empty = _shown(browser, session)
     assert empty["text"] == "Draw a digit in the box." and set(empty["values"]) == {"-"}
-
-    def check(shown):
-        """What the page shows is the reference reduction of its strokes, read by the model."""
-        strokes = shown["strokes"]
-        np.testing.assert_array_equal(np.array(shown["bitmap"]).reshape(32, 32), dp.rasterize(strokes))
-        x = dp.pad_features(strokes)
-        np.testing.assert_array_equal(shown["features"], x)
-        p = nb.softmax(model.predict(x[None]))[0]
-        assert shown["values"] == [f"{v:.3f}" for v in p]
-        assert shown["text"] == f"The network reads a {p.argmax()} (probability {p.max():.3f})."
-        return int(p.argmax())
+    check = lambda shown: _check_read(shown, model)  # noqa: E731
 
     # A vertical stroke with a flag: a one.
     _mouse_stroke(browser, session, _line((0.42, 0.3), (0.55, 0.15), 5) + _line((0.55, 0.15), (0.55, 0.85)))
@@ -164,6 +166,83 @@ def test_a_drawn_stroke_is_read_and_changes_the_prediction(pad_page):
     assert _shown(browser, session)["text"] == "Draw a digit in the box."
 
 
+# Keys as Input.dispatchKeyEvent sends them: (key, code, virtual key code, text typed).
+PAD_KEYS = {"ArrowRight": ("ArrowRight", 39, ""), "ArrowLeft": ("ArrowLeft", 37, ""), "ArrowDown": ("ArrowDown", 40, ""),
+            "ArrowUp": ("ArrowUp", 38, ""), " ": ("Space", 32, " "), "Enter": ("Enter", 13, "\r"),
+            "Tab": ("Tab", 9, "\t"), "Delete": ("Delete", 46, "")}
+SHIFT = 8  # the modifiers bit of Input.dispatchKeyEvent
+
+
+def _key(browser, session, key: str, modifiers: int = 0) -> None:
+    code, vk, text = PAD_KEYS[key]
+    down = {"type": "keyDown", "text": text} if text and key != "Tab" else {"type": "rawKeyDown"}
+    for event in (down, {"type": "keyUp"}):
+        browser.call("Input.dispatchKeyEvent", {**event, "key": key, "code": code, "windowsVirtualKeyCode": vk,
+                                                "nativeVirtualKeyCode": vk, "modifiers": modifiers}, session=session)
+
+
+CURSOR_PIXELS_JS = """(() => {
+    // The pad's pixels on the keyboard cursor's ring (radius 11 px about the centre), as 0-255 red levels.
+    const pad = document.querySelector('.nnbook-digitpad canvas.pad'), g = pad.getContext('2d');
+    return [[139, 128], [117, 128], [128, 139], [128, 117]].map(([x, y]) => g.getImageData(x, y, 1, 1).data[0]);
+})()"""
+
+
+def test_the_pad_is_drawn_on_from_the_keyboard(pad_page):
+    browser, session, html = pad_page
+    model = _model_from(_layers_in_page(html))
+    pad_js = "document.querySelector('.nnbook-digitpad canvas.pad')"
+    browser.evaluate(session, f"{PAD}.clear(); {pad_js}.scrollIntoView({{block: 'center'}}); {pad_js}.blur()")
+    browser.pump(0.3)
+    assert browser.evaluate(session, CURSOR_PIXELS_JS) == [0] * 4, "a cursor is drawn while the pad has no focus"
+    browser.evaluate(session, f"{pad_js}.focus()")
+    browser.pump(0.3)
+    assert browser.evaluate(session, "document.activeElement.matches('.nnbook-digitpad canvas.pad')")
+    assert all(v > 150 for v in browser.evaluate(session, CURSOR_PIXELS_JS)), "no cursor shown at the pad's centre"
+    scroll = browser.evaluate(session, "window.scrollY")
+
+    # Pen down at the centre, four steps down, pen up: a stroke of exact steps.
+    _key(browser, session, " ")
+    assert browser.evaluate(session, "document.querySelector('.nnbook-digitpad .pen').textContent") == "Pen down."
+    for _ in range(4):
+        _key(browser, session, "ArrowDown")
+    _key(browser, session, " ")
+    assert browser.evaluate(session, "document.querySelector('.nnbook-digitpad .pen').textContent") == "Pen up."
+    first = _shown(browser, session)
+    step, fine = dp.KEY_STEP, dp.KEY_STEP_FINE
+    assert first["strokes"] == [[[0.5, 0.5 + k * step] for k in range(5)]]
+    assert first["text"] != "Draw a digit in the box."
+    digit_first = _check_read(first, model)
+    assert browser.evaluate(session, "window.scrollY") == scroll, "the arrow keys scrolled the page"
+
+    # Pen up, the cursor moves without drawing; Shift makes the finer step; Enter puts the pen down
+    # again; the cursor stops a step from the pad's left edge and adds no point there.
+    for _ in range(3):
+        _key(browser, session, "ArrowUp")
+    _key(browser, session, "ArrowRight", SHIFT)
+    _key(browser, session, "Enter")
+    for _ in range(12):
+        _key(browser, session, "ArrowLeft")
+    _key(browser, session, "Enter")
+    second = _shown(browser, session)
+    x0, y = 0.5 + fine, 0.5 + step
+    lefts = [x0 - k * step for k in range(int((x0 - step) / step) + 1)] + [step]
+    assert second["strokes"] == [first["strokes"][0], [[x, y] for x in lefts]]
+    digit_second = _check_read(second, model)
+    print(f"drawn from the keyboard: {len(lefts)} points across, read as {digit_first} then {digit_second}")
+
+    # Tab leaves the pad (to the clear button), and the cursor is gone from the canvas.
+    _key(browser, session, "Tab")
+    browser.pump(0.3)
+    assert browser.evaluate(session, "document.activeElement.matches('.nnbook-digitpad button.clear')"), \
+        "Tab did not move the focus off the pad"
+    assert _shown(browser, session)["strokes"] == second["strokes"]
+    # Delete, with the pad focused again, clears it.
+    browser.evaluate(session, f"{pad_js}.focus()")
+    _key(browser, session, "Delete")
+    assert _shown(browser, session)["text"] == "Draw a digit in the box."
+
+
 def test_the_pad_is_labelled(pad_page):
     browser, session, _ = pad_page
     names = browser.evaluate(session, """(() => {
@@ -171,10 +250,14 @@ def test_the_pad_is_labelled(pad_page):
         return {pad: root.querySelector('canvas.pad').getAttribute('aria-label'),
                 seen: root.querySelector('canvas.seen').getAttribute('aria-label'),
                 live: root.querySelector('.readout').getAttribute('aria-live'),
+                keys: document.getElementById(root.querySelector('canvas.pad').getAttribute('aria-describedby'))
+                      .textContent.replace(/\s+/g, ' ').trim(),
                 button: root.querySelector('button.clear').textContent.trim(),
                 caption: root.querySelector('table caption').textContent.trim()};
     })()""")
-    assert names == {"pad": "Drawing pad: draw one digit here with the mouse, a finger or a pen",
+    assert names == {"pad": "Drawing pad: draw one digit here with the mouse, a finger, a pen or the keyboard",
+                     "keys": "Keyboard: arrow keys move the pen (with Shift, finer), Space puts it down or lifts it, "
+                             "Delete clears.",
                      "seen": names["seen"], "live": "polite", "button": "Clear the pad",
                      "caption": "The network's ten probabilities"}
     assert names["seen"].startswith("Your drawing reduced to 8 by 8 pixels")

@@ -1,6 +1,8 @@
 """The digit pad of chapter 14: the drawing's reduction to 8×8 and the exported network."""
 
 import base64
+import json
+import re
 
 import numpy as np
 import pytest
@@ -117,6 +119,24 @@ def test_the_pad_is_deterministic_and_names_its_parts(model):
     assert "@" not in html.replace("@media", "")   # every placeholder filled
     other = nb.MLP([64, 16, 10], activation="relu", output_activation="identity", rng=1)
     assert dp.digit_pad(other).element_id != pad.element_id
+
+
+def test_the_pad_tells_its_keys_and_gets_its_steps(model):
+    html = dp.digit_pad(model).html
+    pad = dp.digit_pad(model)
+    # The pad is described by the hint under it, which names the keys.
+    described = re.search(r'<canvas class="pad"[^>]*aria-describedby="([^"]+)"', html)
+    assert described and described.group(1) == f"{pad.element_id}-keys"
+    hint = re.search(rf'<p id="{described.group(1)}"[^>]*>(.*?)</p>', html, flags=re.S)
+    assert hint, "no element holds the pad's description"
+    for key in ("arrow keys", "Shift", "Space", "Delete"):
+        assert key in hint.group(1)
+    config = json.loads(re.search(r"const C = (\{.*?\});", html).group(1))
+    assert (config["step"], config["fineStep"]) == (dp.KEY_STEP, dp.KEY_STEP_FINE)
+    # Exact in binary: a cursor moved from the centre lands on exact multiples of the steps.
+    for step in (dp.KEY_STEP, dp.KEY_STEP_FINE):
+        assert (0.5 + 3 * step) - 0.5 == 3 * step and 1 / step == round(1 / step)
+    assert dp.KEY_STEP_FINE < dp.KEY_STEP
 
 
 def test_bad_input():

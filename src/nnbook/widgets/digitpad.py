@@ -6,6 +6,13 @@ bitmap pixels in its block, 0–16. The pad does the same with the reader's stro
 (:func:`rasterize`, then :func:`reduce_bitmap`), divides by 16 as ``nb.datasets.digits`` does,
 and runs the trained network on the 64 numbers.
 
+The pad can be drawn on from the keyboard too: with the pad focused, a pen cursor (a ring, not
+part of the drawing) starts at the centre; the arrow keys move it by :data:`KEY_STEP` of the
+side (with Shift, :data:`KEY_STEP_FINE`), staying at least :data:`KEY_STEP` from the pad's
+edges, so that the cursor and the stroke stay in view; Space or Enter puts the pen
+down, starting a stroke at the cursor, or lifts it; while it is down each move adds the cursor's
+point to the stroke, as a pointer's move does. Delete or Backspace clears the pad.
+
 This is the one figure of the book that computes in the browser: a drawing cannot be computed
 ahead. The network's parameters are exported at build time (:func:`export_layers`) and the page
 runs the forward pass, ``z = W x + b`` per layer and a softmax, in a few lines of JavaScript
@@ -32,6 +39,8 @@ SIZE = 32        # the bitmap's side, in pixels
 BLOCK = 4        # a pixel of the 8×8 image counts a 4×4 block of the bitmap
 PEN_RADIUS = 3.0  # bitmap pixels: strokes about 6 pixels wide, like the training digits
 MIN_EXTENT = 0.1  # of the pad's side: a dot or a tiny scribble is not blown up to fill the box
+KEY_STEP = 1 / 16       # of the pad's side: an arrow key moves the keyboard's pen this far
+KEY_STEP_FINE = 1 / 64  # Shift and an arrow key: a finer step (both exact in binary)
 
 
 def rasterize(strokes, size: int = SIZE, pen_radius: float = PEN_RADIUS) -> np.ndarray:
@@ -144,7 +153,8 @@ class DigitPad:
         payload = json.dumps(layers, separators=(",", ":"))
         # Deterministic: the same network gives the same page.
         self.element_id = "nnbook-digitpad-" + hashlib.sha256(payload.encode()).hexdigest()[:12]
-        config = json.dumps({"size": SIZE, "block": BLOCK, "penRadius": PEN_RADIUS, "minExtent": MIN_EXTENT})
+        config = json.dumps({"size": SIZE, "block": BLOCK, "penRadius": PEN_RADIUS, "minExtent": MIN_EXTENT,
+                             "step": KEY_STEP, "fineStep": KEY_STEP_FINE})
         self.html = (PAD_HTML.replace("@ID@", escape(self.element_id))
                      + "<script>" + PAD_JS.replace("@ID@", self.element_id).replace("@CONFIG@", config)
                      .replace("@LAYERS@", payload) + "</script>")
@@ -167,9 +177,13 @@ def digit_pad(model) -> DigitPad:
 PAD_HTML = """\
 <div id="@ID@" class="nnbook-digitpad" style="display:flex;flex-wrap:wrap;gap:1.2em;align-items:flex-start;margin:0.5em 0">
  <div>
-  <canvas class="pad" width="256" height="256" role="img" tabindex="0"
-   aria-label="Drawing pad: draw one digit here with the mouse, a finger or a pen"
-   style="width:256px;height:256px;border:1px solid #888;border-radius:4px;background:#fff;touch-action:none;cursor:crosshair"></canvas>
+  <canvas class="pad" width="256" height="256" role="application" tabindex="0"
+   aria-label="Drawing pad: draw one digit here with the mouse, a finger, a pen or the keyboard"
+   aria-describedby="@ID@-keys"
+   style="display:block;width:256px;height:256px;border:1px solid #888;border-radius:4px;background:#fff;touch-action:none;cursor:crosshair"></canvas>
+  <p id="@ID@-keys" class="keys" style="margin:0.3em 0 0 0;max-width:258px;font-size:0.85em">Keyboard: arrow keys move the pen
+   (with Shift, finer), Space puts it down or lifts it, Delete clears.</p>
+  <span class="pen" aria-live="polite" style="position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap"></span>
   <div><button type="button" class="clear" style="margin-top:0.4em">Clear the pad</button></div>
  </div>
  <div style="min-width:14em">
@@ -264,7 +278,13 @@ PAD_JS = r"""
     rows.push({fill: bar.firstChild.firstChild, value});
   }
 
-  function show() {
+  // The keyboard's pen: a cursor in the pad's unit square, shown only while the pad has focus.
+  let cursor = [0.5, 0.5], penDown = false;
+  const focused = () => document.activeElement === pad;
+
+  // The strokes as drawn, then the keyboard's cursor on top (a ring the pen's width, a dot when
+  // the pen is down): drawn on the canvas only, never part of the strokes or the bitmap.
+  function paint() {
     const ctx = pad.getContext("2d");
     ctx.clearRect(0, 0, pad.width, pad.height);
     ctx.lineCap = ctx.lineJoin = "round"; ctx.lineWidth = 18; ctx.strokeStyle = "#000";
@@ -273,19 +293,31 @@ PAD_JS = r"""
       for (const [x, y] of s) ctx.lineTo(x * pad.width, y * pad.height);
       ctx.stroke();
     }
+    if (!focused()) return;
+    const cx = cursor[0] * pad.width, cy = cursor[1] * pad.height;
+    ctx.lineWidth = 2; ctx.strokeStyle = ctx.fillStyle = "#c00";
+    ctx.beginPath(); ctx.arc(cx, cy, 11, 0, 2 * Math.PI); ctx.stroke();
+    ctx.beginPath();
+    if (penDown) { ctx.arc(cx, cy, 4, 0, 2 * Math.PI); ctx.fill(); }
+    else { ctx.moveTo(cx - 4, cy); ctx.lineTo(cx + 4, cy); ctx.moveTo(cx, cy - 4); ctx.lineTo(cx, cy + 4); ctx.stroke(); }
+  }
+  const say = (el, text) => { if (el.textContent !== text) el.textContent = text; };
+
+  function show() {
+    paint();
     const x = features(bitmap()), g = seen.getContext("2d"), m = Math.sqrt(x.length), c = seen.width / m;
     for (let k = 0; k < x.length; k++) {
       const v = Math.round(255 * (1 - x[k]));
       g.fillStyle = `rgb(${v},${v},${v})`; g.fillRect((k % m) * c, Math.floor(k / m) * c, c, c);
     }
     if (!strokes.length) {
-      readout.textContent = "Draw a digit in the box.";
+      say(readout, "Draw a digit in the box.");
       seen.setAttribute("aria-label", "Your drawing reduced to 8 by 8 pixels: empty so far");
       rows.forEach((r) => { r.fill.style.width = "0"; r.value.textContent = "-"; });
       return;
     }
     const p = predict(x), best = p.indexOf(Math.max(...p));
-    readout.textContent = `The network reads a ${best} (probability ${p[best].toFixed(3)}).`;
+    say(readout, `The network reads a ${best} (probability ${p[best].toFixed(3)}).`);
     seen.setAttribute("aria-label", `Your drawing reduced to 8 by 8 pixels, ${x.filter((v) => v > 0).length} of 64 inked`);
     rows.forEach((r, k) => { r.fill.style.width = `${(100 * p[k]).toFixed(1)}%`;
       r.fill.style.background = k === best ? "#2a7" : "#888"; r.value.textContent = p[k].toFixed(3); });
@@ -296,7 +328,7 @@ PAD_JS = r"""
   const point = (ev) => { const box = pad.getBoundingClientRect();
     return [(ev.clientX - box.left) / box.width, (ev.clientY - box.top) / box.height]; };
   pad.addEventListener("pointerdown", (ev) => {
-    drawing = true; pad.setPointerCapture(ev.pointerId); strokes.push([point(ev)]); schedule(); ev.preventDefault(); });
+    lift(); drawing = true; pad.setPointerCapture(ev.pointerId); strokes.push([point(ev)]); schedule(); ev.preventDefault(); });
   pad.addEventListener("pointermove", (ev) => {
     if (!drawing) return;
     const s = strokes[strokes.length - 1], p = point(ev), q = s[s.length - 1];
@@ -305,9 +337,37 @@ PAD_JS = r"""
   const stop = () => { drawing = false; };
   pad.addEventListener("pointerup", stop);
   pad.addEventListener("pointercancel", stop);
-  const clear = () => { strokes = []; show(); };
+  const penStatus = root.querySelector(".pen");
+  function lift() { if (penDown) { penDown = false; say(penStatus, "Pen up."); } }
+  const clear = () => { lift(); strokes = []; show(); };
   root.querySelector("button.clear").addEventListener("click", clear);
-  pad.addEventListener("keydown", (ev) => { if (ev.key === "Delete" || ev.key === "Backspace") clear(); });
+
+  // The keyboard: arrows move the cursor (Shift: the finer step), kept a step inside the pad; Space or
+  // Enter puts the pen down (a new stroke at the cursor) or lifts it; Delete or Backspace clears.
+  // The keys handled here do not scroll the page; all others (Tab among them) pass through.
+  const arrows = {ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1]};
+  const inside = (v) => Math.min(Math.max(v, C.step), 1 - C.step);  // the ring stays in view
+  pad.addEventListener("keydown", (ev) => {
+    if (ev.altKey || ev.ctrlKey || ev.metaKey) return;
+    if (ev.key in arrows) {
+      const [dx, dy] = arrows[ev.key], step = ev.shiftKey ? C.fineStep : C.step;
+      const p = [inside(cursor[0] + dx * step), inside(cursor[1] + dy * step)];
+      if (p[0] !== cursor[0] || p[1] !== cursor[1]) {
+        cursor = p;
+        if (penDown) { strokes[strokes.length - 1].push(p.slice()); schedule(); } else paint();
+      }
+    } else if (ev.key === " " || ev.key === "Enter") {
+      if (!ev.repeat) {
+        if (penDown) lift();
+        else { penDown = true; strokes.push([cursor.slice()]); say(penStatus, "Pen down."); }
+        schedule();
+      }
+    } else if (ev.key === "Delete" || ev.key === "Backspace") clear();
+    else return;
+    ev.preventDefault();
+  });
+  pad.addEventListener("focus", paint);
+  pad.addEventListener("blur", () => { lift(); paint(); });
   show();
 
   (window.nnbookDigitPads = window.nnbookDigitPads || {})["@ID@"] = {
