@@ -92,7 +92,7 @@ def lab():
     (repo / "_build" / "html" / "book").mkdir(parents=True)
     (repo / "_build" / "html" / "index.html").write_text("<html><body>nnbook</body></html>")
     (repo / "_build" / "html" / "book" / "01-neuron.html").write_text(
-        '<html><body><h1 id="ch01-seed002">The neuron, built locally</h1></body></html>')
+        '<html><body><h1 id="ch01-worked-neuron">The neuron, built locally</h1></body></html>')
     port, token = _free_port(), secrets.token_hex(16)
     venv = Path(sys.prefix)  # the environment running the tests: .venv under `make test`
     log = folder / "lab.log"

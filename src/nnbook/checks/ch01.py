@@ -14,7 +14,7 @@ def _reference_neuron(w, b, x):
 
 
 @question("01.1", points=1, title="The output of chapter 1's worked-example neuron",
-          section="01-neuron.html#ch01-seed002",
+          section="01-neuron.html#ch01-worked-neuron",
           hint="z = 0·2 + 1·3 + 4, then a = σ(z) = 1 / (1 + e^(−z)); return a unrounded.")
 def _(answer, rng):
     got = _scalar(answer(), "the neuron's output a")
@@ -58,7 +58,7 @@ def _(answer, rng):
 
 
 @question("01.4", points=1, title="Which inputs matter to the worked-example neuron",
-          section="01-neuron.html#ch01-seed002",
+          section="01-neuron.html#ch01-worked-neuron",
           hint="An input multiplied by a weight of 0 never reaches the sum.")
 def _(answer, rng):
     choice(answer, "01.4", "abcd", "171d6e08027a950574e955be",

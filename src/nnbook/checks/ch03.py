@@ -55,7 +55,7 @@ def _(answer, rng):
 
 
 @question("03.3", points=1, title="The pre-activation z of chapter 3's four-unit layer",
-          section="03-matrices.html#ch03-seed004",
+          section="03-matrices.html#ch03-four-units",
           hint="z = W x + b with W = [[1, 2], [2, 3], [1, 1], [3, 1]], x = [2, 3] and 0.2 for every unit.")
 def _(answer, rng):
     got = _array(answer(), (4,), "z")

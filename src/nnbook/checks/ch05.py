@@ -81,7 +81,7 @@ def _check_05_2(answer, rng):
 
 
 @question("05.3", points=2, title="The outputs ŷ1, ŷ2 of the 2→4→2 network",
-          section="05-forward.html#ch05-seed004",
+          section="05-forward.html#ch05-two-four-two",
           hint="Apply the 2×4 output matrix to the four hidden activations, add 0.2, then the sigmoid.")
 def _check_05_3(answer, rng):
     got = np.asarray(answer(), dtype=float)

@@ -73,7 +73,7 @@ def _(answer, rng):
 
 
 @question("10.3", points=3, title="The gradient matrices dW2, dW1 of the 2-4-2 network with g(z) = 2z",
-          section="10-backpropagation.html#ch10-seed004",
+          section="10-backpropagation.html#ch10-two-four-two",
           hint="dŷ = ŷ − y, dW2 = outer(dŷ, a1), da1 = W2ᵀ dŷ, "
                "dW1 = outer(2·da1, x): do not forget g′ = 2.")
 def _(answer, rng):
