@@ -245,7 +245,7 @@ def test_the_pad_is_drawn_on_from_the_keyboard(pad_page):
 
 def test_the_pad_is_labelled(pad_page):
     browser, session, _ = pad_page
-    names = browser.evaluate(session, """(() => {
+    names = browser.evaluate(session, r"""(() => {
         const root = document.querySelector('.nnbook-digitpad');
         return {pad: root.querySelector('canvas.pad').getAttribute('aria-label'),
                 seen: root.querySelector('canvas.seen').getAttribute('aria-label'),
