@@ -80,23 +80,27 @@ def browser():
         chrome.close()
 
 
-@pytest.fixture(scope="session")
-def axe_source():
-    """axe-core's script (npm's ``axe-core``, fetched into node_modules by tools/bundle_assets.py)."""
+def _axe_script() -> str | None:
+    """axe-core's script (npm's ``axe-core``, fetched into node_modules by tools/bundle_assets.py),
+    or None where it cannot be had."""
     from test_book import bundle_assets
 
     path = bundle_assets.fetch_axe()
-    if path is None:
+    return path.read_text(encoding="utf-8") if path else None
+
+
+@pytest.fixture(scope="session")
+def axe_source():
+    script = _axe_script()
+    if script is None:
         pytest.skip("axe-core is not available (npm missing or offline): run `make assets` with npm")
-    return path.read_text(encoding="utf-8")
+    return script
 
 
 @pytest.fixture(scope="session")
 def page_visits(site, browser):
     """{page: Visit} for every page of the book: each page loaded once, at 1280 px, then narrowed
     to 390 px (tests/test_browser.py, :func:`visit_pages`)."""
-    from test_book import bundle_assets
     from test_browser import visit_pages
 
-    axe = bundle_assets.fetch_axe()
-    return visit_pages(browser, *site, axe_source=axe.read_text(encoding="utf-8") if axe else None)
+    return visit_pages(browser, *site, axe_source=_axe_script())

@@ -12,11 +12,7 @@ from __future__ import annotations
 
 import pytest
 
-from test_book import _toc_files
-from test_browser import visit
-
-PAGES = [f"{doc}.html" for doc in _toc_files()] + ["genindex.html", "search.html"]
-
+from test_browser import PAGES, visit
 
 def describe(page: str, violations: list[dict]) -> str:
     lines = [f"{page}:"]

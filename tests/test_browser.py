@@ -275,12 +275,15 @@ def launch_chromium() -> Chromium:
     return Chromium(path)
 
 
+# Every page of the book (the TOC's, in order) and the index and search pages.
+PAGES = [f"{doc}.html" for doc in _toc_files()] + ["genindex.html", "search.html"]
+
+
 def _pages(html_dir: Path) -> list[str]:
-    """Every page of the book (the TOC's, in order) and the index and search pages."""
-    pages = [f"{doc}.html" for doc in _toc_files()] + ["genindex.html", "search.html"]
-    missing = [page for page in pages if not (html_dir / page).is_file()]
+    """:data:`PAGES`, each checked to be in the build."""
+    missing = [page for page in PAGES if not (html_dir / page).is_file()]
     assert not missing, f"pages missing from the build: {missing}"
-    return pages
+    return PAGES
 
 
 # ----------------------------------------------------------------------------- page checks
@@ -759,10 +762,9 @@ def _widget_pages(html_dir: Path) -> list[str]:
 
 def _open_settled(browser: Chromium, url: str) -> tuple[str, str]:
     target, session = _start(browser, url)
-    if browser.wait_for_event("Page.loadEventFired", session, PAGE_TIMEOUT) is None:
-        raise AssertionError(f"{url}: the page did not finish loading in {PAGE_TIMEOUT:.0f} s")
-    assert browser.wait_until(session, SETTLED_JS, PAGE_TIMEOUT), f"{url}: the page did not settle"
-    assert browser.wait_until(session, WIDGETS_SHOWN_JS, PAGE_TIMEOUT), f"{url}: the widgets were not drawn"
+    settled, widgets_shown = _settle(browser, url, session)
+    assert settled, f"{url}: the page did not settle"
+    assert widgets_shown, f"{url}: the widgets were not drawn"
     browser.call("Page.bringToFront", session=session)
     browser.pump(0.5)
     return target, session

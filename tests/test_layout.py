@@ -16,11 +16,7 @@ from __future__ import annotations
 
 import pytest
 
-from test_book import _toc_files
-from test_browser import DESKTOP, PAGE_TIMEOUT, PHONE, SETTLED_JS, visit
-
-PAGES = [f"{doc}.html" for doc in _toc_files()] + ["genindex.html", "search.html"]
-
+from test_browser import DESKTOP, PAGE_TIMEOUT, PAGES, PHONE, SETTLED_JS, visit
 
 @pytest.fixture(scope="module")
 def layout(page_visits):
