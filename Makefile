@@ -31,13 +31,17 @@ assets: $(STAMP) ## bundle MathJax and the widget manager from npm into book/_st
 	@if [ -f tools/bundle_assets.py ]; then $(PY) tools/bundle_assets.py; fi
 
 # The execution cache and Sphinx's saved pages key on the notebooks only: when the library
-# changes, start both afresh, so that no page shows numbers (or widget states) from older code.
+# changes, start both afresh, so that no page (built by `make book` or by the tests) shows
+# numbers or widget states from older code.
 SRC_HASH = $(shell cat $$(find src -name '*.py' | sort) | sha256sum | cut -c1-16)
-
-book: $(STAMP) assets ## build the book into _build/html (creates .venv on first use)
+define FORGET_OLD_PAGES
 	@mkdir -p _build
 	@if [ "$$(cat _build/.src-hash 2>/dev/null)" != "$(SRC_HASH)" ]; then \
 		rm -rf _build/.jupyter_cache _build/.doctrees; echo "$(SRC_HASH)" > _build/.src-hash; fi
+endef
+
+book: $(STAMP) assets ## build the book into _build/html (creates .venv on first use)
+	$(FORGET_OLD_PAGES)
 	$(VENV)/bin/jupyter-book build . -W --keep-going
 	@echo "The book: $(CURDIR)/_build/html/index.html"
 	@if [ -f book/_static/vendor/manifest.json ]; then \
@@ -47,6 +51,7 @@ book: $(STAMP) assets ## build the book into _build/html (creates .venv on first
 	fi
 
 test: $(STAMP) assets ## run every test (unit, notebooks, grader, book build, browser)
+	$(FORGET_OLD_PAGES)
 	$(PY) -m pytest
 
 # Kernels talk to the server over Unix sockets (IPC), not TCP ports. As root (a container),
