@@ -27,7 +27,7 @@ and any file the kernel can write. None of that is trusted:
   answers are stored as salted hashes (``checks._answers.choice``).
 * Results are written by the grader alone, atomically, once every kernel of the batch is gone.
 
-Modules: ``runner`` (one notebook, a batch), ``kernel`` (one kernel), ``sandbox`` (the bwrap
+Modules: ``batch`` (a class), ``runner`` (one notebook), ``kernel`` (one kernel), ``sandbox`` (the bwrap
 command), ``kernelside`` (the helper that runs in the kernel), ``wire`` (what crosses between
 them), ``notebook`` (files, chapters, answers, student ids), ``report`` (table, CSV, feedback).
 """
@@ -35,8 +35,9 @@ them), ``notebook`` (files, chapters, answers, student ids), ``report`` (table, 
 from . import notebook, report, sandbox
 from .notebook import answer_expressions, chapter_of, find_notebooks, is_feedback_cell, parse, student_id
 from .report import Row, columns, format_table, merge, write_csv, write_feedback
+from .batch import grade, infer_chapter
 from .runner import (DEFAULT_JOBS, DEFAULT_MEMORY_MB, DEFAULT_QUESTION_TIMEOUT, DEFAULT_SEED, DEFAULT_TIMEOUT,
-                     Settings, grade, grade_notebook, infer_chapter, question_rng)
+                     Settings, grade_notebook, question_rng)
 from .sandbox import SandboxUnavailable
 from .wire import loads
 
