@@ -117,7 +117,11 @@ def _atomic_write(path: Path, text: str) -> None:
 
 def _csv(table) -> str:
     out = io.StringIO()
-    csv.writer(out, lineterminator="\n").writerows([[escape(c) for c in row] for row in table])
+    plain, quoted = csv.writer(out, lineterminator="\n"), csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_ALL)
+    for row in table:
+        row = [escape(c) for c in row]
+        # a lone CR is no line end to the writer, but is one to readers: such a row is quoted whole
+        (quoted if any("\r" in c for c in row) else plain).writerow(row)
     return out.getvalue()
 
 
