@@ -237,8 +237,10 @@ def _merge(argv) -> int:
 
 def _is_merge(argv) -> bool:
     """``nnbook grade merge A.csv ...`` (a class folder named ``merge`` is still graded: ``./merge``)."""
+    if argv[:2] != ["grade", "merge"]:
+        return False
     files = [a for a in argv[2:] if not a.startswith("-")]
-    return argv[:2] == ["grade", "merge"] and (not files or all(a.lower().endswith(".csv") for a in files[:1]))
+    return files[0].lower().endswith(".csv") if files else not Path("merge").is_dir()
 
 
 def main(argv=None) -> int:
