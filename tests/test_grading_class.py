@@ -266,6 +266,14 @@ def test_the_solutions_are_not_marked():
         assert review.flagged(nbformat.read(path, as_version=4), path.name[:2]) == (), path.name
 
 
+def test_a_part_of_what_the_library_returns_is_marked():
+    nb = nbformat.read(Path(__file__).resolve().parents[1] / "solutions" / "12-initialization.ipynb", as_version=4)
+    index = next(i for i, c in enumerate(nb.cells) if c.cell_type == "code" and 'check("12.2"' in c.source)
+    nb.cells.insert(index, new_code_cell("def xavier(n_in, n_out, rng):\n"
+                                        "    W, b = nb.init.initialize('xavier', n_in, n_out, rng)\n    return W"))
+    assert review.flagged(nb, "12") == ("12.2",)
+
+
 def test_sigmoid_prime_may_call_the_library_sigmoid():
     source = "def sigmoid_prime(z):\n    s = nb.sigmoid(z)\n    return s * (1 - s)"
     assert review.flagged(_with_answer(source, "04.2"), "04") == ()

@@ -127,6 +127,9 @@ class _Scope:
             for target in targets:
                 if isinstance(target, ast.Name):
                     self.names[target.id] = ("expr", stmt.value) if stmt.value is not None else ("other",)
+                elif isinstance(target, (ast.Tuple, ast.List)) and all(isinstance(e, ast.Name) for e in target.elts):
+                    for e in target.elts:  # W, b = nb.init.initialize(...): each part comes from the call
+                        self.names[e.id] = ("expr", stmt.value)
                 else:
                     for node in ast.walk(target):
                         if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
