@@ -346,6 +346,11 @@ def test_a_shard_is_a_hash_of_the_path_not_a_position():
     assert counts.min() > 10 and set(before.values()) == set(range(1, 8))
 
 
+def test_a_shard_writes_the_full_gradebook(tmp_path):
+    code, _, err = run(str(tmp_path), "--shard", "1/2", "--format", "canvas", "--no-sandbox")
+    assert code == 2 and "leave out --only and --format" in err
+
+
 @pytest.mark.parametrize("text", ["0/4", "5/4", "a/b", "3"])
 def test_a_bad_shard_is_refused(text):
     with pytest.raises(SystemExit):
