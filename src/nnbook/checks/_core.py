@@ -247,8 +247,52 @@ def strict() -> bool:
     return os.environ.get("NNBOOK_STRICT", "") not in ("", "0")
 
 
+_HIDDEN: dict[str, list] = {}  # qid -> the instructor's hidden cases, registered on the grading host only
+
+
+def hidden_case(qid: str):
+    """Register the decorated ``case(answer, rng)`` as a hidden case of question ``qid``: run after the
+    question's own checker passes, in the grader only; it raises ``CheckFailed`` when the answer fails."""
+    if not isinstance(qid, str) or not _QID.match(qid):
+        raise ValueError(f"expected a question id such as '05.3', got {qid!r}")
+
+    def register(case):
+        if not callable(case):
+            raise TypeError(f"expected a function case(answer, rng) for question {qid}, got {case!r}")
+        _HIDDEN.setdefault(qid, []).append(case)
+        return case
+
+    return register
+
+
+def clear_hidden_cases() -> None:
+    """Forget every hidden case (the grader does, before it loads a run's ``--checks`` files)."""
+    _HIDDEN.clear()
+
+
+def _hidden_rng(rng):
+    """The hidden cases' own stream, so that adding them changes none of the question's own cases."""
+    spawn = getattr(rng, "spawn", None)
+    return spawn(1)[0] if spawn is not None else rng
+
+
 def run_checker(q: Question, answer, rng) -> Result:
-    """Run ``q``'s checker on ``answer``; never raises for anything the answer does."""
+    """Run ``q``'s checker on ``answer``, then its hidden cases if any; never raises for anything the
+    answer does."""
+    result = _run_checker(q, answer, rng)
+    cases = _HIDDEN.get(q.qid, ())
+    if result.status != "passed" or not cases:
+        return result
+    hidden = _hidden_rng(rng)
+    for case in cases:
+        failed = _run_checker(Question(q.qid, q.points, q.title, q.section, q.hint, case), answer, hidden)
+        if failed.status != "passed":
+            return Result(q.qid, "failed", failed.points, q.points, f"failed a hidden case: {failed.message}",
+                          reason=failed.reason)
+    return result
+
+
+def _run_checker(q: Question, answer, rng) -> Result:
     try:
         q.checker(answer, rng)
     except NotImplementedError:
