@@ -17,6 +17,9 @@ A message is JSON (sent as base64 text). Its values are plain JSON (``None``, ``
                 history), rebuilt with ``cls.__new__`` and its attributes, which are data too
 ``fn``          ``{"t": "fn", "family": "poly3", "params": {...}}``: a function from the fixed
                 table of ``checks._functions`` (what a checker hands to an answer)
+``graph``       ``{"t": "graph", "root": 7, "nodes": [[7, data, grad, label, op, [3, 5], [1.0, 1.0]], ...]}``:
+                an ``nnbook.autograd.Value`` and the graph below it (a node met twice in one
+                message is one object)
 ``ref``         ``{"t": "ref", "key": "r3", "type": "MyNet"}``: an object that stays in the kernel
                 (the learner's functions, classes and objects), reached by calling it or reading a
                 public attribute
@@ -46,6 +49,7 @@ import numpy as np
 
 MAX_REPLY = 64 * 1024 * 1024  # bytes of one message from the kernel
 MAX_DEPTH = 40  # nesting of containers and objects in one value
+MAX_NODES = 100_000  # nodes of one autograd graph
 ARRAY_KINDS = "biufcU"  # bool, signed and unsigned integers, floats, complex, text
 LIBRARY_MODULES = ("nnbook.layers", "nnbook.activations", "nnbook.losses", "nnbook.network", "nnbook.optim",
                    "nnbook.training")
@@ -120,6 +124,11 @@ def encode(value, keep=None, _depth: int = 0):
             return {"t": "rng", "bit_generator": type(bits).__name__, "state": encode(bits.state, None, _depth + 1)}
     elif getattr(t, "nnbook_function", False) is True:
         return {"t": "fn", "family": str(value.family), "params": encode(dict(value.params), None, _depth + 1)}
+    elif _value_class() is t:
+        try:
+            return _graph(value)
+        except NotData:
+            pass
     else:
         name = library_class(value)
         if name is not None and isinstance(getattr(value, "__dict__", None), dict):
@@ -130,6 +139,37 @@ def encode(value, keep=None, _depth: int = 0):
     if keep is None:
         raise NotData(f"{t.__name__} is not data")
     return {"t": "ref", "key": keep(value), "type": t.__name__[:100]}
+
+
+def _value_class():
+    """``nnbook.autograd.Value`` (a scalar of a computation graph), where the library is there."""
+    try:
+        return importlib.import_module("nnbook.autograd").Value
+    except ImportError:
+        return None
+
+
+def _graph(root) -> dict:
+    """An autograd ``Value`` and the graph below it, as a flat list of nodes named by numbers:
+    ``[number, data, grad, label, op, [children's numbers], [local gradients]]``. The same node
+    in two values of one message keeps its number (and is one object again on the other side)."""
+    cls, nodes, seen, todo = type(root), [], set(), [root]
+    while todo:
+        node = todo.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if len(seen) > MAX_NODES:
+            raise NotData(f"a computation graph of more than {MAX_NODES} nodes")
+        children, grads = node.children, node.local_grads
+        fields = (node.data, node.grad, node.label, node.op)
+        if type(children) is not tuple or type(grads) is not tuple or any(type(c) is not cls for c in children) \
+                or any(type(v) not in (int, float) for v in (*fields[:2], *grads)) \
+                or any(type(v) is not str for v in fields[2:]):
+            raise NotData("a Value whose fields are not numbers, text and Values")
+        nodes.append([id(node), *fields, [id(c) for c in children], list(grads)])
+        todo.extend(children)
+    return {"t": "graph", "root": id(root), "nodes": nodes}
 
 
 def pack(message) -> str:
@@ -203,6 +243,39 @@ def _hashable(key):
 _BAD = object()
 
 
+def _rebuild_graph(root, nodes, memo: dict):
+    """The autograd ``Value`` numbered ``root``, from its graph's flat list of nodes (``memo``: the
+    nodes met so far in this message, by number)."""
+    cls = _value_class()
+    if cls is None or type(root) is not int or type(nodes) is not list or len(nodes) > MAX_NODES:
+        raise Unreadable("a computation graph that is not a list of nodes")
+    graph = memo.setdefault("graph", {})
+    links = []
+    for node in nodes:
+        if type(node) is not list or len(node) != 7:
+            raise Unreadable("a graph node that is not [number, data, grad, label, op, children, gradients]")
+        number, data, grad, label, op, children, grads = node
+        if type(number) is not int or any(type(v) not in (int, float) for v in (data, grad)) \
+                or type(label) is not str or type(op) is not str or type(children) is not list \
+                or type(grads) is not list or any(type(c) is not int for c in children) \
+                or any(type(g) not in (int, float) for g in grads):
+            raise Unreadable("a graph node whose fields are not numbers and text")
+        if number not in graph:
+            value = cls.__new__(cls)
+            for name, v in (("data", float(data)), ("grad", float(grad)), ("label", label[:200]), ("op", op[:40]),
+                            ("local_grads", tuple(float(g) for g in grads))):
+                object.__setattr__(value, name, v)
+            graph[number] = value
+            links.append((value, children))
+    for value, children in links:
+        if any(c not in graph for c in children):
+            raise Unreadable("a graph node whose child is not in the graph")
+        object.__setattr__(value, "children", tuple(graph[c] for c in children))
+    if root not in graph:
+        raise Unreadable("a graph whose root is not among its nodes")
+    return graph[root]
+
+
 def _class(name):
     module, _, cls_name = name.rpartition(".") if isinstance(name, str) else ("", "", "")
     if module not in LIBRARY_MODULES or not _NAME.fullmatch(cls_name):
@@ -213,22 +286,23 @@ def _class(name):
     return cls
 
 
-def decode(data, ref=None, function=None, _depth: int = 0, _inside: bool = False):
+def decode(data, ref=None, function=None, _depth: int = 0, _inside: bool = False, memo: dict | None = None):
     """The value that ``encode`` gave ``data``; ``Unreadable`` for anything outside the schema.
     ``ref(key, type_name)`` gives what a reference stands for (none: references are refused);
     ``function(family, params)`` rebuilds a function (none: refused). Inside a library object's
     state neither is accepted: its attributes are plain data."""
     if _depth > MAX_DEPTH:
         raise Unreadable(f"a value nested more than {MAX_DEPTH} levels deep")
+    memo = {} if memo is None else memo
     t = type(data)
     if data is None or t in (bool, int, float, str):
         return data
     if t is list:
-        return [decode(v, ref, function, _depth + 1, _inside) for v in data]
+        return [decode(v, ref, function, _depth + 1, _inside, memo) for v in data]
     if t is not dict or type(data.get("t")) is not str:
         raise Unreadable(f"a value of JSON type {t.__name__} without a tag")
     tag = data["t"]
-    again = lambda v: decode(v, ref, function, _depth + 1, _inside)  # noqa: E731
+    again = lambda v: decode(v, ref, function, _depth + 1, _inside, memo)  # noqa: E731
     if tag in ("tuple", "set", "frozenset"):
         (items,) = _fields(data, "v")
         if type(items) is not list:
@@ -308,6 +382,9 @@ def decode(data, ref=None, function=None, _depth: int = 0, _inside: bool = False
         obj = cls.__new__(cls)
         obj.__dict__.update(state)
         return obj
+    if tag == "graph":
+        root, nodes = _fields(data, "root", "nodes")
+        return _rebuild_graph(root, nodes, memo)
     if tag == "ref":
         key, type_name = _fields(data, "key", "type")
         if ref is None or _inside:
@@ -419,9 +496,10 @@ def request(remote: Remote, op: str, name, args, kwargs):
         def kernel_ref(key, type_name):
             return Remote(kernel, key, remote._deadline, f"{type_name} object")
 
-        value = decode(reply["value"], kernel_ref, function_from_table)
-        args_after = decode(reply["args"], kernel_ref, function_from_table)
-        kwargs_after = decode(reply["kwargs"], kernel_ref, function_from_table)
+        memo = {}  # one message: a node of a computation graph met twice is one object
+        value = decode(reply["value"], kernel_ref, function_from_table, memo=memo)
+        args_after = decode(reply["args"], kernel_ref, function_from_table, memo=memo)
+        kwargs_after = decode(reply["kwargs"], kernel_ref, function_from_table, memo=memo)
     except Unreadable as exc:
         raise Refused(f"the answer's value could not be read: {exc}") from None
     if type(args_after) is list:
