@@ -85,8 +85,12 @@ check("02.4", lambda: "c")
 
 
 def _with_cell(nb, code):
+    """``nb`` with ``code`` after the answers, and the check cells moved after it (a student who
+    checks everything at the end): each question is graded on what its check cell sees."""
     nb = nbformat.from_dict(json.loads(json.dumps(nb)))
-    nb.cells.insert(len(nb.cells) - 1, new_code_cell(code))  # after the answers, before score("03")
+    checks = [c for c in nb.cells if c.cell_type == "code" and c.source.lstrip().startswith("check(")]
+    nb.cells = [c for c in nb.cells if not any(c is k for k in checks)]
+    nb.cells[len(nb.cells) - 1:len(nb.cells) - 1] = [new_code_cell(code), *checks]  # before score("03")
     return nb
 
 
