@@ -486,12 +486,13 @@ def request(remote: Remote, op: str, name, args, kwargs):
         if type(reply) is not dict:
             raise Unreadable("a reply that is not an object")
         status = reply.get("status")
-        if status == "raise":
-            _fields({"t": None, **reply}, "status", "name", "message")
-            _raise_named(reply["name"], reply["message"])
-        if status != "ok":
+        fields = {"raise": {"status", "name", "message"}, "ok": {"status", "value", "args", "kwargs"}}.get(status)
+        if fields is None:
             raise Unreadable(f"a reply with the status {str(status)[:40]!r}")
-        _fields({"t": None, **reply}, "status", "value", "args", "kwargs")
+        if set(reply) != fields:
+            raise Unreadable(f"a reply with the fields {sorted(str(k)[:40] for k in reply)[:10]}, not {sorted(fields)}")
+        if status == "raise":
+            _raise_named(reply["name"], reply["message"])
 
         def kernel_ref(key, type_name):
             return Remote(kernel, key, remote._deadline, f"{type_name} object")
