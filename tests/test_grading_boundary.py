@@ -19,14 +19,13 @@ Chapter 1's perceptron returning ``z > 0`` (a bool) is graded with the solution 
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
-import contextlib
 import secrets
 import time
 from pathlib import Path
 
-import nbformat
 import pytest
 
 from grading_support import book_notebook, code_index, processes_mentioning, with_cells, write_class

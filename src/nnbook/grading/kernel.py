@@ -22,7 +22,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import kernelside, sandbox, wire
+from . import kernelside, remote, sandbox, wire
 
 MAX_FILE = 256 * 1024 * 1024  # RLIMIT_FSIZE of the kernel
 INTERRUPT_GRACE = 5.0  # seconds a kernel has to answer an interrupt
@@ -187,23 +187,23 @@ class Kernel:
 
     def request(self, message: str, deadline: float) -> str:
         """Send a ``wire`` message to the helper's ``call`` and return its reply's text (base64),
-        or raise ``wire.TimeLimit``, ``wire.KernelDied`` or ``wire.Refused``. A request that
+        or raise ``remote.TimeLimit``, ``remote.KernelDied`` or ``remote.Refused``. A request that
         reaches its deadline leaves the kernel stuck: it is not interrupted, it is killed."""
         out, result = self.expression(f"{kernelside.HELPER}.call({message!r})", deadline)
         if out.status == "timeout":
-            raise wire.TimeLimit("the time limit was reached while checking this answer")
+            raise remote.TimeLimit("the time limit was reached while checking this answer")
         if out.status == "dead" or not self.alive():
-            raise wire.KernelDied("the kernel died while checking this answer")
+            raise remote.KernelDied("the kernel died while checking this answer")
         if out.status != "ok" or result.get("status") != "ok":
-            raise wire.Refused(f"the answer could not be called ({short_text(result.get('ename', out.ename))}: "
+            raise remote.Refused(f"the answer could not be called ({short_text(result.get('ename', out.ename))}: "
                                f"{short_text(result.get('evalue', out.evalue))})")
         data = result.get("data")
         text = data.get("text/plain", "") if isinstance(data, dict) else ""
         if not isinstance(text, str) or len(text) > wire.MAX_REPLY + 2:
-            raise wire.Refused("the answer's value could not be read: it is larger than "
+            raise remote.Refused("the answer's value could not be read: it is larger than "
                                f"{wire.MAX_REPLY // (1024 * 1024)} MB")
         if not _BASE64_REPR.fullmatch(text):
-            raise wire.Refused("the answer's value could not be read: the kernel sent something else")
+            raise remote.Refused("the answer's value could not be read: the kernel sent something else")
         return text[1:-1]
 
     def shutdown(self):

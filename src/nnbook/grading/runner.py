@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from ..checks import _core
-from . import kernelside, notebook, wire
+from . import kernelside, notebook, remote
 from .kernel import Kernel
 from .report import Row, short
 
@@ -63,12 +63,16 @@ class _Session:
         self.stop_message = ""
         self.settings = settings
         self.kernel = Kernel(run, settings.memory_mb, use_sandbox=settings.sandbox, notebook=copy)
-        out = self.kernel.execute(kernelside.setup_code(), time.monotonic() + 60, store_history=False)
-        self.ready = out.status == "ok"
-        if not self.ready:
-            self.notes.append(f"the grader could not set up ({out.ename or out.status}: {short(out.evalue)})")
-            return
-        self._run(steps, list(wanted), stop_before)
+        try:
+            out = self.kernel.execute(kernelside.setup_code(), time.monotonic() + 60, store_history=False)
+            self.ready = out.status == "ok"
+            if not self.ready:
+                self.notes.append(f"the grader could not set up ({out.ename or out.status}: {short(out.evalue)})")
+                return
+            self._run(steps, list(wanted), stop_before)
+        except BaseException:
+            self.kernel.shutdown()
+            raise
 
     def _run(self, steps, wanted, stop_before):
         settings, kernel = self.settings, self.kernel
@@ -233,17 +237,17 @@ def _settle(session: _Session, row: Row, wanted, where):
 
 
 def _grade_question(session: _Session, row: Row, qid: str, label: str, settings: Settings):
-    """Run ``qid``'s checker, in this process, on the answer bound in the kernel (a ``wire.Remote``)."""
+    """Run ``qid``'s checker, in this process, on the answer bound in the kernel (a ``remote.Remote``)."""
     q = _core.get_question(qid)
     row.max_points[qid], row.points[qid] = q.points, 0
     kernel = session.kernel
     deadline = time.monotonic() + settings.question_timeout
-    proxy = wire.Remote(kernel, qid, deadline, short(label, 40))
+    proxy = remote.Remote(kernel, qid, deadline, short(label, 40))
     stops = kernel.stops
     try:
         result = _core.run_checker(q, proxy, question_rng(settings.seed, qid))
-    except wire.Stop as exc:
-        if isinstance(exc, wire.Refused) and kernel.stops == stops:
+    except remote.Stop as exc:
+        if isinstance(exc, remote.Refused) and kernel.stops == stops:
             row.outcomes[qid], row.messages[qid] = "failed", short(exc, 300)
         else:
             row.outcomes[qid], row.messages[qid] = "not checked", _stopped(kernel, settings)
