@@ -115,6 +115,16 @@ def with_cells(nb, index, *sources):
     return nb
 
 
+def checked_at_the_end(nb, *sources):
+    """``nb`` with code cells ``sources`` after its answers and its check cells moved after them,
+    before the last cell (``score(...)``): a student who checks everything at the end. The grader
+    grades each question on what its check cell sees, so these cells' definitions are graded."""
+    checks = [c for c in nb.cells if c.cell_type == "code" and c.source.lstrip().startswith("check(")]
+    nb.cells = [c for c in nb.cells if not any(c is k for k in checks)]
+    nb.cells[len(nb.cells) - 1:len(nb.cells) - 1] = [*(new_code_cell(s) for s in sources), *checks]
+    return nb
+
+
 def write_class(folder: Path, notebooks: dict) -> dict:
     """Write ``{file name: notebook}`` into ``folder``; the files' bytes, to compare afterwards."""
     folder.mkdir(parents=True, exist_ok=True)

@@ -16,8 +16,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from nbformat.v4 import new_code_cell
-
+from grading_support import checked_at_the_end
 from nnbook import cli
 from sandbox_setup import require_sandbox
 
@@ -85,13 +84,9 @@ check("02.4", lambda: "c")
 
 
 def _with_cell(nb, code):
-    """``nb`` with ``code`` after the answers, and the check cells moved after it (a student who
-    checks everything at the end): each question is graded on what its check cell sees."""
-    nb = nbformat.from_dict(json.loads(json.dumps(nb)))
-    checks = [c for c in nb.cells if c.cell_type == "code" and c.source.lstrip().startswith("check(")]
-    nb.cells = [c for c in nb.cells if not any(c is k for k in checks)]
-    nb.cells[len(nb.cells) - 1:len(nb.cells) - 1] = [new_code_cell(code), *checks]  # before score("03")
-    return nb
+    """``nb`` with ``code`` after the answers, and the check cells after it (each question is graded
+    on what its check cell sees)."""
+    return checked_at_the_end(nbformat.from_dict(json.loads(json.dumps(nb))), code)
 
 
 @pytest.fixture(scope="module")
