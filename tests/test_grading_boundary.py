@@ -11,8 +11,9 @@ with its first answer done) beside
   grader's helper in the kernel to send back a pickle, a 64 MB reply, an object of a class
   outside the library and a reply outside the schema;
 * ``lupe``, three of whose answers loop under a bare ``except:``, the two others correct;
-* ``faye``, who deleted two check cells, redefined an answer wrongly after its check cell, and
-  checked a wrong answer before correcting it without checking again.
+* ``faye``, who deleted two check cells, redefined an answer wrongly after its check cell,
+  checked a wrong answer before correcting it without checking again, and has a check cell
+  above the definition it checks (she ran her cells out of order).
 
 Chapter 1's perceptron returning ``z > 0`` (a bool) is graded with the solution beside it.
 """
@@ -141,7 +142,10 @@ def faye():
     nb = without_check(without_check(nb, "08.1"), "08.3")
     nb = after_check(nb, "08.2", "def gradient_descent(grad_f, w0, lr, steps):\n    return w0  # broken later")
     nb = before_check(nb, "08.4", "def train_linear(X, y, lr, epochs):\n    return np.zeros((1, X.shape[1])), np.zeros(1)")
-    return after_check(nb, "08.4", right)  # corrected, never checked again
+    nb = after_check(nb, "08.4", right)  # corrected, never checked again
+    check = nb.cells.pop(code_index(nb, 'check("08.5"'))  # checked before it was defined (cells run out of order)
+    nb.cells.insert(code_index(nb, "def answer_08_5"), check)
+    return nb
 
 
 def bob():
@@ -234,7 +238,8 @@ def test_a_loop_costs_its_question_only_however_many_loop(graded):
 
 
 def test_each_answer_is_graded_on_what_its_check_cell_saw(graded):
-    """Finding 8: deleted check cells lose nothing; a later redefinition changes nothing, either way."""
+    """Finding 8: deleted check cells lose nothing; a later redefinition changes nothing, either way;
+    a check cell above its definition is graded on the definition at the end."""
     row = graded["rows"]["08-faye.ipynb"]
     assert points(row) == {"08.1": "1", "08.2": "3", "08.3": "2", "08.4": "0", "08.5": "1"}, row
     assert "expected W = " in detail(graded["printed"], "08-faye.ipynb", "08.4")
