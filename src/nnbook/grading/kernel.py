@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import kernelside, remote, sandbox, wire
+from .report import short
 
 MAX_FILE = 256 * 1024 * 1024  # RLIMIT_FSIZE of the kernel
 INTERRUPT_GRACE = 5.0  # seconds a kernel has to answer an interrupt
@@ -51,11 +52,6 @@ class Outcome:
     ename: str = ""
     evalue: str = ""
     reply: dict = field(default_factory=dict)
-
-
-def short_text(value, n: int = 200) -> str:
-    text = " ".join(str(value).split())
-    return text if len(text) <= n else text[:n - 1] + "…"
 
 
 class Kernel:
@@ -195,8 +191,8 @@ class Kernel:
         if out.status == "dead" or not self.alive():
             raise remote.KernelDied("the kernel died while checking this answer")
         if out.status != "ok" or result.get("status") != "ok":
-            raise remote.Refused(f"the answer could not be called ({short_text(result.get('ename', out.ename))}: "
-                               f"{short_text(result.get('evalue', out.evalue))})")
+            raise remote.Refused(f"the answer could not be called ({short(result.get('ename', out.ename))}: "
+                               f"{short(result.get('evalue', out.evalue))})")
         data = result.get("data")
         text = data.get("text/plain", "") if isinstance(data, dict) else ""
         if not isinstance(text, str) or len(text) > wire.MAX_REPLY + 2:
