@@ -240,7 +240,6 @@ def test_a_looping_answer_costs_its_question_only(batch):
     points, status = score(batch, "answer-loops-forever")
     assert points == {"99.1": 0, "99.2": 1} and status == f"time limit of {QUESTION_TIMEOUT:g} s reached in 99.1"
     assert "time limit" in batch["rows"]["answer-loops-forever"].messages["99.1"]
-    assert batch["rows"]["answer-loops-forever"].seconds < QUESTION_TIMEOUT + 20
 
 
 def test_an_answer_that_ignores_interrupts_costs_its_question_only(batch):
