@@ -390,6 +390,67 @@ def test_the_wire_carries_data_and_refuses_anything_else():
         grading.loads(wire.pack({"t": "nd", "npy": __import__("base64").b64encode(buffer.getvalue()).decode()}))
 
 
+def test_a_call_sends_data_and_brings_back_data_and_in_place_changes():
+    """The grader's side of a call, against a stand-in kernel that replies what the test says."""
+    import time
+
+    import numpy as np
+
+    from nnbook.grading import remote, wire
+
+    class Kernel:
+        def __init__(self):
+            self.sent, self.reply = [], ""
+
+        def request(self, message, deadline):
+            self.sent.append(wire.unpack(message))
+            return self.reply
+
+    def ok(value, args=(), kwargs=None):
+        return wire.pack({"status": "ok", "value": wire.encode(value), "args": wire.encode(list(args)),
+                          "kwargs": wire.encode(kwargs or {})})
+
+    kernel = Kernel()
+    answer = remote.Remote(kernel, "08.1", time.monotonic() + 60, "gd_step")
+    w, rng = np.zeros(3), np.random.default_rng(5)
+    kernel.reply = ok(2.5, [np.ones(3), np.random.default_rng(7)])
+    assert answer(w, rng) == 2.5 and w.tolist() == [1.0, 1.0, 1.0]  # its in-place change, carried back
+    assert rng.random() == np.random.default_rng(7).random()
+    (sent,) = kernel.sent
+    assert sent["key"] == "08.1" and sent["op"] == "call" and sent["name"] is None
+    np.testing.assert_array_equal(wire.decode(sent["args"])[0], np.zeros(3))  # what was sent: the data before
+    for name in ("__globals__", "__builtins__", "__code__", "__closure__", "_private", "not a name"):
+        with pytest.raises(AttributeError):
+            getattr(answer, name)
+    assert len(kernel.sent) == 1  # no request for a private name
+    with pytest.raises(remote.Refused, match="cannot send"):
+        answer(lambda x: x)  # a callable never goes to the kernel
+    kernel.reply = wire.pack({"status": "raise", "name": "ValueError", "message": "x does not match W"})
+    with pytest.raises(ValueError, match="x does not match W"):
+        answer(w)
+    kernel.reply = wire.pack({"status": "raise", "name": "SystemExit", "message": "3"})
+    with pytest.raises(RuntimeError, match="SystemExit: 3"):
+        answer(w)
+    kernel.reply = wire.pack({"status": "ok", "value": {"t": "ref", "key": "r4", "type": "Net"}, "args": [],
+                              "kwargs": {"t": "dict", "items": []}})
+    net = answer()
+    assert isinstance(net, remote.Remote) and repr(net) == "<the submission's Net object>"
+    kernel.reply = wire.pack({"status": "ok", "value": {"t": "ref", "key": "r5", "type": "method"}, "args": [],
+                              "kwargs": {"t": "dict", "items": []}})
+    predict = net.predict  # a public attribute: read in the kernel, a bound method stays there
+    assert (kernel.sent[-1]["key"], kernel.sent[-1]["op"], kernel.sent[-1]["name"]) == ("r4", "getattr", "predict")
+    kernel.reply = ok(np.arange(3.0))
+    np.testing.assert_array_equal(predict(np.ones(2)), np.arange(3.0))
+    assert (kernel.sent[-1]["key"], kernel.sent[-1]["op"]) == ("r5", "call")
+    for reply, why in (("!!", "not base64-encoded JSON"), (wire.pack([1]), "not an object"),
+                       (wire.pack({"status": "ok", "value": 1}), "with the fields"),
+                       (wire.pack({"status": "done"}), "with the status 'done'")):
+        kernel.reply = reply
+        with pytest.raises(remote.Refused, match="the answer's value could not be read: .*" + why):
+            answer(w)
+    assert not isinstance(remote.Refused("x"), Exception)  # no checker's `except Exception` swallows it
+
+
 def test_the_function_families_are_data_on_both_sides():
     """What a checker hands to an answer is a family and its coefficients, rebuilt from the table."""
     import numpy as np
