@@ -20,6 +20,8 @@ Environment variables:
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import html
 import importlib
 import json
@@ -231,15 +233,24 @@ def questions(chapter=None) -> list[str]:
     return [q for q in ids if chapter is None or q.split(".")[0] == chapter]
 
 
-SCRATCH_DIR: str | None = None  # set by the grader: a folder its sandboxed kernels can write to
+_SCRATCH_ROOT: contextvars.ContextVar = contextvars.ContextVar("nnbook_scratch_root", default=None)
+
+
+@contextlib.contextmanager
+def scratch_root(path):
+    """Within this block, ``scratch_directory`` makes its folders under ``path`` (the grader: a
+    folder that it shares with the submission's sandbox, at the same path on both sides)."""
+    token = _SCRATCH_ROOT.set(None if path is None else str(path))
+    try:
+        yield
+    finally:
+        _SCRATCH_ROOT.reset(token)
 
 
 def scratch_directory() -> tempfile.TemporaryDirectory:
-    """A fresh folder for files that a checker asks the answer to write (and then reads itself).
-
-    In a notebook it is an ordinary temporary folder; when grading, it is in a folder that the
-    grader shares with the submission's sandbox, at the same path on both sides."""
-    return tempfile.TemporaryDirectory(prefix="nnbook-check-", dir=SCRATCH_DIR)
+    """A fresh folder for files that a checker asks the answer to write (and then reads itself):
+    an ordinary temporary folder, or one under the folder given to ``scratch_root``."""
+    return tempfile.TemporaryDirectory(prefix="nnbook-check-", dir=_SCRATCH_ROOT.get())
 
 
 def strict() -> bool:

@@ -6,6 +6,7 @@ import nnbook as nb
 
 from ._answers import choice
 from ._core import CheckFailed, question
+from ._functions import Function
 
 
 def _random_spd(rng, n):
@@ -44,7 +45,7 @@ def _(answer, rng):
         steps = 0 if trial == 0 else int(rng.integers(1, 40))
         w0 = rng.normal(size=n)
         w0_before = w0.copy()
-        got = np.asarray(answer(lambda w: A @ w - b, w0, lr, steps), dtype=float)
+        got = np.asarray(answer(Function("affine_residual", A=A, b=b), w0, lr, steps), dtype=float)
         if not np.array_equal(w0, w0_before):
             raise CheckFailed("expected w0 unchanged; work on a copy")
         ref = w_star + np.linalg.matrix_power(np.eye(n) - lr * A, steps) @ (w0 - w_star)

@@ -2,17 +2,19 @@
 
 The kernel talks to the grader over Unix sockets in a small folder that the sandbox shares
 (``transport="ipc"``: the sandbox has no network, not even loopback). Its outputs are read and
-dropped (a flood of prints costs nothing). ``execute`` stops at a deadline: it interrupts the
-kernel, and a kernel that does not answer the interrupt is marked ``stuck`` (the caller starts a
-fresh one). ``shutdown`` kills the kernel and everything it started, and waits until it is gone.
+dropped (a flood of prints costs nothing). ``execute`` stops at a deadline: it interrupts a cell
+that runs too long, and a kernel that does not answer the interrupt is marked ``stuck`` (the
+caller starts a fresh one); a request of the grader (``request``) is never interrupted: at its
+deadline the kernel is marked ``stuck`` at once. Only text comes back from the kernel: the helper's
+replies are ``wire`` messages, checked against the schema; nothing is called back.
+``shutdown`` kills the kernel and everything it started, and waits until it is gone.
 """
 
 from __future__ import annotations
 
-import base64
 import os
-import pickle
 import queue
+import re
 import signal
 import subprocess
 import sys
@@ -20,11 +22,13 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import sandbox, wire
+from . import kernelside, remote, sandbox, wire
+from .report import short
 
 MAX_FILE = 256 * 1024 * 1024  # RLIMIT_FSIZE of the kernel
 INTERRUPT_GRACE = 5.0  # seconds a kernel has to answer an interrupt
 WORKDIR_INSIDE = "/tmp/work"  # the kernel's working directory (and HOME) in the sandbox
+_BASE64_REPR = re.compile(r"'[A-Za-z0-9+/=]*'")  # how the helper's reply comes: the repr of base64 text
 
 # Run in the kernel's process before the ipykernel starts: the memory and file-size limits.
 LAUNCHER = """\
@@ -88,7 +92,6 @@ class Kernel:
                           ip=str(run / "k") if ipc else "127.0.0.1")
         self.km.connection_file = str(run / "kernel.json")
         self.kc = None
-        self.backs: dict[int, object] = {}
         self.dead = False
         self.stuck = False
         self.stops = 0  # how many executions ended at a deadline or with the kernel's death
@@ -118,40 +121,44 @@ class Kernel:
             except queue.Empty:
                 return
 
-    def execute(self, code: str, deadline: float, user_expressions=None, allow_stdin=False) -> Outcome:
-        """Run ``code``; at ``deadline`` interrupt it and return "timeout"."""
+    def execute(self, code: str, deadline: float, user_expressions=None, *, interrupt: bool = True,
+                store_history: bool = True) -> Outcome:
+        """Run ``code``; at ``deadline`` return "timeout". With ``interrupt`` the kernel is interrupted
+        first (a cell that loops may leave a usable kernel); without, or if it does not answer the
+        interrupt, it is marked ``stuck``: only a fresh kernel helps."""
         if self.stuck or not self.alive():
             self.stops += 1
             return Outcome("timeout" if self.stuck else "dead")
-        msg_id = self.kc.execute(code, silent=False, store_history=True, user_expressions=user_expressions or {},
-                                 allow_stdin=allow_stdin, stop_on_error=False)
-        reply = self._wait(msg_id, deadline, allow_stdin)
+        msg_id = self.kc.execute(code, silent=False, store_history=store_history,
+                                 user_expressions=user_expressions or {}, allow_stdin=False, stop_on_error=False)
+        reply = self._wait(msg_id, deadline)
         if reply is not None:
             self.stops += reply.status == "dead"
             return reply
         self.stops += 1
         if not self.alive():
             return Outcome("dead")
+        if not interrupt:
+            self.stuck = True
+            return Outcome("timeout")
         try:
             self.km.interrupt_kernel()
         except Exception:
             pass
-        if self._wait(msg_id, time.monotonic() + INTERRUPT_GRACE, allow_stdin) is None:
+        if self._wait(msg_id, time.monotonic() + INTERRUPT_GRACE) is None:
             self.stuck = True  # it ignored the interrupt: only a fresh kernel helps
         return Outcome("timeout")
 
-    def _wait(self, msg_id, deadline, allow_stdin) -> Outcome | None:
+    def _wait(self, msg_id, deadline) -> Outcome | None:
         checked = time.monotonic()
         while True:
             now = time.monotonic()
             if now >= deadline:
                 return None
             try:
-                msg = self.kc.get_shell_msg(timeout=min(0.005 if allow_stdin else 0.05, deadline - now))
+                msg = self.kc.get_shell_msg(timeout=min(0.05, deadline - now))
             except queue.Empty:
                 self._drain_iopub()
-                if allow_stdin:
-                    self._serve_stdin()
                 if now - checked > 0.5:
                     checked = now
                     if not self.alive():
@@ -160,36 +167,40 @@ class Kernel:
             if msg.get("parent_header", {}).get("msg_id") != msg_id:
                 continue
             self._drain_iopub()
-            content = msg["content"]
+            content = msg.get("content")
+            if not isinstance(content, dict):
+                return Outcome("error", "Error", "the kernel's reply has no content")
             if content.get("status") == "ok":
                 return Outcome("ok", reply=content)
-            return Outcome("error", content.get("ename", "Error"), content.get("evalue", ""), content)
+            return Outcome("error", str(content.get("ename", "Error")), str(content.get("evalue", "")), content)
 
-    def _serve_stdin(self):
-        """Answer the kernel's callback requests (a checker's function called by the answer)."""
-        while True:
-            try:
-                msg = self.kc.get_stdin_msg(timeout=0)
-            except queue.Empty:
-                return
-            if msg["header"]["msg_type"] != "input_request":
-                continue
-            prompt = str(msg["content"].get("prompt", ""))
-            try:
-                if not prompt.startswith(wire.PROMPT) or len(prompt) > wire.MAX_REPLY:
-                    raise ValueError("unexpected input request")
-                key, op, name, args, kwargs = wire.loads(base64.b64decode(prompt[len(wire.PROMPT):]))
-                target = self.backs[key]
-                args, kwargs = wire.from_kernel(self, args), wire.from_kernel(self, kwargs)
-                value = target(*args, **kwargs) if op == "call" else getattr(target, str(name))
-                reply = ("ok", wire.to_kernel(self, value))
-            except Exception as exc:
-                reply = ("raise", (type(exc).__name__, str(exc)[:2000]))
-            try:
-                data = pickle.dumps(reply, protocol=4)
-            except Exception as exc:
-                data = pickle.dumps(("raise", ("TypeError", f"cannot send {exc}")), protocol=4)
-            self.kc.input(base64.b64encode(data).decode())
+    def expression(self, expr: str, deadline: float, *, interrupt: bool = False) -> tuple[Outcome, dict]:
+        """Evaluate ``expr`` in the kernel (a user expression, outside the notebook's history):
+        the outcome, and the expression's result (``status``, ``data`` or ``ename``/``evalue``)."""
+        out = self.execute("", deadline, user_expressions={"r": expr}, interrupt=interrupt, store_history=False)
+        result = out.reply.get("user_expressions", {}).get("r", {}) if out.status == "ok" else {}
+        return out, result if isinstance(result, dict) else {}
+
+    def request(self, message: str, deadline: float) -> str:
+        """Send a ``wire`` message to the helper's ``call`` and return its reply's text (base64),
+        or raise ``remote.TimeLimit``, ``remote.KernelDied`` or ``remote.Refused``. A request that
+        reaches its deadline leaves the kernel stuck: it is not interrupted, it is killed."""
+        out, result = self.expression(f"{kernelside.HELPER}.call({message!r})", deadline)
+        if out.status == "timeout":
+            raise remote.TimeLimit("the time limit was reached while checking this answer")
+        if out.status == "dead" or not self.alive():
+            raise remote.KernelDied("the kernel died while checking this answer")
+        if out.status != "ok" or result.get("status") != "ok":
+            raise remote.Refused(f"the answer could not be called ({short(result.get('ename', out.ename))}: "
+                               f"{short(result.get('evalue', out.evalue))})")
+        data = result.get("data")
+        text = data.get("text/plain", "") if isinstance(data, dict) else ""
+        if not isinstance(text, str) or len(text) > wire.MAX_REPLY + 2:
+            raise remote.Refused("the answer's value could not be read: it is larger than "
+                               f"{wire.MAX_REPLY // (1024 * 1024)} MB")
+        if not _BASE64_REPR.fullmatch(text):
+            raise remote.Refused("the answer's value could not be read: the kernel sent something else")
+        return text[1:-1]
 
     def shutdown(self):
         """Kill the kernel and all it started; return once the kernel's process is gone."""
