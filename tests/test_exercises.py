@@ -278,6 +278,27 @@ def test_every_exercise_has_its_solution_and_back():
     assert [p.name for p in EXERCISES] == [p.name for p in SOLUTIONS]
 
 
+def test_opening_an_exercise_in_jupyterlab_changes_nothing():
+    """JupyterLab (4.x, NotebookPanel) writes the kernel's spec and language_info into a notebook
+    when the kernel starts, and marks the notebook modified if either differs from the file: an
+    exercise must carry exactly what ipykernel reports here, and the current format (4.5, cell ids)
+    so that nothing is upgraded on load."""
+    from ipykernel.ipkernel import IPythonKernel
+    from ipykernel.kernelspec import KERNEL_NAME, get_kernel_dict
+
+    spec = get_kernel_dict()
+    written_by_lab = {"name": KERNEL_NAME, "display_name": spec["display_name"], "language": spec["language"]}
+    for path in EXERCISES:
+        nb = json.loads(path.read_text(encoding="utf-8"))
+        assert nb["metadata"]["kernelspec"] == written_by_lab, f"{path.name}: the kernelspec JupyterLab rewrites"
+        # (its version is the Python the solutions ran on: another Python updates that one field)
+        info = {k: v for k, v in IPythonKernel.language_info.items() if k != "version"}
+        saved = {k: v for k, v in nb["metadata"]["language_info"].items() if k != "version"}
+        assert saved == info, f"{path.name}: language_info differs from the kernel's"
+        assert (nb["nbformat"], nb["nbformat_minor"]) == (4, 5)
+        assert all(cell.get("id") for cell in nb["cells"])
+
+
 # --------------------------------------------------------------------------------------------
 # Feedback in a notebook: pass, fail, not attempted, score
 
