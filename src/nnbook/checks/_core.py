@@ -1,8 +1,10 @@
 """The check registry and the feedback shown in the exercise notebooks.
 
 ``check("05.3", answer_05_3)`` runs question 05.3's checker on the learner's answer and shows
-one verdict: PASS, FAIL (with what was expected, a hint and a link to the chapter section), or
-NOT ATTEMPTED YET when the answer is still the ``raise NotImplementedError`` stub (no traceback).
+one verdict: PASS, FAIL (with what was expected, a hint and a link to the chapter section),
+PARTLY RIGHT (a question whose parts are checked apart, some of them right: the same, with the
+points earned, "2 of 3 points"), or NOT ATTEMPTED YET when the answer is still the
+``raise NotImplementedError`` stub (no traceback).
 ``score("05")`` shows the points so far. In Jupyter the verdicts are small HTML boxes; the plain
 text version (what nbval compares and what a terminal shows) says the same.
 
