@@ -278,6 +278,22 @@ def test_every_exercise_has_its_solution_and_back():
     assert [p.name for p in EXERCISES] == [p.name for p in SOLUTIONS]
 
 
+def test_no_answer_calls_an_earlier_answer():
+    """Each question is checked on its own: a solution never calls a function that an earlier
+    question of its notebook asks the learner to write, so a mistake there is not paid twice."""
+    for path in SOLUTIONS:
+        nb = json.loads(path.read_text(encoding="utf-8"))
+        earlier: list[str] = []
+        for cell in nb["cells"]:
+            source = "".join(cell["source"])
+            if cell["cell_type"] != "code" or gen.BEGIN not in source:
+                continue
+            own = re.findall(r"^def (\w+)\(", source, re.M)
+            called = [name for name in earlier if name not in own and re.search(rf"(?<![\w.]){name}\(", source)]
+            assert not called, f"{path.name}: {own} calls the earlier answer(s) {called}"
+            earlier += own
+
+
 def test_opening_an_exercise_in_jupyterlab_changes_nothing():
     """JupyterLab (4.x, NotebookPanel) writes the kernel's spec and language_info into a notebook
     when the kernel starts, and marks the notebook modified if either differs from the file: an

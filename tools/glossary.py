@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import posixpath
 import re
 
 import yaml
@@ -211,7 +212,6 @@ def _anchor_links(app, doctree, docname):
     seen = getattr(app.env, "nnbook_glossary", None)
     if not seen or seen["docname"] != docname:
         return
-    by_stem = {name.rsplit("/", 1)[-1]: name for name in app.env.found_docs}
     trees = {}
     also = {(e["en"].casefold(), e["chapter"]): e["also"] for e in load_glossary(GLOSSARY_DIR)}
     for table in doctree.findall(nodes.container):
@@ -226,9 +226,11 @@ def _anchor_links(app, doctree, docname):
                 uri = ref.get("refuri", "")
                 if not uri or "#" in uri:
                     continue
-                stem = uri.rstrip("/").rsplit("/", 1)[-1].removesuffix(".html")
-                chapter = by_stem.get(stem)
-                if chapter is None:
+                # the link is relative to the glossary page: "01-neuron.html" is book/01-neuron
+                target = posixpath.normpath(posixpath.join(posixpath.dirname(docname),
+                                                           uri.rstrip("/").removesuffix(".html")))
+                chapter, stem = target, target.rsplit("/", 1)[-1]
+                if chapter not in app.env.found_docs:
                     continue
                 if chapter not in trees:
                     trees[chapter] = app.env.get_doctree(chapter)
