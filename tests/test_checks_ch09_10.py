@@ -68,8 +68,8 @@ def ref_two_layer_gradients(W1, W2, x, y, g_prime=2.0):
     return np.outer(dy_hat, a1), np.outer(g_prime * (W2.T @ dy_hat), x)
 
 
-def ref_train_step(W1, W2, x, y, eta, gradients=None):
-    dW2, dW1 = (gradients or ref_two_layer_gradients)(W1, W2, x, y)
+def ref_train_step(W1, W2, grads, x, y, eta):
+    dW2, dW1 = grads
     W1, W2 = W1 - eta * dW1, W2 - eta * dW2
     return W1, W2, 0.5 * float(np.sum((W2 @ (2 * (W1 @ x)) - y) ** 2))
 
@@ -160,11 +160,11 @@ def test_two_layer_gradients_without_g_prime_fails_and_says_so(verdict):
 
 
 def test_train_step_errors_fail(verdict):
-    def ascent(W1, W2, x, y, eta, gradients):
-        return ref_train_step(W1, W2, x, y, -eta, gradients)
+    def ascent(W1, W2, grads, x, y, eta):
+        return ref_train_step(W1, W2, grads, x, y, -eta)
 
-    def old_loss(W1, W2, x, y, eta, gradients):
-        W1_new, W2_new, _ = ref_train_step(W1, W2, x, y, eta, gradients)
+    def old_loss(W1, W2, grads, x, y, eta):
+        W1_new, W2_new, _ = ref_train_step(W1, W2, grads, x, y, eta)
         return W1_new, W2_new, 0.5 * float(np.sum((W2 @ (2 * (W1 @ x)) - y) ** 2))
 
     assert verdict.status("10.4", ascent) == "failed"
@@ -177,8 +177,8 @@ def test_a_wrong_10_3_does_not_cost_points_in_10_4(verdict):
     assert verdict.status("10.3", no_g_prime) == "failed"
     assert verdict.status("10.4", ref_train_step) == "passed"  # uses the gradients it is given
 
-    def with_own_gradients(W1, W2, x, y, eta, gradients):  # ignores them: the 10.3 mistake shows
-        return ref_train_step(W1, W2, x, y, eta, no_g_prime)
+    def with_own_gradients(W1, W2, grads, x, y, eta):  # ignores them: the 10.3 mistake shows
+        return ref_train_step(W1, W2, no_g_prime(W1, W2, x, y), x, y, eta)
 
     assert verdict.status("10.4", with_own_gradients) == "failed"
 

@@ -28,7 +28,7 @@ def _two_four_two(W1, W2):
 
 
 def _gradients_242(W1, W2, x, y):
-    """(dW2, dW1) of the 2-4-2 network for ℒ = ½‖ŷ − y‖², by nnbook: what 10.4's answer is given."""
+    """(dW2, dW1) of the 2-4-2 network for ℒ = ½‖ŷ − y‖², by nnbook: the gradients 10.4's answer is given."""
     net = _two_four_two(np.asarray(W1, dtype=float), np.asarray(W2, dtype=float))
     loss = nb.SquaredErrorLoss(half=True)
     loss.forward(net.forward(np.asarray(x, dtype=float)), np.asarray(y, dtype=float))
@@ -106,13 +106,15 @@ def _(answer, rng):
 
 @question("10.4", points=2, title="One training step of the 2-4-2 network",
           section="10-backpropagation.html#ch10-one-step",
-          hint="Take the gradients from the function you are given, move each matrix a step of size η "
-               "against its gradient, then run the network forward with the new weights.")
+          hint="Move each matrix a step of size η against its gradient (grads is the pair (dW2, dW1)), "
+               "then run the network forward with the new weights.")
 def _(answer, rng):
     for k, (W1, W2, x, y) in enumerate(_two_four_two_cases(rng, 4)):
         eta = 0.01 if k == 0 else float(rng.uniform(0.001, 0.1))
-        # A correct gradients function of the check's own: a mistake in 10.3 costs nothing here.
-        result = values(answer(W1.copy(), W2.copy(), x.copy(), y.copy(), eta, _gradients_242), 3, "train_step")
+        # The check's own correct gradients: a mistake in 10.3 costs nothing here.
+        grads = _gradients_242(W1, W2, x, y)
+        result = values(answer(W1.copy(), W2.copy(), tuple(g.copy() for g in grads), x.copy(), y.copy(), eta),
+                        3, "train_step")
         new_h = _array(result[0], (4, 2), "W1_new")
         new_o = _array(result[1], (2, 4), "W2_new")
         loss_after = as_scalar(result[2], "the loss after the step")
