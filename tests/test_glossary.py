@@ -164,6 +164,7 @@ def test_other_wordings_and_plain_mentions(chapter_tree):
     assert glossary.term_section_id(chapter_tree, "CNN", also=("convolutional",)) == "networks"
     assert glossary.term_section_id(chapter_tree, "window") == "networks"  # a plain mention, plural allowed
     assert glossary.term_section_id(chapter_tree, "single neuron") == "exclusive-or"
+    assert glossary.term_section_id(chapter_tree, "exclusive or (XOR)") == "networks"  # its bold part
 
 
 def test_also_must_be_a_list_of_wordings(tmp_path):
@@ -226,7 +227,9 @@ def test_glossary_links_land_on_the_terms_section(renderer, built_book):
                 if path not in targets:
                     targets[path] = (built_book / "book" / path).read_text(encoding="utf-8")
                 assert f'id="{anchor}"' in targets[path], f"{term}: {href} has no such anchor"
-    assert len(anchored) >= 0.8 * sum(len(re.findall(r'href="', row)) for row in rows)
+    # most terms are introduced below a chapter's opening; those that are not link to its top
+    assert len(anchored) >= 0.75 * sum(len(re.findall(r'href="', row)) for row in rows)
     for term, chapter, section in [("structured data", "01-neuron.html", "ch01-supervised"),
-                                   ("curvature", "08-gradient-descent.html", "ch08-bowl")]:
+                                   ("curvature", "08-gradient-descent.html", "ch08-bowl"),
+                                   ("affine", "04-activations.html", "ch04-why-nonlinear")]:
         assert anchored.get((term, chapter)) == section, (term, anchored.get((term, chapter)))

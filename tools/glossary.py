@@ -132,12 +132,18 @@ def term_section_id(doctree, term, also=()):
 
     The section is the innermost one around the first bold (then italic) text that reads as the
     term (case and hyphens ignored, a plural allowed), or, if the term is never emphasised, around
-    the first paragraph that names it as a whole word. The wordings ``also`` (a glossary entry's
-    optional ``also:`` list, e.g. "convolutional" for CNN) are tried after the term. Of a
+    the first paragraph that names it as a whole word. A term with a part in brackets,
+    "rectified linear unit (ReLU)", is also looked for without it and as the bracketed part; the
+    wordings ``also`` (a glossary entry's optional ``also:`` list, e.g. "convolutional" for CNN)
+    are tried last. Of a
     section's ids, a label's (``(ch08-bowl)=``) is preferred to the one derived from its title.
     """
     found = None
-    for phrase in (term, *also):
+    # "rectified linear unit (ReLU)": the prose may set either part in bold
+    short = re.sub(r"\s*\([^)]*\)", "", term).strip()
+    inside = re.findall(r"\(([^)]*)\)", term)
+    phrases = dict.fromkeys(p for p in (term, short, *inside, *also) if p)
+    for phrase in phrases:
         names = _names(phrase)
         for kind in (nodes.strong, nodes.emphasis):
             found = next((n for n in doctree.findall(kind) if _words(n.astext()) in names), None)
