@@ -344,3 +344,16 @@ def test_004_every_step_is_perpendicular_to_its_contour_line():
         step = -0.05 * g
         assert abs(step @ tangent) < 1e-12 * np.linalg.norm(step) * np.linalg.norm(tangent) + 1e-15
         v = v + step
+
+
+def test_code_fences_pair_up_and_every_glued_key_is_computed():
+    """A stray fence swallows the entries after it; a glued key must come from a code cell."""
+    text = ERRATA.read_text(encoding="utf-8")
+    fences = [line for line in text.splitlines() if line.startswith("```")]
+    assert fences[0::2] == ["```{code-cell} ipython3"] * len(fences[0::2]), "a fence that opens no code cell"
+    assert fences[1::2] == ["```"] * len(fences[1::2]) and len(fences) % 2 == 0
+    computed = set(re.findall(r'glue\(\s*"(\w+)"', text))
+    prefixes = re.findall(r'glue\(\s*f"(\w+)\{', text)  # glue(f"e002_w1_f{k_}", ...)
+    used = set(re.findall(r"\{glue(?::\w+)?\}`(\w+)", text))
+    missing = [key for key in used - computed if not any(key.startswith(p) for p in prefixes)]
+    assert not missing, missing
