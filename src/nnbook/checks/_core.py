@@ -1,8 +1,10 @@
 """The check registry and the feedback shown in the exercise notebooks.
 
 ``check("05.3", answer_05_3)`` runs question 05.3's checker on the learner's answer and shows
-one verdict: PASS, FAIL (with what was expected, a hint and a link to the chapter section), or
-NOT ATTEMPTED YET when the answer is still the ``raise NotImplementedError`` stub (no traceback).
+one verdict: PASS, FAIL (with what was expected, a hint and a link to the chapter section),
+PARTLY RIGHT (a question whose parts are checked apart, some of them right: the same, with the
+points earned, "2 of 3 points"), or NOT ATTEMPTED YET when the answer is still the
+``raise NotImplementedError`` stub (no traceback).
 ``score("05")`` shows the points so far. In Jupyter the verdicts are small HTML boxes; the plain
 text version (what nbval compares and what a terminal shows) says the same.
 
@@ -105,33 +107,47 @@ class Result(_Shown):
     def question(self) -> Question:
         return get_question(self.qid)
 
+    def _points(self) -> str:
+        """"2 of 3 points", "1 of 1 point": what the answer earned, out of what the question gives."""
+        return f"{self.points} of {self.max_points} point{'' if self.max_points == 1 else 's'}"
+
+    def _message_and_hint(self):
+        """The checker's message and the hint to show with it. A message may end with its own
+        hint (``"…\\nhint: …"``), about that mistake only; it then replaces the question's hint."""
+        message, sep, own_hint = self.message.partition("\nhint: ")
+        return message, own_hint if sep else self.question.hint
+
     def text(self) -> str:
         q = self.question
-        pts = f"({self.points}/{self.max_points} point{'' if self.max_points == 1 else 's'})"
+        pts = f"({self._points()})"
         if self.status == "passed":
             return f"PASS  {q.qid}  {q.title}  {pts}"
         if self.status == "not attempted":
             return (f"NOT ATTEMPTED YET  {q.qid}  {q.title}  {pts}\n"
                     "      Replace `raise NotImplementedError` with your code, run that cell, then this one.")
-        return (f"FAIL  {q.qid}  {q.title}  {pts}\n"
-                f"      {self.message}\n"
-                f"      hint: {q.hint}\n"
+        message, hint = self._message_and_hint()
+        verdict = "PARTLY RIGHT" if self.points else "FAIL"
+        return (f"{verdict}  {q.qid}  {q.title}  {pts}\n"
+                f"      {message}\n"
+                f"      hint: {hint}\n"
                 f"      read: {q.url}")
 
     def html(self) -> str:
         q = self.question
         e = html.escape
-        colour = {"passed": "#1a7f37", "failed": "#cf222e"}.get(self.status, "#9a6700")
-        label = {"passed": "PASS", "failed": "FAIL"}.get(self.status, "NOT ATTEMPTED YET")
+        partly = self.status == "failed" and self.points > 0
+        colour = "#9a6700" if partly else {"passed": "#1a7f37", "failed": "#cf222e"}.get(self.status, "#9a6700")
+        label = "PARTLY RIGHT" if partly else {"passed": "PASS", "failed": "FAIL"}.get(self.status, "NOT ATTEMPTED YET")
         head = (f'<div style="border-left:4px solid {colour};padding:0.3em 0.8em;margin:0.2em 0">'
                 f'<strong style="color:{colour}">{label}</strong> <code>{e(q.qid)}</code> {e(q.title)} '
-                f'<span style="opacity:0.7">({self.points}/{self.max_points} point{"" if self.max_points == 1 else "s"})</span>')
+                f'<span style="opacity:0.7">({self._points()})</span>')
         if self.status == "passed":
             body = ""
         elif self.status == "not attempted":
             body = "<br>Replace <code>raise NotImplementedError</code> with your code, run that cell, then this one."
         else:
-            body = (f"<br>{e(self.message)}<br><em>Hint:</em> {e(q.hint)} "
+            message, hint = self._message_and_hint()
+            body = (f"<br>{e(message)}<br><em>Hint:</em> {e(hint)} "
                     f'<a href="{e(section_url(q.section, relative=True))}" target="_blank">Read the section in the book</a>.')
         return head + body + "</div>"
 
@@ -148,17 +164,17 @@ class Score(_Shown):
 
     def text(self) -> str:
         lines = [f"Score so far{' for chapter ' + self.chapter if self.chapter else ''}: "
-                 f"{self.points}/{self.max_points} points"]
+                 f"{self.points} of {self.max_points} points"]
         for qid, status, pts, max_pts, title in self.rows:
-            lines.append(f"  {qid:<6} {status.upper():<18} {pts}/{max_pts}  {title}")
+            lines.append(f"  {qid:<6} {status.upper():<18} {pts} of {max_pts}  {title}")
         return "\n".join(lines)
 
     def html(self) -> str:
         e = html.escape
         rows = "".join(
-            f"<tr><td><code>{e(qid)}</code></td><td>{e(status)}</td><td>{pts}/{max_pts}</td><td>{e(title)}</td></tr>"
+            f"<tr><td><code>{e(qid)}</code></td><td>{e(status)}</td><td>{pts} of {max_pts}</td><td>{e(title)}</td></tr>"
             for qid, status, pts, max_pts, title in self.rows)
-        return (f"<p><strong>Score so far: {self.points}/{self.max_points} points</strong></p>"
+        return (f"<p><strong>Score so far: {self.points} of {self.max_points} points</strong></p>"
                 f"<table><thead><tr><th>question</th><th>status</th><th>points</th><th></th></tr></thead>"
                 f"<tbody>{rows}</tbody></table>")
 

@@ -77,7 +77,8 @@ def _h(x):
 
 @question("07.3", points=2, title="The derivative of h(x) = σ(3x² − 1) by the chain rule",
           section="07-derivatives.html#ch07-rules",
-          hint="With z = 3x² − 1: h′(x) = σ′(z) · dz/dx = σ(z)(1 − σ(z)) · 6x.")
+          hint="Name the inside z = 3x² − 1; the chain rule multiplies the outer function's slope at z "
+               "by the inside's slope at x (chapter 4 gives the sigmoid's slope).")
 def _(answer, rng):
     xs = [0.5] + list(rng.uniform(-2, 2, size=5))
     for x in xs:
