@@ -302,7 +302,7 @@ def test_cli_writes_the_gradebook(batch, tmp_path, capsys):
     feedback = sorted(p.name for p in (tmp_path / "feedback").iterdir())
     assert feedback == ["99-correct.md", "99-not-json.md", "99-untouched.md"]
     ben = (tmp_path / "feedback" / "99-untouched.md").read_text()
-    assert "NOT ATTEMPTED YET  99.1  The sigmoid  (0/2 points)" in ben and "0/3 points" in ben
+    assert "NOT ATTEMPTED YET  99.1  The sigmoid  (0 of 2 points)" in ben and "0 of 3 points" in ben
 
 
 def table_cells(text: str) -> list[list[str]]:

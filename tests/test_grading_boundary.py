@@ -251,8 +251,6 @@ def test_no_host_file_and_no_process_outlives_the_grading(graded):
     assert processes_mentioning(str(graded["root"])) == []
 
 
-@pytest.mark.xfail(strict=True, reason="chapter 1's perceptron checker must read its answer with "
-                                       "as_scalar(..., binary=True) (checks/ch01.py)")
 def test_a_perceptron_that_returns_a_bool_gets_full_marks(tmp_path):
     """Finding 8: ``return z > 0`` answers 1 or 0 as well as ``return 1.0 if z > 0 else 0.0``."""
     require_sandbox()

@@ -264,7 +264,7 @@ def _verdict(row: Row, qid: str) -> str:
     outcome = row.outcomes.get(qid, "failed")
     if outcome == "not checked":
         q = _core.get_question(qid)
-        return (f"NOT CHECKED  {q.qid}  {q.title}  (0/{q.points} point{'' if q.points == 1 else 's'})\n"
+        return (f"NOT CHECKED  {q.qid}  {q.title}  (0 of {q.points} point{'' if q.points == 1 else 's'})\n"
                 f"      {row.messages.get(qid, '')}\n      hint: {q.hint}\n      read: {q.url}")
     result = _core.Result(qid, outcome, row.points.get(qid, 0), row.max_points.get(qid, 0),
                           row.messages.get(qid, ""))
@@ -273,10 +273,10 @@ def _verdict(row: Row, qid: str) -> str:
 
 def feedback_markdown(row: Row, chapter: str | None) -> str:
     who = row.student or Path(row.submission).stem
-    lines = [f"# Feedback for {who}", "", f"Chapter {chapter}: **{row.total}/{row.max_total} points**.",
+    lines = [f"# Feedback for {who}", "", f"Chapter {chapter}: **{row.total} of {row.max_total} points**.",
              "", f"Submission: `{row.submission}`", "", f"Status: {row.status}", ""]
     for qid in columns([row]):
-        lines += [f"## {qid}: {row.points.get(qid, 0)}/{row.max_points[qid]}", "", "```text",
+        lines += [f"## {qid}: {row.points.get(qid, 0)} of {row.max_points[qid]} points", "", "```text",
                   _verdict(row, qid), "```", ""]
     return "\n".join(lines)
 
