@@ -9,7 +9,6 @@ started afresh (the cells run again) for the next one.
 
 from __future__ import annotations
 
-import shutil
 import tempfile
 import time
 from dataclasses import dataclass
@@ -18,7 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from ..checks import _core
-from . import kernelside, notebook, wire
+from . import files, kernelside, notebook, wire
 from .kernel import Kernel
 from .report import Row, short
 
@@ -38,6 +37,7 @@ class Settings:
     memory_mb: float = DEFAULT_MEMORY_MB
     seed: int = DEFAULT_SEED
     sandbox: bool = True
+    limits: bool = True  # each kernel's process tree in a control group (limits.Group)
 
 
 def question_rng(seed: int, qid: str) -> np.random.Generator:
@@ -50,7 +50,8 @@ class _Session:
 
     def __init__(self, run: Path, nb, settings: Settings, copy: Path):
         self.notes: list[str] = []
-        self.kernel = Kernel(run, settings.memory_mb, use_sandbox=settings.sandbox, notebook=copy)
+        self.kernel = Kernel(run, settings.memory_mb, use_sandbox=settings.sandbox, notebook=copy,
+                             limits=settings.limits)
         self.ready = self._run_cells(nb, settings.timeout)
         if self.ready:
             out = self.kernel.execute(kernelside.setup_code(), time.monotonic() + 60)
@@ -102,7 +103,13 @@ def grade_notebook(path, settings: Settings, *, label: str | None = None, studen
     start = time.monotonic()
     qids = _core.questions(settings.chapter)
     try:
-        nb = nbformat.read(path, as_version=4)
+        data = files.read_submission(path)
+    except files.Refused as exc:
+        _zero(row, qids, "not graded")
+        row.status = str(exc)
+        return row
+    try:
+        nb = nbformat.reads(data.decode("utf-8"), as_version=4)
         nbformat.validate(nb)
     except Exception as exc:
         _zero(row, qids, "not graded")
@@ -115,12 +122,10 @@ def grade_notebook(path, settings: Settings, *, label: str | None = None, studen
         return row
     answers = notebook.answer_expressions(nb, settings.chapter)
     notes: list[str] = []
-    with tempfile.TemporaryDirectory(prefix="nnbook-grade-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="nnbook-grade-") as tmp:  # the grader's own: the sandbox never sees it
         run = Path(tmp)
         copy = run / "submission.ipynb"
-        shutil.copyfile(path, copy)
-        (run / "scratch").mkdir()  # where checkers ask for files (shared with the sandbox: run is)
-        _core.SCRATCH_DIR = str(run / "scratch")
+        copy.write_bytes(data)  # the bytes read and parsed above: what every kernel gets, read-only
         session, restarts = None, 0
         try:
             for qid in qids:
