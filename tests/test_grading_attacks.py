@@ -100,11 +100,11 @@ def attacks(paths: dict) -> dict[str, str]:
                     "            except OSError:\n"
                     "                pass\n"
                     "    os._exit(0)\n",
-        # Change the installed package so that every later check passes.
-        "append-checks": "import nnbook.checks._core as core, nnbook.checks._answers as answers\n"
-                         "for path in (core.__file__, answers.__file__):\n"
+        # Change the installed library and NumPy, so that every later check passes.
+        "append-checks": "import nnbook, numpy\n"
+                         "for path in (numpy.__file__, nnbook.__file__):\n"
                          "    with open(path, 'a') as f:\n"
-                         "        f.write('\\nrun_checker = lambda q, a, r: Result(q.qid, \"passed\", q.points, q.points)\\n')",
+                         "        f.write('\\nallclose = lambda *a, **k: True\\n')",
     }
 
 

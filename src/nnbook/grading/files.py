@@ -64,7 +64,7 @@ def read_submission(path, max_bytes: int = MAX_BYTES) -> bytes:
         if not stat.S_ISREG(st.st_mode):
             raise Refused(f"refused: {_kind(st.st_mode)}")
         if st.st_size > max_bytes:
-            raise Refused(f"refused: {st.st_size / 1e6:.0f} MB, more than the {max_bytes / 1e6:.0f} MB a submission may be")
+            raise Refused(f"refused: {st.st_size:,} bytes, more than the {max_bytes:,} a submission may have")
         chunks, total = [], 0
         while True:
             chunk = os.read(fd, 1 << 20)
@@ -72,7 +72,7 @@ def read_submission(path, max_bytes: int = MAX_BYTES) -> bytes:
                 break
             total += len(chunk)
             if total > max_bytes:  # grew while being read
-                raise Refused(f"refused: more than the {max_bytes / 1e6:.0f} MB a submission may be")
+                raise Refused(f"refused: more than the {max_bytes:,} bytes a submission may have")
             chunks.append(chunk)
         return b"".join(chunks)
     finally:

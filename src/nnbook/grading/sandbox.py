@@ -56,6 +56,10 @@ _MODULES_LEFT_OUT = ("cli.py", "__main__.py")
 _CHECKS_STANDIN = '''"""Stand-in for the exercise checks in the grader's sandbox: the grader checks the answers itself."""
 
 
+class CheckFailed(AssertionError):
+    """What a checker raises for a wrong answer."""
+
+
 def check(qid, answer=None, *args, **kwargs):
     """Does nothing here: the grader evaluates the answer named in this call and checks it outside."""
     return None
@@ -66,7 +70,12 @@ def score(chapter=None, *args, **kwargs):
     return None
 
 
-__all__ = ["check", "score"]
+def question(qid, *args, **kwargs):
+    """Registers nothing here: the grader has its own questions."""
+    return lambda checker: checker
+
+
+__all__ = ["check", "score", "question", "CheckFailed"]
 '''
 _ABSENT = '"""Not available to a graded submission."""\n'
 
