@@ -1,10 +1,15 @@
 """One submission's Jupyter kernel: started in the sandbox (or not), with limits, run cell by cell.
 
-The kernel talks to the grader over Unix sockets in a small folder that the sandbox shares
-(``transport="ipc"``: the sandbox has no network, not even loopback). Its outputs are read and
+The kernel talks to the grader over Unix sockets in a small folder that the sandbox shares, made
+for each start of a kernel and holding nothing else (``transport="ipc"``: the sandbox has no
+network, not even loopback). Its whole process tree runs in a control group of its own
+(``limits``: memory with its tmpfs, processes, CPU); each process also has a memory and a
+file-size limit of its own (``LAUNCHER``: one allocation too big is a ``MemoryError`` in its
+cell rather than the end of the kernel). Its outputs are read and
 dropped (a flood of prints costs nothing). ``execute`` stops at a deadline: it interrupts the
 kernel, and a kernel that does not answer the interrupt is marked ``stuck`` (the caller starts a
-fresh one). ``shutdown`` kills the kernel and everything it started, and waits until it is gone.
+fresh one). ``shutdown`` kills the kernel and everything it started, waits until it is gone, and
+removes its control group and its sockets' folder.
 """
 
 from __future__ import annotations
@@ -63,8 +68,6 @@ class Kernel:
 
     def __init__(self, private: Path, memory_mb: float, *, use_sandbox: bool = True, notebook: Path | None = None,
                  limits: bool = True):
-        from jupyter_client import KernelManager
-
         memory = int(memory_mb * 1024 * 1024) if memory_mb else 0
         self.km = self.kc = self.group = None
         self.run: Path | None = None

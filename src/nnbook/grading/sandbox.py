@@ -21,10 +21,13 @@ What the kernel sees (``command`` builds the command line):
 It runs in new namespaces (mount, PID, network, IPC, UTS, cgroup): no network, its own PID
 namespace (it cannot see or signal the grader, and everything it starts dies with it), a new
 session (no terminal), and ``--die-with-parent``. It runs as an unprivileged user (uid 65534)
-with no capabilities: a grader running as root starts bubblewrap as root, without a user
-namespace, and the kernel drops to uid 65534 (``setpriv``: no capabilities, empty bounding set,
-no new privileges) before it starts; any other grader runs bubblewrap in a user namespace, as
-uid 65534 mapped to the grader's own user, with no capabilities and no further user namespaces.
+with no capabilities and cannot make user namespaces: a grader running as root starts bubblewrap
+as root, without a user namespace (so that the mounts come from folders only root can reach,
+such as a Python under /root), then drops to uid 65534 on the host (``setpriv``: no
+capabilities, empty bounding set, no new privileges) and starts the kernel through a second
+bubblewrap, as that user, in a user namespace that can make no other (``--disable-userns``);
+any other grader runs bubblewrap once, in a user namespace, as uid 65534 mapped to the grader's
+own user, with no capabilities and no further user namespaces.
 Its environment is built from nothing (``--clearenv``): the grader's variables never reach it.
 """
 
@@ -195,6 +198,9 @@ def command(argv: list[str], run: Path | None, env: dict, *, cwd: str = WORKDIR,
         cmd += ["--unshare-all", "--unshare-user", "--uid", str(SANDBOX_UID), "--gid", str(SANDBOX_UID),
                 "--disable-userns"]
     cmd += ["--die-with-parent", "--new-session", "--ro-bind", "/usr", "/usr"]
+    exe = bwrap_path()
+    if root and exe and not exe.startswith("/usr/"):  # the second bwrap runs inside
+        cmd += ["--ro-bind", exe, exe]
     made = {Path("/"), Path("/usr"), Path("/tmp"), Path("/dev"), Path("/proc")}
 
     def parents(dest: Path):  # folders above a mount point, readable by the sandbox's user
@@ -221,7 +227,7 @@ def command(argv: list[str], run: Path | None, env: dict, *, cwd: str = WORKDIR,
         parents(path)
         cmd += ["--ro-bind", str(path), str(path)]
         made.add(path)
-    parents(Path(cwd) / "x")
+    parents(Path(cwd))
     cmd += ["--perms", "1777", "--dir", cwd]
     made.add(Path(cwd))
     if run is not None:
@@ -240,7 +246,9 @@ def command(argv: list[str], run: Path | None, env: dict, *, cwd: str = WORKDIR,
     for key, value in inside_env.items():
         cmd += ["--setenv", key, str(value)]
     cmd.append("--")
-    if root:
+    if root:  # drop to SANDBOX_UID, then a user namespace of its own that can make no other
         cmd += [shutil.which("setpriv") or "setpriv", f"--reuid={SANDBOX_UID}", f"--regid={SANDBOX_UID}",
-                "--clear-groups", "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs"]
+                "--clear-groups", "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs",
+                bwrap_path() or "bwrap", "--unshare-user", "--disable-userns", "--uid", str(SANDBOX_UID),
+                "--gid", str(SANDBOX_UID), "--bind", "/", "/", "--chdir", cwd, "--"]
     return wrap(cmd + list(argv), procs=procs, fds=fds)
