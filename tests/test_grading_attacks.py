@@ -201,7 +201,7 @@ def test_no_attack_earns_a_point(graded, name):
 
 def test_the_installed_package_cannot_be_changed(graded):
     row = graded["by_name"]["99-atk-append-checks"]
-    assert "Read-only file system" in row[4], row
+    assert "Read-only file system" in row[4] or "Permission denied" in row[4], row  # read-only, and not its user's
     assert _package_hash() == graded["package"]
 
 

@@ -138,6 +138,9 @@ def attacks(paths: dict) -> dict[str, str]:
                 "found += [n for n in ('run_checker', 'get_question', '_core') if hasattr(nnbook.checks, n)]\n"
                 "if os.getuid() == 0 or os.geteuid() == 0 or int(caps, 16) != 0:\n"
                 "    found.append('privileged')\n"
+                "import ctypes\n"
+                "if ctypes.CDLL(None, use_errno=True).unshare(0x10000000) == 0:  # CLONE_NEWUSER: capabilities again\n"
+                "    found.append('user namespace')\n"
                 "if found:\n" + _indent(WIN),
     }
 
