@@ -198,7 +198,8 @@ class _Watch:
     def __init__(self, folder: Path):
         self.folder, self.stop = folder, threading.Event()
         self.base_mem, self.base_shm = self._available(), self._shm()
-        self.low_mem, self.high_shm, self.high_tmp = self.base_mem, self.base_shm, 0
+        self.base_files = self._shm_files()
+        self.low_mem, self.high_shm, self.high_tmp, self.high_files = self.base_mem, self.base_shm, 0, self.base_files
         self.thread = threading.Thread(target=self._run, daemon=True)
         self.thread.start()
 
@@ -211,6 +212,11 @@ class _Watch:
     def _shm() -> int:
         st = os.statvfs("/dev/shm")
         return (st.f_blocks - st.f_bfree) * st.f_frsize
+
+    @staticmethod
+    def _shm_files() -> int:
+        st = os.statvfs("/dev/shm")
+        return st.f_files - st.f_ffree
 
     def _tmp(self) -> int:
         total = 0
@@ -227,12 +233,13 @@ class _Watch:
             self.low_mem = min(self.low_mem, self._available())
             self.high_shm = max(self.high_shm, self._shm())
             self.high_tmp = max(self.high_tmp, self._tmp())
+            self.high_files = max(self.high_files, self._shm_files())
 
     def done(self) -> dict:
         self.stop.set()
         self.thread.join()
         return {"memory_used": self.base_mem - self.low_mem, "shm_used": self.high_shm - self.base_shm,
-                "tmp_used": self.high_tmp}
+                "tmp_used": self.high_tmp, "shm_files": self.high_files - self.base_files}
 
 
 def _sandbox_processes() -> list[int]:
@@ -298,7 +305,7 @@ def graded(tmp_path_factory):
     csv_path = world["root"] / "grades.csv"
     grading.write_csv(rows, csv_path)
     print(f"\nsandbox class: {len(rows)} rows in {seconds:.1f} s; host memory used at most {used['memory_used'] / 2**30:.2f} GB, "
-          f"/dev/shm {used['shm_used'] / 2**30:.2f} GB, temporary folder {used['tmp_used'] / 2**20:.1f} MB")
+          f"/dev/shm {used['shm_used'] / 2**30:.2f} GB and {used['shm_files']:,} files, temporary folder {used['tmp_used'] / 2**20:.1f} MB")
     return {"world": world, "rows": {Path(r.submission).stem: r for r in rows}, "refused": refused, "before": before,
             "outside": outside, "csv": csv_path.read_text(), "used": used, "folders": folders, "groups": groups}
 
