@@ -21,13 +21,15 @@ What the kernel sees (``command`` builds the command line):
 It runs in new namespaces (mount, PID, network, IPC, UTS, cgroup): no network, its own PID
 namespace (it cannot see or signal the grader, and everything it starts dies with it), a new
 session (no terminal), and ``--die-with-parent``. It runs as an unprivileged user (uid 65534)
-with no capabilities and cannot make user namespaces: a grader running as root starts bubblewrap
-as root, without a user namespace (so that the mounts come from folders only root can reach,
-such as a Python under /root), then drops to uid 65534 on the host (``setpriv``: no
+with no capabilities and cannot make user namespaces (``mode``): a grader running as root starts
+bubblewrap as root, without a user namespace (so that the mounts come from folders only root can
+reach, such as a Python under /root), then drops to uid 65534 on the host (``setpriv``: no
 capabilities, empty bounding set, no new privileges) and starts the kernel through a second
 bubblewrap, as that user, in a user namespace that can make no other (``--disable-userns``);
-any other grader runs bubblewrap once, in a user namespace, as uid 65534 mapped to the grader's
-own user, with no capabilities and no further user namespaces.
+root without ``CAP_SYS_ADMIN`` (a container) drops to uid 65534 first and runs bubblewrap as
+that user; any other grader runs bubblewrap in a user namespace, as uid 65534 mapped to the
+grader's own user. The kernel's launcher (``wrap``), a small shell, joins the kernel's control
+groups and opens the files to copy in before any of this starts.
 Its environment is built from nothing (``--clearenv``): the grader's variables never reach it.
 """
 
@@ -96,6 +98,24 @@ def as_root() -> bool:
     return hasattr(os, "geteuid") and os.geteuid() == 0
 
 
+def _capable(bit: int) -> bool:
+    try:
+        with open("/proc/self/status", encoding="ascii") as f:
+            effective = next(line.split()[1] for line in f if line.startswith("CapEff:"))
+        return bool(int(effective, 16) >> bit & 1)
+    except (OSError, StopIteration, ValueError):
+        return False
+
+
+def mode() -> str:
+    """How the sandbox is made here: "root" (root with CAP_SYS_ADMIN: bubblewrap as root, then uid 65534
+    through a second bubblewrap), "drop" (root without it, as in a container: uid 65534 first, then
+    bubblewrap in a user namespace) or "user" (any other user: bubblewrap in a user namespace)."""
+    if not as_root():
+        return "user"
+    return "root" if _capable(21) else "drop"  # 21: CAP_SYS_ADMIN
+
+
 @functools.lru_cache(maxsize=1)
 def problem() -> str:
     """Why the sandbox cannot run here ("" when it can): tries a real one."""
@@ -103,7 +123,7 @@ def problem() -> str:
         return f"the sandbox needs Linux (bubblewrap), this is {sys.platform}"
     if bwrap_path() is None:
         return "bubblewrap (bwrap) is not installed; on Debian or Ubuntu: apt-get install bubblewrap"
-    if as_root() and shutil.which("setpriv") is None:
+    if mode() != "user" and shutil.which("setpriv") is None:
         return "setpriv (util-linux) is not installed; on Debian or Ubuntu: apt-get install util-linux"
     probe = ("import os, nnbook, numpy; assert os.getuid() != 0 and os.geteuid() != 0; "
              "assert not hasattr(nnbook.checks, '_core'); print('sandbox ok')")
@@ -117,7 +137,11 @@ def problem() -> str:
             return f"bubblewrap could not start a sandbox: {exc}"
     if run.returncode != 0 or "sandbox ok" not in run.stdout:
         detail = " ".join((run.stderr or run.stdout).split())[-300:]
-        return f"bubblewrap could not start a sandbox here (exit code {run.returncode}): {detail}"
+        hint = ""
+        if mode() == "drop":
+            hint = (f" (root without CAP_SYS_ADMIN, as in a container: the sandbox runs as uid {SANDBOX_UID} from the "
+                    "start, so the Python environment must be readable by every user, not under /root)")
+        return f"bubblewrap could not start a sandbox here (exit code {run.returncode}): {detail}{hint}"
     return ""
 
 
@@ -190,8 +214,11 @@ def command(argv: list[str], run: Path | None, env: dict, *, cwd: str = WORKDIR,
     """The command that runs ``argv`` in the sandbox with the environment ``env`` only, in ``cwd`` (a
     folder of the private /tmp). ``run`` (the kernel's sockets) is shared read-write at its own path;
     ``files`` (inside path -> host file) are copied in read-only; ``procs``: the control groups to join."""
-    root = as_root()
-    cmd = [bwrap_path() or "bwrap"]
+    how = mode()
+    root = how == "root"
+    setpriv = [shutil.which("setpriv") or "setpriv", f"--reuid={SANDBOX_UID}", f"--regid={SANDBOX_UID}",
+               "--clear-groups", "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs"]
+    cmd = (setpriv if how == "drop" else []) + [bwrap_path() or "bwrap"]
     if root:  # no user namespace: the kernel drops to SANDBOX_UID itself (setpriv, below)
         cmd += ["--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts", "--unshare-cgroup-try"]
     else:
@@ -247,8 +274,6 @@ def command(argv: list[str], run: Path | None, env: dict, *, cwd: str = WORKDIR,
         cmd += ["--setenv", key, str(value)]
     cmd.append("--")
     if root:  # drop to SANDBOX_UID, then a user namespace of its own that can make no other
-        cmd += [shutil.which("setpriv") or "setpriv", f"--reuid={SANDBOX_UID}", f"--regid={SANDBOX_UID}",
-                "--clear-groups", "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs",
-                bwrap_path() or "bwrap", "--unshare-user", "--disable-userns", "--uid", str(SANDBOX_UID),
+        cmd += setpriv + [bwrap_path() or "bwrap", "--unshare-user", "--disable-userns", "--uid", str(SANDBOX_UID),
                 "--gid", str(SANDBOX_UID), "--bind", "/", "/", "--chdir", cwd, "--"]
     return wrap(cmd + list(argv), procs=procs, fds=fds)
