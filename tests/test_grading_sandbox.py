@@ -24,7 +24,7 @@ from nbformat.v4 import new_code_cell
 
 from nnbook import grading
 from nnbook.grading import files, limits
-from sandbox_setup import require_sandbox
+from sandbox_setup import require_limits
 from test_exercises import SAMPLE_QUESTIONS, gen, sample_solution
 
 MEMORY_MB = 1500  # (a value of its own: the kernels' command lines show it, see _sandbox_processes)
@@ -266,14 +266,6 @@ def _kernel_folders() -> list[str]:
     return glob.glob("/dev/shm/nnbook-kernel-*")
 
 
-def _require_limits():
-    require_sandbox()
-    limits.problem.cache_clear()
-    why = limits.problem()
-    if why:
-        pytest.skip(f"no control group can be made here: {why}")
-
-
 def _grade(paths, world, **kw):
     old = os.environ.get("TMPDIR")
     os.environ["TMPDIR"] = str(world["tmp"])
@@ -289,7 +281,7 @@ def _grade(paths, world, **kw):
 
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
-    _require_limits()
+    require_limits()
     world = _world(tmp_path_factory.mktemp("sandbox"))
     refused = _not_notebooks(world)
     fifo = world["root"] / "uploads" / "99-fifo.ipynb"
@@ -365,7 +357,7 @@ def test_without_control_groups_the_attacks_are_real(tmp_path):
     from nnbook.grading import batch
     from nnbook.grading.runner import Settings, grade_notebook
 
-    _require_limits()
+    require_limits()
     world = _world(tmp_path, classmates=())
     batch.load_checks([world["checks"]])
     settings = Settings("99", 30.0, 10.0, MEMORY_MB, 0, True, limits=False)
