@@ -401,3 +401,26 @@ def test_grading_without_control_groups_stops_and_names_the_fix(monkeypatch):
         assert issubclass(limits.LimitsUnavailable, grading.SandboxUnavailable)
     finally:
         limits.problem.cache_clear()
+
+
+def test_cgroup_v2_groups_get_the_limits(tmp_path, monkeypatch):
+    """On a cgroup v2 machine (faked here by a folder: this one may have v1 only), each kernel's group is made
+    below the grader's with memory, processes and CPU limited, the controllers shared out on the way."""
+    root = tmp_path / "cgroup"
+    for folder in (root, root / "grader", root / "grader" / limits.GROUP_NAME):
+        folder.mkdir()
+        (folder / "cgroup.controllers").write_text("cpuset cpu io memory pids\n")
+        (folder / "cgroup.subtree_control").write_text("")
+        (folder / "cgroup.procs").write_text("")
+    monkeypatch.setattr(limits, "_mounts", lambda: [("/", str(root), "cgroup2", "rw")])
+    monkeypatch.setattr(limits, "_own_groups", lambda: {"0": "/grader"})
+    group = limits.Group(1500 * 2**20)
+    (h, folder), = group.dirs
+    assert h.version == 2 and folder.parent == root / "grader" / limits.GROUP_NAME
+    assert group.procs == [str(folder / "cgroup.procs")]
+    assert (folder / "memory.max").read_text() == str(1500 * 2**20)
+    assert (folder / "pids.max").read_text() == str(limits.MAX_PIDS)
+    assert (folder / "cpu.max").read_text() == f"{int(limits.CPUS * limits.CPU_PERIOD_US)} {limits.CPU_PERIOD_US}"
+    for shared in (root / "grader", root / "grader" / limits.GROUP_NAME):
+        assert (shared / "cgroup.subtree_control").read_text() == "+memory +pids +cpu"
+    group.dirs = []  # a real group's folder goes with rmdir; this one is a plain folder

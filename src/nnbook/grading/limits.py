@@ -13,7 +13,9 @@ for it before it starts and removed, with everything in it, when it stops (``Gro
 
 The groups are made below the grader's own group, in cgroup v2 where the machine has it with
 these controllers (``memory.max``, ``pids.max``, ``cpu.max``, ``cgroup.kill``), else in cgroup v1
-(``memory``, ``pids`` and ``cpu`` hierarchies). The kernel's launcher writes its own process id
+(``memory``, ``pids`` and ``cpu`` hierarchies). In cgroup v2 a group with processes cannot share
+out its controllers: where the grader's own group has processes (a scope delegated to it), they
+move to a leaf group of their own (``LEAF``) beside the kernels'. The kernel's launcher writes its own process id
 into the group's ``cgroup.procs`` before it starts the sandbox, so nothing of it ever runs outside.
 Making groups needs root or a group delegated to the grader's user; where neither is there,
 ``require`` says so and how to fix it (``--no-limits`` grades on knowingly).
@@ -21,6 +23,7 @@ Making groups needs root or a group delegated to the grader's user; where neithe
 
 from __future__ import annotations
 
+import errno
 import functools
 import os
 import signal
@@ -35,6 +38,7 @@ MAX_PIDS = 128  # processes and threads of one kernel's tree (an ipykernel uses 
 CPUS = 1.0  # processors' worth of CPU time per kernel
 CPU_PERIOD_US = 100_000
 GROUP_NAME = "nnbook-grade"  # the grader's group, below its own; one child per kernel
+LEAF = "nnbook-grader"  # cgroup v2: where the grader's own processes go, in a group delegated to it
 _CONTROLLERS = ("memory", "pids", "cpu")
 
 
@@ -90,6 +94,8 @@ def _v2() -> _Hierarchy | None:
     own = _own_groups().get("0")
     if own is None:
         return None
+    if own.rstrip("/").rsplit("/", 1)[-1] == LEAF:  # the grader moved itself there (``_prepare``)
+        own = own.rstrip("/").rsplit("/", 1)[0] or "/"
     for root, point, kind, _ in _mounts():
         if kind != "cgroup2":
             continue
@@ -135,7 +141,22 @@ def _prepare(h: _Hierarchy) -> Path:
         enable = " ".join(f"+{c}" for c in _CONTROLLERS)
         for group in (h.base, parent):
             enabled = (group / "cgroup.subtree_control").read_text().split()
-            if not all(c in enabled for c in _CONTROLLERS):
+            if all(c in enabled for c in _CONTROLLERS):
+                continue
+            try:
+                _write(group / "cgroup.subtree_control", enable)
+            except OSError as exc:
+                if exc.errno != errno.EBUSY or group != h.base:
+                    raise
+                # A group with processes cannot share out controllers (cgroup v2's rule): in a group delegated
+                # to the grader (a scope of its own), its processes move to a leaf beside the kernels' groups.
+                leaf = h.base / LEAF
+                leaf.mkdir(exist_ok=True)
+                for pid in (h.base / "cgroup.procs").read_text().split():
+                    try:
+                        _write(leaf / "cgroup.procs", pid)
+                    except ProcessLookupError:
+                        pass
                 _write(group / "cgroup.subtree_control", enable)
     return parent
 
