@@ -57,7 +57,7 @@ def attacks(paths: dict) -> dict[str, str]:
                          "def my_sigmoid(z):  # swap-notebook-attack\n"
                          f"    targets = ({paths['solution']!r}, {paths['secret']!r})\n"
                          "    places = ['submission.ipynb', '/tmp/work/submission.ipynb', '/run/nnbook/kernel.json']\n"
-                         "    folders = [p for p in glob.glob('/dev/shm/*') + glob.glob('/dev/shm/*/*') if os.path.isdir(p)]\n"
+                         "    folders = [p for p in glob.glob('/dev/shm/*') + glob.glob('/dev/shm/*/*') + glob.glob('/dev/shm/*/scratch') if os.path.isdir(p)]\n"
                          "    for folder in folders:\n"
                          "        places += [os.path.join(folder, n) for n in ('submission.ipynb', 'kernel.json', 'k')]\n"
                          "    for place, target in zip(places, targets * len(places)):\n"
@@ -87,7 +87,7 @@ def attacks(paths: dict) -> dict[str, str]:
         # Fill /dev/shm, /tmp and every folder it can write with FILL_MB.
         "fill-tmpfs": "import glob, os\n"
                       "written, chunk = 0, b'x' * (16 << 20)\n"
-                      "folders = ['/dev/shm', '/tmp'] + [p for p in glob.glob('/dev/shm/*') if os.path.isdir(p)]\n"
+                      "folders = ['/dev/shm', '/tmp'] + [p for p in glob.glob('/dev/shm/*') + glob.glob('/dev/shm/*/*') + glob.glob('/dev/shm/*/scratch') if os.path.isdir(p)]\n"
                       "for i, folder in enumerate(folders * 20):\n"
                       f"    if written >= {FILL_MB} << 20:\n"
                       "        break\n"
@@ -102,7 +102,7 @@ def attacks(paths: dict) -> dict[str, str]:
         # 300,000 files where the grader's host can see them.
         "many-files": "import glob, os\n"
                       "made = 0\n"
-                      "for folder in [p for p in glob.glob('/dev/shm/*') if os.path.isdir(p)] + ['/tmp']:\n"
+                      "for folder in [p for p in glob.glob('/dev/shm/*') + glob.glob('/dev/shm/*/*') + glob.glob('/dev/shm/*/scratch') if os.path.isdir(p)] + ['/tmp']:\n"
                       f"    while made < {MANY_FILES}:\n"
                       "        try:\n"
                       "            open(os.path.join(folder, f'f{made}'), 'w').close()\n"

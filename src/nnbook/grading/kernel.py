@@ -139,6 +139,9 @@ class Kernel:
         self.kc = self.km.client()
         self.kc.start_channels()
         self.kc.wait_for_ready(timeout=60)
+        if use_sandbox and sandbox.as_root():  # its sockets are made: the folder is no longer the kernel's to change
+            os.chown(run, 0, 0)
+            os.chmod(run, 0o711)
 
     def alive(self) -> bool:
         if not self.dead and not self.km.is_alive():

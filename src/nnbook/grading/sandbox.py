@@ -12,9 +12,11 @@ What the kernel sees (``command`` builds the command line):
   the sandbox (``library_zip``): the core library only, with a ``nnbook.checks`` whose ``check``
   and ``score`` do nothing (the grader never runs them there), and none of the checkers, the
   multiple-choice answers, the grader, the plots or the widgets;
-* the folder of its sockets, read-write, at the same path on both sides (``run``): made for this
-  one kernel, in ``/dev/shm`` where that is a tmpfs, holding nothing else but the scratch folder
-  of the checkers; what the kernel writes there counts in its memory limit;
+* the folder of its sockets, at the same path on both sides (``run``): made for this one kernel,
+  in ``/dev/shm`` where that is a tmpfs, holding nothing else but the scratch folder of the
+  checkers. The kernel may write there until its sockets are made; then (a grader running as
+  root) the folder is root's and only the scratch folder stays the kernel's, so that no link can
+  replace a socket. What the kernel writes counts in its memory limit;
 * nothing else: not the class folder, not the other submissions, not the grader's folders, not
   the instructor's home, not a ``--checks`` file, not the CSV, not the repository.
 
