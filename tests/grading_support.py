@@ -147,3 +147,20 @@ def processes_mentioning(text: str) -> list[str]:
         if text in cmd:
             found.append(cmd)
     return found
+
+
+def table_cells(text: str) -> list[list[str]]:
+    """The printed table's header and rows as cells (the "(max)" line and the rule left out)."""
+    import re
+
+    lines = text.splitlines()
+    rule = next(k for k, line in enumerate(lines) if line.startswith("---"))
+    spans = [m.span() for m in re.finditer(r"-+", lines[rule])]
+    spans[-1] = (spans[-1][0], None)  # the last column runs to the end of the line
+    body = []
+    for line in lines[rule + 1:]:
+        if not line.strip() or re.match(r"^\S+  \d\d\.\d+: ", line):  # the end, or --details
+            break
+        body.append(line)
+    rows = [[line[a:b].strip() for a, b in spans] for line in [lines[rule - 2], *body]]
+    return [["" if c == "-" else c for c in row] for row in rows]

@@ -19,7 +19,7 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell
 
-from grading_support import EXERCISES, SAMPLE_QUESTIONS, SOLUTIONS, sample_exercise, sample_solution
+from grading_support import EXERCISES, SAMPLE_QUESTIONS, SOLUTIONS, sample_exercise, sample_solution, table_cells
 from nnbook import cli, grading
 from sandbox_setup import require_sandbox
 
@@ -303,23 +303,6 @@ def test_cli_writes_the_gradebook(batch, tmp_path, capsys):
     assert feedback == ["99-correct.md", "99-not-json.md", "99-untouched.md"]
     ben = (tmp_path / "feedback" / "99-untouched.md").read_text()
     assert "NOT ATTEMPTED YET  99.1  The sigmoid  (0 of 2 points)" in ben and "0 of 3 points" in ben
-
-
-def table_cells(text: str) -> list[list[str]]:
-    """The printed table's header and rows as cells (the "(max)" line and the rule left out)."""
-    import re
-
-    lines = text.splitlines()
-    rule = next(k for k, line in enumerate(lines) if line.startswith("---"))
-    spans = [m.span() for m in re.finditer(r"-+", lines[rule])]
-    spans[-1] = (spans[-1][0], None)  # the last column runs to the end of the line
-    body = []
-    for line in lines[rule + 1:]:
-        if not line.strip() or re.match(r"^\S+  \d\d\.\d+: ", line):  # the end, or --details
-            break
-        body.append(line)
-    rows = [[line[a:b].strip() for a, b in spans] for line in [lines[rule - 2], *body]]
-    return [["" if c == "-" else c for c in row] for row in rows]
 
 
 def test_cli_rejects_bad_arguments(tmp_path, capsys):

@@ -30,6 +30,7 @@ import json
 import os
 import pkgutil
 import re
+import stat
 import tempfile
 from dataclasses import dataclass, field
 
@@ -266,7 +267,34 @@ def scratch_root(path):
 def scratch_directory() -> tempfile.TemporaryDirectory:
     """A fresh folder for files that a checker asks the answer to write (and then reads itself):
     an ordinary temporary folder, or one under the folder given to ``scratch_root``."""
-    return tempfile.TemporaryDirectory(prefix="nnbook-check-", dir=_SCRATCH_ROOT.get())
+    root = _SCRATCH_ROOT.get()
+    folder = tempfile.TemporaryDirectory(prefix="nnbook-check-", dir=root)
+    if root is not None:  # the sandbox's own user writes there; only it and the grader reach the root
+        os.chmod(folder.name, 0o777)
+    return folder
+
+
+MAX_ANSWER_FILE = 64 * 1024 * 1024  # the largest file a checker reads back from an answer
+
+
+def read_answer_file(path) -> bytes:
+    """The bytes of the file an answer wrote at ``path``: a regular file, opened without following a
+    link and without blocking on a FIFO, at most ``MAX_ANSWER_FILE`` bytes; else ``CheckFailed``."""
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+    try:
+        fd = os.open(path, flags)
+    except FileNotFoundError:
+        raise CheckFailed(f"expected a file written at the path given, found none at {path!r}") from None
+    except OSError:
+        raise CheckFailed(f"expected a regular file at {path!r}, found something else (a link?)") from None
+    with os.fdopen(fd, "rb") as f:
+        info = os.fstat(f.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            raise CheckFailed(f"expected a regular file at {path!r}, found something else")
+        if info.st_size > MAX_ANSWER_FILE:
+            raise CheckFailed(f"expected a file of at most {MAX_ANSWER_FILE // 2**20} MB at {path!r}, "
+                              f"got {info.st_size / 2**20:.0f} MB")
+        return f.read(MAX_ANSWER_FILE + 1)[:MAX_ANSWER_FILE]
 
 
 def strict() -> bool:

@@ -13,15 +13,13 @@ import fnmatch
 import hashlib
 import hmac
 import multiprocessing
-import os
-import stat
 import sys
 import warnings
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from pathlib import Path
 
 from ..checks import _core
-from . import notebook, report, review, sandbox
+from . import files, limits, notebook, report, review, sandbox
 from .report import Row, short
 from .runner import (DEFAULT_JOBS, DEFAULT_MEMORY_MB, DEFAULT_QUESTION_TIMEOUT, DEFAULT_SEED, DEFAULT_TIMEOUT,
                      Settings, grade_notebook)
@@ -76,22 +74,10 @@ def review_flags(path, chapter: str) -> tuple[str, ...]:
     import nbformat
 
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
-    except OSError:
-        return ()
-    try:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_REVIEW_BYTES:
-            return ()
-        with os.fdopen(fd, "rb") as f:
-            fd = None
-            nb = nbformat.reads(f.read().decode("utf-8"), as_version=4)
+        nb = nbformat.reads(files.read_submission(path, MAX_REVIEW_BYTES).decode("utf-8"), as_version=4)
         return review.flagged(nb, chapter)
     except Exception:
         return ()
-    finally:
-        if fd is not None:
-            os.close(fd)
 
 
 def _worker_init(extra_checks):
@@ -115,8 +101,8 @@ def infer_chapter(notebooks) -> str:
 
     seen: dict[str, list[str]] = {}
     for path in notebooks:
-        try:
-            nb = nbformat.read(path, as_version=4)
+        try:  # never through a link, never blocked by a FIFO: those get their "refused" row later
+            nb = nbformat.reads(files.read_submission(path).decode("utf-8"), as_version=4)
         except Exception:
             nb = None
         chapter = notebook.chapter_of(nb, path)
@@ -145,23 +131,6 @@ def select(notebooks, only, id_pattern=None) -> list[Path]:
     if not keep:
         raise ValueError(f"no notebook matches {', '.join(only)}")
     return keep
-
-
-def _require_limits() -> None:
-    """Stop, saying why, where the limits on a submission's whole process tree cannot be set."""
-    try:
-        from . import limits
-    except ImportError:  # a grader without process-tree limits: nothing to require
-        return
-    limits.require()
-
-
-def _settings(chapter, timeout, question_timeout, memory_mb, seed, use_sandbox, use_limits) -> Settings:
-    values = dict(chapter=chapter, timeout=timeout, question_timeout=question_timeout, memory_mb=memory_mb,
-                  seed=int(seed), sandbox=use_sandbox)
-    if "limits" in {f.name for f in dataclasses.fields(Settings)}:
-        values["limits"] = use_limits
-    return Settings(**values)
 
 
 def parse_shard(text) -> tuple[int, int]:
@@ -208,7 +177,7 @@ def grade(paths, *, chapter: str | None = None, jobs: int = DEFAULT_JOBS, timeou
     if use_sandbox:
         sandbox.require()
     if use_limits:
-        _require_limits()
+        limits.require()
     load_checks(extra_checks)
     chapter = chapter or infer_chapter(notebooks)
     if not _core.questions(chapter):
@@ -217,7 +186,8 @@ def grade(paths, *, chapter: str | None = None, jobs: int = DEFAULT_JOBS, timeou
         notebooks = [p for p in notebooks if shard_of(relative_key(p, paths), shard[1]) == shard[0]]
         if not notebooks:
             return []
-    settings = _settings(chapter, timeout, question_timeout, memory_mb, seed, use_sandbox, use_limits)
+    settings = Settings(chapter=chapter, timeout=timeout, question_timeout=question_timeout, memory_mb=memory_mb,
+                        seed=int(seed), sandbox=use_sandbox, limits=use_limits)
     labels = [str(p) for p in notebooks]
     students = [notebook.student_id(p, id_pattern) for p in notebooks]
     own = [dataclasses.replace(settings, seed=student_seed(secret, s)) if secret else settings for s in students]

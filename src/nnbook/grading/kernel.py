@@ -1,13 +1,17 @@
 """One submission's Jupyter kernel: started in the sandbox (or not), with limits, run cell by cell.
 
-The kernel talks to the grader over Unix sockets in a small folder that the sandbox shares
-(``transport="ipc"``: the sandbox has no network, not even loopback). Its outputs are read and
-dropped (a flood of prints costs nothing). ``execute`` stops at a deadline: it interrupts a cell
-that runs too long, and a kernel that does not answer the interrupt is marked ``stuck`` (the
-caller starts a fresh one); a request of the grader (``request``) is never interrupted: at its
-deadline the kernel is marked ``stuck`` at once. Only text comes back from the kernel: the helper's
-replies are ``wire`` messages, checked against the schema; nothing is called back.
-``shutdown`` kills the kernel and everything it started, and waits until it is gone.
+The kernel talks to the grader over Unix sockets in a small folder that the sandbox shares, made
+for each start of a kernel and holding nothing else (``transport="ipc"``: the sandbox has no
+network, not even loopback). Its whole process tree runs in a control group of its own
+(``limits``: memory with its tmpfs, processes, CPU); each process also has a memory and a
+file-size limit of its own (``LAUNCHER``: one allocation too big is a ``MemoryError`` in its
+cell rather than the end of the kernel). Its outputs are read and dropped (a flood of prints
+costs nothing). ``execute`` stops at a deadline: it interrupts a cell that runs too long, and a
+kernel that does not answer the interrupt is marked ``stuck`` (the caller starts a fresh one); a
+request of the grader (``request``) is never interrupted: at its deadline the kernel is marked
+``stuck`` at once. Only text comes back from the kernel: the helper's replies are ``wire``
+messages, checked against the schema; nothing is called back. ``shutdown`` kills the kernel and
+everything it started, waits until it is gone, and removes its control group and its sockets' folder.
 """
 
 from __future__ import annotations
@@ -15,19 +19,21 @@ from __future__ import annotations
 import os
 import queue
 import re
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import kernelside, remote, sandbox, wire
+from . import limits as _limits
 from .report import short
 
 MAX_FILE = 256 * 1024 * 1024  # RLIMIT_FSIZE of the kernel
 INTERRUPT_GRACE = 5.0  # seconds a kernel has to answer an interrupt
-WORKDIR_INSIDE = "/tmp/work"  # the kernel's working directory (and HOME) in the sandbox
 _BASE64_REPR = re.compile(r"'[A-Za-z0-9+/=]*'")  # how the helper's reply comes: the repr of base64 text
 
 # Run in the kernel's process before the ipykernel starts: the memory and file-size limits.
@@ -55,13 +61,49 @@ class Outcome:
 
 
 class Kernel:
-    """A kernel for one submission; ``run`` is the folder of its sockets (and, unsandboxed, its files)."""
+    """A kernel for one submission. ``private`` is the grader's own folder for it (the sandbox never
+    sees it); ``notebook`` the grader's copy of the submission. Each start gets fresh folders: in
+    ``private``, the files copied into the sandbox (the notebook, the connection file, the library);
+    apart, the folder of its sockets and the checkers' scratch folder (``run``), which the sandbox
+    shares, made for this kernel alone and removed with it. With ``limits`` the whole process tree
+    runs in a control group of its own (``limits.Group``)."""
 
-    def __init__(self, run: Path, memory_mb: float, *, use_sandbox: bool = True, notebook: Path | None = None):
+    def __init__(self, private: Path, memory_mb: float, *, use_sandbox: bool = True, notebook: Path | None = None,
+                 limits: bool = True):
+        memory = int(memory_mb * 1024 * 1024) if memory_mb else 0
+        self.km = self.kc = self.group = None
+        self.run: Path | None = None
+        self.scratch: Path | None = None  # the checkers' files for this kernel (``checks.scratch_root``)
+        self.dead = False
+        self.stuck = False
+        self.stops = 0  # how many executions ended at a deadline or with the kernel's death
+        try:
+            own = Path(tempfile.mkdtemp(prefix="k-", dir=private))  # the grader's, for this start only
+            self.run = _sockets_folder(use_sandbox) if use_sandbox else own
+            scratch = self.run / "scratch"
+            scratch.mkdir()
+            if use_sandbox and sandbox.as_root():
+                os.chown(scratch, sandbox.SANDBOX_UID, sandbox.SANDBOX_UID)
+            self.scratch = scratch  # the checkers' files: at the same path on both sides
+            if limits:
+                self.group = _limits.Group(memory)
+            files = {}
+            if use_sandbox:
+                (own / "nnbook.zip").write_bytes(sandbox.library_zip())
+                files[sandbox.LIBRARY_ZIP] = own / "nnbook.zip"
+                if notebook is not None:
+                    shutil.copyfile(notebook, own / "submission.ipynb")
+                    files[sandbox.NOTEBOOK] = own / "submission.ipynb"
+            self._start(own, memory, use_sandbox, files)
+        except BaseException:
+            self.shutdown()
+            raise
+
+    def _start(self, own: Path, memory: int, use_sandbox: bool, files: dict):
         from jupyter_client import KernelManager
 
-        memory = int(memory_mb * 1024 * 1024) if memory_mb else 0
-        inside = Path(WORKDIR_INSIDE) if use_sandbox else run
+        run, group = self.run, self.group
+        inside = Path(sandbox.WORKDIR) if use_sandbox else run
         env = {"HOME": str(inside), "IPYTHONDIR": str(inside / ".ipython"), "MPLCONFIGDIR": str(inside / ".matplotlib"),
                "XDG_CACHE_HOME": str(inside / ".cache"), "XDG_CONFIG_HOME": str(inside / ".config"),
                "JUPYTER_RUNTIME_DIR": str(inside / ".runtime"), "MPLBACKEND": "Agg", "PYTHONDONTWRITEBYTECODE": "1",
@@ -69,13 +111,16 @@ class Kernel:
                "PYDEVD_DISABLE_FILE_VALIDATION": "1"}
         python = sandbox.python() if use_sandbox else sys.executable
         launcher = [python, "-c", LAUNCHER, str(memory), str(MAX_FILE)]
+        procs = group.procs if group is not None else []
 
         class Manager(KernelManager):
             def format_kernel_cmd(self, extra_arguments=None):
-                argv = launcher + ["-f", os.path.realpath(self.connection_file)]
                 if not use_sandbox:
-                    return argv
-                return sandbox.command(argv, run, env, cwd=WORKDIR_INSIDE, notebook=notebook)
+                    argv = launcher + ["-f", os.path.realpath(self.connection_file)]
+                    return sandbox.wrap(argv, procs=procs)
+                argv = launcher + ["-f", sandbox.CONNECTION_FILE]
+                return sandbox.command(argv, run, env, cwd=sandbox.WORKDIR,
+                                       files={**files, sandbox.CONNECTION_FILE: self.connection_file}, procs=procs)
 
             def interrupt_kernel(self):  # a message: a signal would stop at the sandbox's door
                 msg = self.session.msg("interrupt_request", content={})
@@ -90,19 +135,15 @@ class Kernel:
         ipc = os.name != "nt"
         self.km = Manager(kernel_name="python3", transport="ipc" if ipc else "tcp",
                           ip=str(run / "k") if ipc else "127.0.0.1")
-        self.km.connection_file = str(run / "kernel.json")
-        self.kc = None
-        self.dead = False
-        self.stuck = False
-        self.stops = 0  # how many executions ended at a deadline or with the kernel's death
-        try:
-            self.km.start_kernel(cwd=str(run), env=launch_env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            self.kc = self.km.client()
-            self.kc.start_channels()
-            self.kc.wait_for_ready(timeout=60)
-        except BaseException:
-            self.shutdown()
-            raise
+        self.km.connection_file = str(own / "kernel.json")
+        self.km.start_kernel(cwd=str(run) if not use_sandbox else str(own), env=launch_env,
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.kc = self.km.client()
+        self.kc.start_channels(stdin=False)  # nothing is ever asked of the grader
+        self.kc.wait_for_ready(timeout=60)
+        if use_sandbox and sandbox.as_root():  # its sockets are made: the folder is no longer the kernel's to change
+            os.chown(run, 0, 0)
+            os.chmod(run, 0o711)
 
     def alive(self) -> bool:
         if not self.dead and not self.km.is_alive():
@@ -203,15 +244,18 @@ class Kernel:
         return text[1:-1]
 
     def shutdown(self):
-        """Kill the kernel and all it started; return once the kernel's process is gone."""
-        proc = getattr(getattr(self.km, "provisioner", None), "process", None)
+        """Kill the kernel and all it started; return once every process of it is gone, its control
+        group and its sockets' folder removed."""
+        km = self.km
+        proc = getattr(getattr(km, "provisioner", None), "process", None)
         try:
             if self.kc is not None:
                 self.kc.stop_channels()
         except Exception:
             pass
         try:
-            self.km.shutdown_kernel(now=True)
+            if km is not None:
+                km.shutdown_kernel(now=True)
         except Exception:
             pass
         if proc is not None:  # its own session (and, sandboxed, its own PID namespace: all of it dies)
@@ -223,3 +267,34 @@ class Kernel:
                 proc.wait(timeout=10)
             except Exception:
                 pass
+        if self.group is not None:  # whatever escaped the session: every process of the group
+            self.group.remove()
+            self.group = None
+        if self.run is not None and self.run.name.startswith(_SOCKETS_PREFIX):
+            shutil.rmtree(self.run, ignore_errors=True)
+
+
+_SOCKETS_PREFIX = "nnbook-kernel-"
+
+
+def _sockets_parent() -> str:
+    """Where the sockets' folders are made: /dev/shm where it is a tmpfs (what a kernel writes there is
+    memory, counted in its control group, and the folder's path names nothing of the grader's), else
+    the temporary folder."""
+    try:
+        with open("/proc/self/mountinfo", encoding="utf-8") as f:
+            if any(line.split(" - ")[0].split()[4] == "/dev/shm" and line.split(" - ")[1].startswith("tmpfs ")
+                   for line in f if " - " in line):
+                if os.access("/dev/shm", os.W_OK | os.X_OK):
+                    return "/dev/shm"
+    except (OSError, IndexError):
+        pass
+    return tempfile.gettempdir()
+
+
+def _sockets_folder(use_sandbox: bool) -> Path:
+    """A fresh folder for one kernel's sockets (and the scratch folder), writable by the sandbox's user only."""
+    run = Path(tempfile.mkdtemp(prefix=_SOCKETS_PREFIX, dir=_sockets_parent()))
+    if use_sandbox and sandbox.as_root():
+        os.chown(run, sandbox.SANDBOX_UID, sandbox.SANDBOX_UID)
+    return run

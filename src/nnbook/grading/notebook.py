@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import ast
+import os
 import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from . import files
 
 _QID = re.compile(r"^(\d{2})\.\d+$")
 
@@ -35,14 +38,14 @@ ANSWER_NAMES = {
 
 
 def find_notebooks(paths) -> list[Path]:
-    """The notebooks named, and the ``.ipynb`` files (any case: ``.IPYNB`` too) under the directories named."""
+    """The notebooks named, and the ``.ipynb`` files (any case: ``.IPYNB`` too) under the directories named
+    (a linked folder is not entered)."""
     found = []
     for p in paths:
         p = Path(p)
-        if p.is_dir():
-            found.extend(sorted(f for f in p.rglob("*") if f.suffix.lower() == ".ipynb" and f.is_file()
-                                and ".ipynb_checkpoints" not in f.parts))
-        elif p.exists():
+        if p.is_dir() and not p.is_symlink():
+            found.extend(files.walk(p))  # links and FIFOs listed (each gets its "refused" row), never followed
+        elif os.path.lexists(p):
             found.append(p)
         else:
             raise FileNotFoundError(f"no such file or directory: {p}")

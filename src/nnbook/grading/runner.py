@@ -10,7 +10,6 @@ many do: at its deadline the kernel is killed, and a fresh one runs the cells ag
 
 from __future__ import annotations
 
-import shutil
 import tempfile
 import time
 from dataclasses import dataclass
@@ -19,7 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from ..checks import _core
-from . import kernelside, notebook, remote
+from . import files, kernelside, notebook, remote
 from .kernel import Kernel
 from .report import Row, short
 
@@ -38,6 +37,7 @@ class Settings:
     memory_mb: float = DEFAULT_MEMORY_MB
     seed: int = DEFAULT_SEED
     sandbox: bool = True
+    limits: bool = True  # each kernel's process tree in a control group (limits.Group)
 
 
 def question_rng(seed: int, qid: str) -> np.random.Generator:
@@ -62,7 +62,8 @@ class _Session:
         self.stopped_at: int | None = None
         self.stop_message = ""
         self.settings = settings
-        self.kernel = Kernel(run, settings.memory_mb, use_sandbox=settings.sandbox, notebook=copy)
+        self.kernel = Kernel(run, settings.memory_mb, use_sandbox=settings.sandbox, notebook=copy,
+                             limits=settings.limits)
         try:
             out = self.kernel.execute(kernelside.setup_code(), time.monotonic() + 60, store_history=False)
             self.ready = out.status == "ok"
@@ -154,7 +155,13 @@ def grade_notebook(path, settings: Settings, *, label: str | None = None, studen
     start = time.monotonic()
     qids = _core.questions(settings.chapter)
     try:
-        nb = nbformat.read(path, as_version=4)
+        data = files.read_submission(path)
+    except files.Refused as exc:
+        _zero(row, qids, "not graded")
+        row.status = str(exc)
+        return row
+    try:
+        nb = nbformat.reads(data.decode("utf-8"), as_version=4)
         nbformat.validate(nb)
     except Exception as exc:
         _zero(row, qids, "not graded")
@@ -169,44 +176,42 @@ def grade_notebook(path, settings: Settings, *, label: str | None = None, studen
     where = {qid: step.index for step in steps for qid, _ in step.checks}  # each question's last check cell
     labels = {qid: expr for step in steps for qid, expr in step.checks}
     notes: list[str] = []
-    with tempfile.TemporaryDirectory(prefix="nnbook-grade-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="nnbook-grade-") as tmp:  # the grader's own: the sandbox never sees it
         run = Path(tmp)
         copy = run / "submission.ipynb"
-        shutil.copyfile(path, copy)
-        (run / "scratch").mkdir()  # where checkers ask for files (shared with the sandbox: run is)
+        copy.write_bytes(data)  # the bytes read and parsed above: what every kernel gets, read-only
         session, sessions, stop_before = None, 0, None
         try:
-            with _core.scratch_root(run / "scratch"):
-                for qid in qids:
-                    while qid not in row.outcomes:
-                        if sessions > len(qids) + 1:  # cannot happen: each kernel decides a question at least
-                            _zero(row, [q for q in qids if q not in row.outcomes], "not checked (the grader gave up)")
-                            break
-                        if session is None or not session.usable():
-                            # The first kernel, or a fresh one after a question that looped or killed it.
-                            if session is not None:
-                                session.kernel.shutdown()
-                                session = None
-                            wanted = [q for q in qids if q not in row.outcomes]
-                            try:
-                                session = _Session(run, steps, settings, copy, wanted, stop_before)
-                            except Exception as exc:
-                                _zero(row, wanted, "not graded")
-                                row.status = f"the kernel did not start: {short(exc)}"
-                                return row
-                            sessions += 1
-                            if sessions == 1:
-                                notes += session.notes
-                            _settle(session, row, wanted, where)
-                            if session.stopped_at is not None:
-                                stop_before = min(stop_before or session.stopped_at, session.stopped_at)
-                            continue
-                        state = session.bound.get(qid, "missing")
-                        if state is None:
-                            _grade_question(session, row, qid, labels.get(qid, notebook.ANSWER_NAMES.get(qid, qid)),
-                                            settings)
-                        elif state == "missing":  # not reached: a fresh kernel binds it
-                            session.kernel.stuck = True
+            for qid in qids:
+                while qid not in row.outcomes:
+                    if sessions > len(qids) + 1:  # cannot happen: each kernel decides a question at least
+                        _zero(row, [q for q in qids if q not in row.outcomes], "not checked (the grader gave up)")
+                        break
+                    if session is None or not session.usable():
+                        # The first kernel, or a fresh one after a question that looped or killed it.
+                        if session is not None:
+                            session.kernel.shutdown()
+                            session = None
+                        wanted = [q for q in qids if q not in row.outcomes]
+                        try:
+                            session = _Session(run, steps, settings, copy, wanted, stop_before)
+                        except Exception as exc:
+                            _zero(row, wanted, "not graded")
+                            row.status = f"the kernel did not start: {short(exc)}"
+                            return row
+                        sessions += 1
+                        if sessions == 1:
+                            notes += session.notes
+                        _settle(session, row, wanted, where)
+                        if session.stopped_at is not None:
+                            stop_before = min(stop_before or session.stopped_at, session.stopped_at)
+                        continue
+                    state = session.bound.get(qid, "missing")
+                    if state is None:
+                        _grade_question(session, row, qid, labels.get(qid, notebook.ANSWER_NAMES.get(qid, qid)),
+                                        settings)
+                    elif state == "missing":  # not reached: a fresh kernel binds it
+                        session.kernel.stuck = True
         finally:
             if session is not None:
                 session.kernel.shutdown()
@@ -245,7 +250,8 @@ def _grade_question(session: _Session, row: Row, qid: str, label: str, settings:
     proxy = remote.Remote(kernel, qid, deadline, short(label, 40))
     stops = kernel.stops
     try:
-        result = _core.run_checker(q, proxy, question_rng(settings.seed, qid))
+        with _core.scratch_root(session.kernel.scratch):  # files the checker asks for: this kernel's folder
+            result = _core.run_checker(q, proxy, question_rng(settings.seed, qid))
     except remote.Stop as exc:
         if isinstance(exc, remote.Refused) and kernel.stops == stops:
             row.outcomes[qid], row.messages[qid] = "failed", short(exc, 300)
