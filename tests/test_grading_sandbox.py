@@ -20,12 +20,11 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from nbformat.v4 import new_code_cell
 
 from nnbook import grading
 from nnbook.grading import files, limits
 from sandbox_setup import require_limits
-from grading_support import SAMPLE_QUESTIONS, sample_exercise, sample_solution
+from grading_support import SAMPLE_QUESTIONS, checked_at_the_end, sample_exercise, sample_solution
 
 MEMORY_MB = 1500  # (a value of its own: the kernels' command lines show it, see _sandbox_processes)
 CHILD_MB = 400  # six children of this size hold 2.4 GB: more than MEMORY_MB
@@ -164,7 +163,7 @@ def _world(root: Path, classmates=("99-honest-a", "99-honest-b")) -> dict:
     cells = attacks(paths)
     for name, code in cells.items():
         nb = sample_exercise()
-        nb.cells.insert(len(nb.cells) - 1, new_code_cell(code))
+        checked_at_the_end(nb, code)  # after the stubs, which it replaces; checked where it stands
         nbformat.write(nb, klass / f"99-atk-{name}.ipynb")
     for name in classmates:
         nbformat.write(sample_solution(), klass / f"{name}.ipynb")
@@ -424,3 +423,22 @@ def test_cgroup_v2_groups_get_the_limits(tmp_path, monkeypatch):
     for shared in (root / "grader", root / "grader" / limits.GROUP_NAME):
         assert (shared / "cgroup.subtree_control").read_text() == "+memory +pids +cpu"
     group.dirs = []  # a real group's folder goes with rmdir; this one is a plain folder
+
+
+def test_the_sandbox_has_the_usual_devices_and_no_disk():
+    """/dev/null, /dev/zero and /dev/urandom work for the sandbox's user (subprocess.DEVNULL, NumPy's
+    seeding); no disk or memory device of the host is there."""
+    import subprocess
+
+    from sandbox_setup import require_sandbox
+
+    require_sandbox()
+    code = ("import os, subprocess, sys\n"
+            "open('/dev/null', 'w').write('x'); assert len(open('/dev/urandom', 'rb').read(8)) == 8\n"
+            "subprocess.run([sys.executable, '-c', 'print(1)'], stdout=subprocess.DEVNULL, check=True)\n"
+            "print(os.getuid(), sorted(d for d in ('sda', 'vda', 'nvme0n1', 'mem', 'kmsg', 'port')\n"
+            "                          if os.path.exists('/dev/' + d)))\n")
+    run = subprocess.run(grading.sandbox.command([grading.sandbox.python(), "-c", code], None, {}),
+                         capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert run.stdout.split() == [str(grading.sandbox.SANDBOX_UID), "[]"]

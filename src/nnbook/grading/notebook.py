@@ -26,7 +26,7 @@ ANSWER_NAMES = {
     "07.2": "numerical_gradient", "07.3": "dh_dx", "07.4": "answer_07_4", "08.1": "gd_step",
     "08.2": "gradient_descent", "08.3": "max_stable_lr", "08.4": "train_linear", "08.5": "answer_08_5",
     "09.1": "mul_backward", "09.2": "bias_add_backward", "09.3": "sigmoid_backward",
-    "09.4": "softmax_ce_grad", "09.5": "logistic_graph", "10.1": "linear_backward", "10.2": "dL_dw1",
+    "09.4": "logistic_batch_grad", "09.5": "logistic_graph", "10.1": "linear_backward", "10.2": "dL_dw1",
     "10.3": "two_layer_gradients", "10.4": "train_step", "10.5": "answer_10_5", "11.1": "sgd_step",
     "11.2": "minibatches", "11.3": "train_xor", "11.4": "standardize", "11.5": "answer_11_5",
     "12.1": "distinct_hidden_rows", "12.2": "xavier", "12.3": "he", "12.4": "answer_12_4",

@@ -277,5 +277,5 @@ def command(argv: list[str], run: Path | None, env: dict, *, cwd: str = WORKDIR,
     cmd.append("--")
     if root:  # drop to SANDBOX_UID, then a user namespace of its own that can make no other
         cmd += setpriv + [bwrap_path() or "bwrap", "--unshare-user", "--disable-userns", "--uid", str(SANDBOX_UID),
-                "--gid", str(SANDBOX_UID), "--bind", "/", "/", "--chdir", cwd, "--"]
+                "--gid", str(SANDBOX_UID), "--dev-bind", "/", "/", "--chdir", cwd, "--"]  # dev-bind: /dev/null stays usable
     return wrap(cmd + list(argv), procs=procs, fds=fds)
