@@ -197,11 +197,13 @@ class SoftmaxCrossEntropyLoss(Loss):
 
     def value(self, Z, T):
         shifted = Z - Z.max(axis=-1, keepdims=True)  # every exponent ≤ 0: no overflow
-        log_P = shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))  # never log(0)
-        P = np.exp(log_P)  # softmax(Z)
+        E = np.exp(shifted)
+        S = E.sum(axis=-1, keepdims=True)  # ≥ 1: the largest term is e⁰
         n = self._n_samples(Z)
-        self._cache = (P, T, n)
-        return float(-(T * log_P).sum() / n)
+        self._cache = (E / S, T, n)  # softmax(Z)
+        # log softmax(z)_k = shifted_k − log S, and each row of T sums to 1 (targets checks it):
+        # −Σ_k t_k log softmax(z)_k = log S − Σ_k t_k shifted_k, never log(0).
+        return float((np.log(S).sum() - (T * shifted).sum()) / n)
 
     def backward(self):
         P, T, n = self._last()

@@ -45,23 +45,17 @@ class History:
         return text + ")"
 
 
-def batches(X, T, batch_size, rng=None):
-    """``(X_b, T_b)`` pairs of ``batch_size`` rows (the last may be smaller), shuffled when ``rng`` is given."""
-    n = len(X)
+def batches(n, batch_size, rng=None):
+    """The rows of each batch of ``batch_size`` (the last may be smaller): slices in order, or
+    index arrays of a new random order when ``rng`` is given."""
     order = None if rng is None else rng.permutation(n)
     for start in range(0, n, batch_size):
-        if order is None:
-            yield X[start:start + batch_size], T[start:start + batch_size]
-        else:
-            rows = order[start:start + batch_size]
-            yield X[rows], T[rows]
+        yield slice(start, start + batch_size) if order is None else order[start:start + batch_size]
 
 
-def n_correct(out, T) -> float:
-    """How many rows are classified right: argmax for several outputs, > 0.5 for one."""
-    if out.shape[1] == 1:
-        return float(np.count_nonzero((out > 0.5) == (T > 0.5)))
-    return float(np.count_nonzero(out.argmax(axis=1) == T.argmax(axis=1)))
+def classes(Y) -> np.ndarray:
+    """The class of each row: argmax for several outputs (or one-hot targets), > 0.5 for one."""
+    return Y[:, 0] > 0.5 if Y.shape[1] == 1 else Y.argmax(axis=1)
 
 
 def _check_logits_model(model, loss):
@@ -118,6 +112,7 @@ def fit(model, X, y, *, loss, optimizer, epochs, batch_size=None, rng=None, prog
     T = loss.targets(y, (n, n_out))
     classifier = isinstance(loss, (SoftmaxCrossEntropyLoss, BCELoss))
     history = History(accuracy=[] if classifier else None)
+    labels = classes(T) if classifier else None
     # The data's own gradient ∂L/∂X trains nothing: a backward that can skip it takes need_dX
     # (Linear's and Sequential's do); a layer's plain backward(dY) is called as it is.
     skip_dX = "need_dX" in inspect.signature(model.backward).parameters
@@ -131,7 +126,8 @@ def fit(model, X, y, *, loss, optimizer, epochs, batch_size=None, rng=None, prog
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
             for epoch in range(1, epochs + 1):
                 total, correct = 0.0, 0.0
-                for batch, (Xb, Tb) in enumerate(batches(X, T, batch_size, rng), start=1):
+                for batch, rows in enumerate(batches(n, batch_size, rng), start=1):
+                    Xb, Tb = X[rows], T[rows]
                     out = model.forward(Xb)
                     L = loss.value(out, Tb)
                     if not math.isfinite(L):
@@ -146,7 +142,7 @@ def fit(model, X, y, *, loss, optimizer, epochs, batch_size=None, rng=None, prog
                     optimizer.step(model)
                     total += L * len(Xb)
                     if classifier:
-                        correct += n_correct(out, Tb)
+                        correct += np.count_nonzero(classes(out) == labels[rows])
                 history.loss.append(total / n)
                 if classifier:
                     history.accuracy.append(correct / n)
