@@ -241,3 +241,12 @@ def test_history_repr_is_short():
     h = nb.History(loss=[2.302, 1.0, 0.0512], accuracy=[0.1, 0.5, 0.981])
     assert repr(h) == "History(epochs=3, loss 2.3 → 0.0512, accuracy 0.981)"
     assert repr(nb.History(loss=[1.0, 0.5])) == "History(epochs=2, loss 1 → 0.5)"
+
+
+def test_names_follow_the_layers_list(rng):
+    model = nb.Sequential(nb.Linear(2, 3, rng=0), nb.Tanh())
+    model.layers.append(nb.Linear(3, 1, rng=1))
+    assert list(model.params) == ["W1", "b1", "W2", "b2"]
+    model.forward(rng.normal(size=(4, 2)))
+    model.backward(np.ones((4, 1)))
+    assert list(model.grads) == list(model.params)

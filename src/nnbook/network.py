@@ -53,7 +53,7 @@ class Sequential(Layer):
     ``forward(X)`` and ``backward(dY)`` (see ``nnbook.layers``): a class of your own too.
 
     ``params`` and ``grads`` are read from the layers on every access (nothing is copied),
-    under names that ``parameter_names`` gives once, when the model is built: ``params["W1"]``
+    under the names that ``parameter_names`` gives: ``params["W1"]``
     and ``params["b1"]`` belong to the first ``Linear`` layer, ``params["W2"]`` to the second.
     The input is checked here, once, and not again inside the layers.
     """
@@ -65,10 +65,19 @@ class Sequential(Layer):
             raise ValueError("expected at least one layer, got none")
         for i, layer in enumerate(layers):
             check_layer(layer, f" at position {i}")
-        self.layers = tuple(layers)
-        self.names = parameter_names(self.layers)
+        self.layers = list(layers)
+        self._named, self._names = list(self.layers), parameter_names(self.layers)  # a clash raises now
         self.n_in = next((l.n_in for l in self.layers if getattr(l, "n_in", None) is not None), None)
         self._out_shape = None
+
+    @property
+    def names(self) -> list:
+        """``(name, layer, key)`` of every parameter (see ``parameter_names``), named again
+        only when ``layers`` has changed."""
+        if self._named != self.layers:  # compares the layers themselves: cheap
+            self._names = parameter_names(self.layers)
+            self._named = list(self.layers)
+        return self._names
 
     def parameters(self):
         """``(name, parameter, gradient)`` triples: ``("W1", W^[1], ∂L/∂W^[1])``, ..."""
