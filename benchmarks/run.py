@@ -27,6 +27,7 @@ import numpy as np
 import nnbook as nb
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+END = "<!-- end of the section that benchmarks/run.py writes -->"
 
 
 @dataclass
@@ -313,7 +314,7 @@ def _run(args):
     rss = digits_peak_rss_mb()
     x_bytes = problems[0].X_train.nbytes
     out = [
-        "<!-- written by benchmarks/run.py; do not edit by hand -->",
+        "<!-- written by benchmarks/run.py down to the end marker; do not edit by hand -->",
         f"Measured on: {machine()}; BLAS limited to {args.threads} thread(s) for every implementation."
         + (" Quick mode: 2 runs per implementation and 2,000 samples for the larger shape." if args.quick else ""),
         "",
@@ -327,9 +328,15 @@ def _run(args):
         f"{peaks[3] / 1e6:.2f} MB for 3 epochs (the training data itself is {x_bytes / 1e6:.2f} MB and is not copied "
         f"per epoch); peak resident memory of a whole digits training process {rss:.0f} MB.",
     ]
-    text = "\n".join(out) + "\n"
+    text = "\n".join(out) + "\n\n" + END + "\n"
+    try:  # what follows this section in the file (other benchmarks' results, under ## headings) is kept
+        with open(args.out) as fh:
+            old = fh.read()
+    except FileNotFoundError:
+        old = ""
+    kept = old.partition(END + "\n")[2] if END in old else old[old.index("\n## ") + 1:] if "\n## " in old else ""
     with open(args.out, "w") as fh:
-        fh.write(text)
+        fh.write(text + kept)
     print("\n" + text)
     print(f"written to {args.out}")
 

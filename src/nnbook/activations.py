@@ -83,8 +83,7 @@ def softmax(Z, axis: int = -1):
 
 
 def _array(Z):
-    # A list from a chapter's cell becomes an array; inside a network Z is one already.
-    return Z if isinstance(Z, np.ndarray) else as_float_array(Z, "Z")
+    return np.asarray(Z, dtype=np.float64)  # a list from a chapter's cell, too
 
 
 class Activation(Layer):

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validation import as_float_array, as_rng, check_input, check_positive_int
+from ._validation import as_float_array, as_rng, check_positive_int
 from .init import initialize
 
 
@@ -133,18 +133,10 @@ class Linear(Layer):
     W = property(lambda self: self.params["W"], lambda self, value: self._set("W", value))
     b = property(lambda self: self.params["b"], lambda self, value: self._set("b", value))
 
-    X = None  # the last input, kept by forward for backward
-
     def forward(self, X):
         W, b = self.params["W"], self.params["b"]
-        if not isinstance(X, np.ndarray):  # a list from a chapter's cell
-            X = as_float_array(X, "X")
-        self.X = X
-        try:
-            Z = X @ W.T + b  # row i is (W xᵢ + b)ᵀ; for one example x, W x + b
-        except (ValueError, TypeError):
-            check_input(X, self.n_in, "X", "this Linear")  # says what was expected and what came
-            raise
+        self.X = X = np.asarray(X, dtype=np.float64)  # a list from a chapter's cell, too
+        Z = X @ W.T + b  # row i is (W xᵢ + b)ᵀ; for one example x, W x + b
         return Z
 
     def backward(self, dZ, need_dX=True):
@@ -154,11 +146,6 @@ class Linear(Layer):
         network in training, whose input is the data (``Sequential.backward`` asks for it).
         """
         X, W = self.X, self.params["W"]
-        if X is None:
-            raise RuntimeError("Linear.backward called before forward")
-        if getattr(dZ, "shape", None) != X.shape[:-1] + (self.n_out,):  # a wrong dZ would still multiply
-            raise ValueError(f"expected dY of shape {X.shape[:-1] + (self.n_out,)} (the shape of the last "
-                             f"forward output), got shape {np.shape(dZ)}")
         one = dZ.ndim == 1
         if one:  # one example: a batch of one row, so that dW = dz xᵀ
             X, dZ = X[np.newaxis], dZ[np.newaxis]
