@@ -20,9 +20,12 @@ def model(layer):
     return nb.Sequential(layer, nb.Sigmoid())
 
 
-def test_wrong_width_single_example(model):
+def test_wrong_width_single_example(layer, model):
     with pytest.raises(ValueError, match=r"expected X with 2 entries \(n_in of this network\), got shape \(3,\)"):
         model.forward(np.zeros(3))
+    # a layer alone checks nothing before its product, but says what the product needed
+    with pytest.raises(ValueError, match=r"expected X with 2 entries \(n_in of this Linear\), got shape \(3,\)"):
+        layer.forward(np.zeros(3))
 
 
 def test_wrong_width_batch(model):

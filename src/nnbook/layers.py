@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validation import as_float_array, as_rng, check_positive_int
+from ._validation import as_float_array, as_rng, check_input, check_positive_int
 from .init import initialize
 
 
@@ -136,7 +136,11 @@ class Linear(Layer):
     def forward(self, X):
         W, b = self.params["W"], self.params["b"]
         self.X = X = np.asarray(X, dtype=np.float64)  # a list from a chapter's cell, too
-        Z = X @ W.T + b  # row i is (W xᵢ + b)ᵀ; for one example x, W x + b
+        try:
+            Z = X @ W.T + b  # row i is (W xᵢ + b)ᵀ; for one example x, W x + b
+        except ValueError:  # say what the product needed, not only that it failed
+            check_input(X, self.n_in, "X", "this Linear")
+            raise
         return Z
 
     def backward(self, dZ, need_dX=True):
