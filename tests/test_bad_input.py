@@ -1,7 +1,8 @@
 """Every bad input gets a ValueError or TypeError that names what was expected and what came.
 
-The data are checked where they enter a model (``Sequential.forward``, ``fit``, ``gradcheck``,
-a loss), once, and not again inside the layers: a layer computes, the model checks.
+The data are checked where they enter a model, once, and not again inside the layers: a layer
+computes, the model checks. ``Sequential.forward`` checks the type and shape of its input;
+``predict`` (and ``model(X)``), ``fit`` and ``gradcheck`` check its values too, once per data set.
 """
 
 import numpy as np
@@ -54,8 +55,13 @@ def test_non_numeric(model):
 
 @pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
 def test_nan_or_infinite_input(model, bad):
+    # values are checked once per data set: by predict (and model(X)), fit and gradcheck
     with pytest.raises(ValueError, match=r"expected finite values in X, got 1 NaN or infinite"):
-        model.forward(np.array([1.0, bad]))
+        model.predict(np.array([1.0, bad]))
+    with pytest.raises(ValueError, match=r"expected finite values in X, got 1 NaN or infinite"):
+        model(np.array([[1.0, bad]]))
+    with pytest.raises(ValueError, match=r"expected finite values in X, got 1 NaN or infinite"):
+        model.fit(np.array([[1.0, bad]]), np.zeros((1, 4)), loss="mse", optimizer=nb.SGD(0.1), epochs=1)
     with pytest.raises(ValueError, match=r"expected finite values in X, got 1 NaN or infinite"):
         nb.gradcheck(model, "mse", np.array([[1.0, bad]]), np.zeros((1, 4)))
 

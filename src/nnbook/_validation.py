@@ -32,8 +32,9 @@ def check_finite(arr: np.ndarray, name: str) -> None:
         raise ValueError(f"expected finite values in {name}, got {n_bad} NaN or infinite value(s)")
 
 
-def check_input(X, n_in: int | None, name: str = "X", owner: str = "this layer") -> np.ndarray:
-    """Validate one example ``(n_in,)`` or a batch ``(n_samples, n_in)``.
+def check_input(X, n_in: int | None, name: str = "X", owner: str = "this layer", finite: bool = True) -> np.ndarray:
+    """Validate one example ``(n_in,)`` or a batch ``(n_samples, n_in)``: its type and shape,
+    and with ``finite=True`` its values (a pass over the data, so done once per data set).
 
     Returns the float64 array. ``n_in=None`` accepts any width.
     """
@@ -51,7 +52,8 @@ def check_input(X, n_in: int | None, name: str = "X", owner: str = "this layer")
         raise ValueError(f"expected {name} with {n_in} {what} (n_in of {owner}), got shape {arr.shape}")
     if width == 0:
         raise ValueError(f"expected {name} with at least one feature, got shape {arr.shape}")
-    check_finite(arr, name)
+    if finite:
+        check_finite(arr, name)
     return arr
 
 

@@ -12,7 +12,8 @@ same keys) and two methods, ``forward(X)``, which keeps what backward needs, and
 ``backward(dY)``, which stores fresh parameter gradients in ``grads`` and returns ``dX``.
 A plain class with those four names trains in ``Sequential``, ``fit``, ``SGD``, ``gradcheck``.
 ``Layer`` is an optional base class that supplies empty dictionaries and ``layer(X)``.
-A layer computes; the model checks: ``Sequential.forward`` and ``fit`` validate the data once.
+A layer computes; the model checks, once, where the data enter (``Sequential.forward``,
+``predict``, ``fit``, ``gradcheck``): a network's layers check nothing.
 """
 
 from __future__ import annotations

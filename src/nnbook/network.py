@@ -55,7 +55,8 @@ class Sequential(Layer):
     ``params`` and ``grads`` are read from the layers on every access (nothing is copied),
     under the names that ``parameter_names`` gives: ``params["W1"]``
     and ``params["b1"]`` belong to the first ``Linear`` layer, ``params["W2"]`` to the second.
-    The input is checked here, once, and not again inside the layers.
+    The input is checked here, once, and not again inside the layers: its type and shape by
+    ``forward``, its values too by ``predict`` (and by ``fit`` and ``gradcheck``).
     """
 
     def __init__(self, *layers):
@@ -68,7 +69,7 @@ class Sequential(Layer):
         self.layers = list(layers)
         self._named, self._names = list(self.layers), parameter_names(self.layers)  # a clash raises now
         self.n_in = next((l.n_in for l in self.layers if getattr(l, "n_in", None) is not None), None)
-        self._out_shape = None
+        self._Y = None  # the last output: backward checks dY against its shape
 
     @property
     def names(self) -> list:
@@ -101,13 +102,18 @@ class Sequential(Layer):
         return None
 
     def forward(self, X):
-        """Check ``X`` (one example ``(n_in,)`` or a batch ``(n_samples, n_in)``), then
-        a[0] = X and a[l] = layer_l.forward(a[l−1]); each layer keeps what its backward needs."""
-        X = check_input(X, self.n_in, "X", "this network")
+        """Check the type and shape of ``X`` (one example ``(n_in,)`` or a batch
+        ``(n_samples, n_in)``), then a[0] = X and a[l] = layer_l.forward(a[l−1]); each layer
+        keeps what its backward needs. Its values are checked by ``predict``, ``fit`` and
+        ``gradcheck``, once for the whole data (``fit`` calls forward for every batch)."""
+        X = check_input(X, self.n_in, "X", "this network", finite=False)
         for layer in self.layers:
             X = layer.forward(X)
-        self._out_shape = np.shape(X)
+        self._Y = X
         return X
+
+    def __call__(self, X):
+        return self.predict(X)
 
     def backward(self, dY, need_dX=True):
         """∂L/∂a[l] → ∂L/∂a[l−1], from the last layer to the first; returns ∂L/∂X.
@@ -116,11 +122,11 @@ class Sequential(Layer):
         ∂L/∂X needs, when that layer is a ``Linear`` or a ``Sequential`` (``fit`` asks for
         this: the data's own gradient trains nothing).
         """
-        if self._out_shape is None:
+        if self._Y is None:
             raise RuntimeError(f"{type(self).__name__}.backward called before forward")
         dY = as_float_array(dY, "dY")
-        if dY.shape != self._out_shape:
-            raise ValueError(f"expected dY of shape {self._out_shape} (the shape of the last forward "
+        if dY.shape != np.shape(self._Y):
+            raise ValueError(f"expected dY of shape {np.shape(self._Y)} (the shape of the last forward "
                              f"output), got shape {dY.shape}")
         first = self.layers[0]
         for layer in self.layers[:0:-1]:
@@ -130,12 +136,13 @@ class Sequential(Layer):
         return first.backward(dY, need_dX=False)
 
     def predict(self, X):
-        """The network's output for one example ``(n_in,)`` or a batch ``(n_samples, n_in)``."""
-        return self.forward(X)
+        """The network's output for one example ``(n_in,)`` or a batch ``(n_samples, n_in)``,
+        its values checked first (``model(X)`` is the same call)."""
+        return self.forward(check_input(X, self.n_in, "X", "this network"))
 
     def predict_classes(self, X):
         """Class predictions: argmax of the outputs, or output > 0.5 for a single (sigmoid) output."""
-        out = self.forward(X)
+        out = self.predict(X)
         if out.shape[-1] == 1:
             return (out[..., 0] > 0.5).astype(np.intp)
         return np.argmax(out, axis=-1)
