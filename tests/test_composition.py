@@ -250,3 +250,11 @@ def test_names_follow_the_layers_list(rng):
     model.forward(rng.normal(size=(4, 2)))
     model.backward(np.ones((4, 1)))
     assert list(model.grads) == list(model.params)
+
+
+def test_fit_reads_the_output_width_from_the_model_not_from_its_last_linear():
+    X, y = nb.datasets.blobs(n_per_class=10, rng=1)  # 3 classes
+    rng = np.random.default_rng(0)
+    model = nb.Sequential(nb.Linear(2, 4, rng=0), nb.Tanh(), Affine(rng.normal(size=(3, 4)), np.zeros(3)))
+    h = model.fit(X, y, loss="softmax_cross_entropy", optimizer=nb.SGD(0.1), epochs=3, progress=False)
+    assert len(h.loss) == 3 and model.predict(X).shape == (30, 3)

@@ -108,7 +108,7 @@ def fit(model, X, y, *, loss, optimizer, epochs, batch_size=None, rng=None, prog
     if batch_size > n:
         raise ValueError(f"expected batch_size at most n_samples ({n}), got {batch_size}; use None for the full batch")
     rng = as_rng(rng) if shuffle and batch_size < n else None
-    n_out = getattr(model, "n_out", None) or np.shape(model.forward(X[:1]))[-1]
+    n_out = np.shape(model.forward(X[:1]))[-1]  # what the model gives, whatever its layers
     T = loss.targets(y, (n, n_out))
     classifier = isinstance(loss, (SoftmaxCrossEntropyLoss, BCELoss))
     history = History(accuracy=[] if classifier else None)
