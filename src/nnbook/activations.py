@@ -83,7 +83,7 @@ def softmax(Z, axis: int = -1):
 
 
 def _array(Z):
-    return np.asarray(Z, dtype=np.float64)  # a list from a chapter's cell, too
+    return np.asarray(Z)  # a list from a chapter's cell, too
 
 
 class Activation(Layer):

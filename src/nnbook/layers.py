@@ -136,10 +136,10 @@ class Linear(Layer):
 
     def forward(self, X):
         W, b = self.params["W"], self.params["b"]
-        self.X = X = np.asarray(X, dtype=np.float64)  # a list from a chapter's cell, too
+        self.X = X = np.asarray(X)  # a list from a chapter's cell, too
         try:
             Z = X @ W.T + b  # row i is (W xᵢ + b)ᵀ; for one example x, W x + b
-        except ValueError:  # say what the product needed, not only that it failed
+        except (ValueError, TypeError):  # say what the product needed, not only that it failed
             check_input(X, self.n_in, "X", "this Linear")
             raise
         return Z

@@ -113,6 +113,7 @@ def fit(model, X, y, *, loss, optimizer, epochs, batch_size=None, rng=None, prog
     classifier = isinstance(loss, (SoftmaxCrossEntropyLoss, BCELoss))
     history = History(accuracy=[] if classifier else None)
     labels = classes(T) if classifier else None
+    predicted = np.empty(n, dtype=np.intp) if classifier else None  # each epoch's, batch by batch
     # The data's own gradient ∂L/∂X trains nothing: a backward that can skip it takes need_dX
     # (Linear's and Sequential's do); a layer's plain backward(dY) is called as it is.
     skip_dX = "need_dX" in inspect.signature(model.backward).parameters
@@ -125,7 +126,7 @@ def fit(model, X, y, *, loss, optimizer, epochs, batch_size=None, rng=None, prog
     try:
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
             for epoch in range(1, epochs + 1):
-                total, correct = 0.0, 0.0
+                total = 0.0
                 for batch, rows in enumerate(batches(n, batch_size, rng), start=1):
                     Xb, Tb = X[rows], T[rows]
                     out = model.forward(Xb)
@@ -142,10 +143,10 @@ def fit(model, X, y, *, loss, optimizer, epochs, batch_size=None, rng=None, prog
                     optimizer.step(model)
                     total += L * len(Xb)
                     if classifier:
-                        correct += np.count_nonzero(classes(out) == labels[rows])
+                        predicted[rows] = classes(out)
                 history.loss.append(total / n)
                 if classifier:
-                    history.accuracy.append(correct / n)
+                    history.accuracy.append(np.count_nonzero(predicted == labels) / n)
                 if bar is not None:
                     bar.update(1)
                     if epoch == epochs or epoch % max(1, epochs // 20) == 0:
