@@ -104,3 +104,27 @@ def page_visits(site, browser):
     from test_browser import visit_pages
 
     return visit_pages(browser, *site, axe_source=_axe_script())
+
+
+# ----------------------------------------------------------------------------- the exercise checks
+
+class _Verdicts:
+    """One quiet ``check`` of an answer, read three ways (the tests of ``nnbook.checks``)."""
+
+    @staticmethod
+    def result(qid, answer, seed=0):
+        from nnbook.checks import check
+
+        return check(qid, answer, seed=seed, quiet=True)
+
+    def status(self, qid, answer, seed=0):
+        return self.result(qid, answer, seed).status
+
+    def message(self, qid, answer, seed=0):
+        return self.result(qid, answer, seed).message
+
+
+@pytest.fixture
+def verdict():
+    """``verdict.status(qid, answer, seed=0)``, ``verdict.message(...)``, ``verdict.result(...)``."""
+    return _Verdicts()

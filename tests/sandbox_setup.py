@@ -1,7 +1,8 @@
 """The grader's sandbox for the tests: bubblewrap (Debian's ``bubblewrap`` package).
 
 ``require_sandbox()`` installs it with apt-get where it is missing and that is possible (as
-root, as in CI), then skips the calling test with the reason where no sandbox can run.
+root, as in CI), then skips the calling test with the reason where no sandbox can run;
+``require_limits()`` also skips where no control group can be made for the kernels' limits.
 """
 
 from __future__ import annotations
@@ -44,3 +45,14 @@ def require_sandbox() -> None:
         why = sandbox.problem()
     if why:
         pytest.skip(f"the grader's sandbox cannot run here: {why}")
+
+
+def require_limits() -> None:
+    """Skip the test, saying why, where the sandbox or its control groups (``grading.limits``) cannot be had."""
+    from nnbook.grading import limits
+
+    require_sandbox()
+    limits.problem.cache_clear()
+    why = limits.problem()
+    if why:
+        pytest.skip(f"no control group can be made here: {why}")

@@ -82,7 +82,11 @@ def test_parts_give_partial_credit():
 
     result = run_checker(q, db_wrong, np.random.default_rng(0))
     assert (result.status, result.points, result.max_points) == ("failed", 2, 3)
-    assert "db" in result.message and "2/3 points" in result.text()
+    assert "db" in result.message
+    text, page = result.text(), result.html()
+    assert text.startswith("PARTLY RIGHT  10.1 ") and "(2 of 3 points)" in text
+    assert "PARTLY RIGHT" in page and "(2 of 3 points)" in page
+    assert "FAIL" not in text and "FAIL" not in page and "2/3" not in text + page
     parts = Parts({"a": 1, "b": 2})
     with parts.part("a"):
         raise CheckFailed("a is wrong")

@@ -4,17 +4,9 @@ import numpy as np
 import pytest
 
 import nnbook as nb
-from nnbook.checks import check, questions
+from nnbook.checks import check, get_question, questions
 
 SEEDS = [0, 1, 2, 12345]
-
-
-def status(qid, answer, seed=0):
-    return check(qid, answer, seed=seed, quiet=True).status
-
-
-def message(qid, answer, seed=0):
-    return check(qid, answer, seed=seed, quiet=True).message
 
 
 # --- reference solutions (written independently of the notebooks) -------------------------
@@ -78,20 +70,20 @@ def test_every_question_has_a_reference_here():
 
 @pytest.mark.parametrize("qid", sorted(REFERENCE))
 @pytest.mark.parametrize("seed", SEEDS)
-def test_reference_passes(qid, seed):
-    assert status(qid, REFERENCE[qid], seed) == "passed", message(qid, REFERENCE[qid], seed)
+def test_reference_passes(qid, seed, verdict):
+    assert verdict.status(qid, REFERENCE[qid], seed) == "passed", verdict.message(qid, REFERENCE[qid], seed)
 
 
 @pytest.mark.parametrize("qid", sorted(REFERENCE))
-def test_stub_is_not_attempted(qid, monkeypatch):
+def test_stub_is_not_attempted(qid, monkeypatch, verdict):
     monkeypatch.delenv("NNBOOK_STRICT", raising=False)
 
     def stub(*args):
         raise NotImplementedError
 
-    assert status(qid, stub) == "not attempted"
+    assert verdict.status(qid, stub) == "not attempted"
     monkeypatch.setenv("NNBOOK_STRICT", "1")
-    assert status(qid, stub) == "failed"
+    assert verdict.status(qid, stub) == "failed"
 
 
 # --- wrong answers ---------------------------------------------------------------------------
@@ -156,19 +148,19 @@ WRONG = {
 
 
 @pytest.mark.parametrize("qid, k", [(q, k) for q, answers in WRONG.items() for k in range(len(answers))])
-def test_wrong_answer_fails(qid, k):
+def test_wrong_answer_fails(qid, k, verdict):
     answer = WRONG[qid][k]
-    assert all(status(qid, answer, seed) == "failed" for seed in SEEDS), f"{qid} wrong answer #{k} passed"
+    assert all(verdict.status(qid, answer, seed) == "failed" for seed in SEEDS), f"{qid} wrong answer #{k} passed"
 
 
-def test_failure_messages_say_what_was_expected():
-    msg = message("01.1", lambda: 0.999)
+def test_failure_messages_say_what_was_expected(verdict):
+    msg = verdict.message("01.1", lambda: 0.999)
     assert "expected" in msg and "0.999" in msg
-    msg = message("02.2", lambda a, b: sum(ai * bi for ai, bi in zip(a, b)))
+    msg = verdict.message("02.2", lambda a, b: sum(ai * bi for ai, bi in zip(a, b)))
     assert "ValueError" in msg
-    msg = message("03.2", lambda W, b, X: X @ W.T)
+    msg = verdict.message("03.2", lambda W, b, X: X @ W.T)
     assert "largest difference" in msg
-    msg = message("03.5", lambda: (4, 10))
+    msg = verdict.message("03.5", lambda: (4, 10))
     assert "(4, 10)" in msg
 
 
@@ -191,6 +183,34 @@ def test_fresh_inputs_differ_between_seeds():
     assert not any(a.shape == b.shape and np.allclose(a, b) for a, b in zip(seen[:6], seen[6:]))
 
 
-def test_any_working_or_unit_passes():
+def test_any_working_or_unit_passes(verdict):
     for w, b in (([1.0, 1.0], 0.0), ([0.5, 2.0], -0.25), ([3.0, 3.0], -1.0)):
-        assert status("01.5", lambda w=w, b=b: (w, b)) == "passed"
+        assert verdict.status("01.5", lambda w=w, b=b: (w, b)) == "passed"
+
+
+@pytest.mark.parametrize("qid, no_error", [
+    ("02.1", lambda a, b: [x + y for x, y in zip(a, b)]),
+    ("02.2", lambda a, b: sum(x * y for x, y in zip(a, b))),
+    ("03.1", lambda W, x: np.array([sum(W[i, j] * x[j] for j in range(min(W.shape[1], len(x))))
+                                     for i in range(W.shape[0])])),
+])
+def test_a_missing_value_error_gets_its_own_hint_not_the_loop_hint(qid, no_error, verdict):
+    result = verdict.result(qid, no_error)
+    text, page = result.text(), result.html()
+    assert result.status == "failed" and "returned normally instead of raising ValueError" in text
+    assert get_question(qid).hint not in text and get_question(qid).hint not in page  # the loop is right
+    assert "hint: before the loop" in text and "raise ValueError" in text.split("hint:")[1]
+
+
+def test_03_3_does_not_depend_on_matvec():
+    """03.3 is computed with @, so a wrong 03.1 does not carry over; its check never calls matvec."""
+    import json
+    from pathlib import Path
+
+    nb_json = json.loads((Path(__file__).resolve().parent.parent / "solutions" / "03-matrices.ipynb").read_text())
+    cell = next("".join(c["source"]) for c in nb_json["cells"] if "def answer_03_3" in "".join(c["source"]))
+    assert "matvec" not in cell and "@" in cell
+
+
+def test_03_1_says_honestly_that_values_are_compared():
+    assert "cannot tell loops from @" in get_question("03.1").hint

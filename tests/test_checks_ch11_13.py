@@ -4,11 +4,6 @@ import numpy as np
 import pytest
 
 import nnbook as nb
-from nnbook.checks import check
-
-
-def status(qid, answer, seed=0):
-    return check(qid, answer, seed=seed, quiet=True)
 
 
 def not_implemented(*args):
@@ -89,12 +84,12 @@ def standardize_own_stats(X_train, X_new):
     return ((X_train - X_train.mean(0)) / X_train.std(0), (X_new - X_new.mean(0)) / X_new.std(0))
 
 
-def test_ch11_right_answers_pass():
-    assert status("11.1", sgd_step).status == "passed"
-    assert status("11.2", minibatches).status == "passed"
-    assert status("11.3", train_xor).status == "passed"
-    assert status("11.4", standardize).status == "passed"
-    assert status("11.5", lambda: "b, c, e, f").status == "passed"
+def test_ch11_right_answers_pass(verdict):
+    assert verdict.result("11.1", sgd_step).status == "passed"
+    assert verdict.result("11.2", minibatches).status == "passed"
+    assert verdict.result("11.3", train_xor).status == "passed"
+    assert verdict.result("11.4", standardize).status == "passed"
+    assert verdict.result("11.5", lambda: "b, c, e, f").status == "passed"
 
 
 @pytest.mark.parametrize("qid, answer", [
@@ -103,16 +98,16 @@ def test_ch11_right_answers_pass():
     ("11.3", Memorized), ("11.3", lambda: nb.MLP([2, 4, 4, 1], rng=0)),
     ("11.4", standardize_own_stats), ("11.5", lambda: "bce"), ("11.5", lambda: 3),
 ])
-def test_ch11_wrong_answers_fail(qid, answer):
-    result = status(qid, answer)
+def test_ch11_wrong_answers_fail(qid, answer, verdict):
+    result = verdict.result(qid, answer)
     assert result.status == "failed" and result.points == 0 and result.message
 
 
-def test_stubs_are_not_attempted():
+def test_stubs_are_not_attempted(verdict):
     for qid in ["11.1", "11.2", "11.4", "12.2", "12.3", "12.5", "13.1", "13.2", "13.3", "13.4", "13.5"]:
-        assert status(qid, not_implemented).status == "not attempted"
+        assert verdict.result(qid, not_implemented).status == "not attempted"
     for qid in ["11.3", "11.5", "12.4"]:
-        assert status(qid, not_implemented).status == "not attempted"
+        assert verdict.result(qid, not_implemented).status == "not attempted"
 
 
 # --- chapter 12 ---------------------------------------------------------------------
@@ -139,12 +134,12 @@ def gradient_norms(model, X, y):
     return [np.linalg.norm(g) for name, g in model.grads.items() if name.startswith("W")]
 
 
-def test_ch12_right_answers_pass():
-    assert status("12.1", distinct_hidden_rows).status == "passed"
-    assert status("12.2", xavier).status == "passed"
-    assert status("12.3", he).status == "passed"
-    assert status("12.4", lambda: "c").status == "passed"
-    assert status("12.5", gradient_norms).status == "passed"
+def test_ch12_right_answers_pass(verdict):
+    assert verdict.result("12.1", distinct_hidden_rows).status == "passed"
+    assert verdict.result("12.2", xavier).status == "passed"
+    assert verdict.result("12.3", he).status == "passed"
+    assert verdict.result("12.4", lambda: "c").status == "passed"
+    assert verdict.result("12.5", gradient_norms).status == "passed"
 
 
 @pytest.mark.parametrize("qid, answer", [
@@ -155,8 +150,8 @@ def test_ch12_right_answers_pass():
     ("12.4", lambda: "a"),
     ("12.5", lambda model, X, y: gradient_norms(model, X, y)[::-1]),
 ])
-def test_ch12_wrong_answers_fail(qid, answer):
-    assert status(qid, answer).status == "failed"
+def test_ch12_wrong_answers_fail(qid, answer, verdict):
+    assert verdict.result(qid, answer).status == "failed"
 
 
 # --- chapter 13 ---------------------------------------------------------------------
@@ -194,13 +189,13 @@ def accuracy(Z, y):
     return float(np.mean(Z.argmax(axis=1) == y))
 
 
-def test_ch13_right_answers_pass():
-    assert status("13.1", softmax).status == "passed"
-    assert status("13.2", one_hot).status == "passed"
-    assert status("13.3", cross_entropy).status == "passed"
-    assert status("13.4", cross_entropy_grad).status == "passed"
-    assert status("13.5", accuracy).status == "passed"
-    assert status("13.1", lambda Z: nb.softmax(Z)).status == "passed"
+def test_ch13_right_answers_pass(verdict):
+    assert verdict.result("13.1", softmax).status == "passed"
+    assert verdict.result("13.2", one_hot).status == "passed"
+    assert verdict.result("13.3", cross_entropy).status == "passed"
+    assert verdict.result("13.4", cross_entropy_grad).status == "passed"
+    assert verdict.result("13.5", accuracy).status == "passed"
+    assert verdict.result("13.1", lambda Z: nb.softmax(Z)).status == "passed"
 
 
 @pytest.mark.parametrize("qid, answer", [
@@ -210,12 +205,12 @@ def test_ch13_right_answers_pass():
     ("13.4", lambda Z, y: softmax(Z) - one_hot(y, Z.shape[1])),
     ("13.5", lambda Z, y: float(np.mean(Z.argmin(axis=1) == y))),
 ])
-def test_ch13_wrong_answers_fail(qid, answer):
-    assert status(qid, answer).status == "failed"
+def test_ch13_wrong_answers_fail(qid, answer, verdict):
+    assert verdict.result(qid, answer).status == "failed"
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
-def test_checks_pass_for_any_seed(seed):
+def test_checks_pass_for_any_seed(seed, verdict):
     for qid, answer in [("11.1", sgd_step), ("11.2", minibatches), ("12.2", xavier), ("12.3", he),
                         ("13.3", cross_entropy), ("13.4", cross_entropy_grad)]:
-        assert status(qid, answer, seed=seed).status == "passed", qid
+        assert verdict.result(qid, answer, seed=seed).status == "passed", qid

@@ -4,17 +4,9 @@ import numpy as np
 import pytest
 
 import nnbook as nb
-from nnbook.checks import check, questions
+from nnbook.checks import questions
 
 SEEDS = [0, 1, 2, 12345]
-
-
-def status(qid, answer, seed=0):
-    return check(qid, answer, seed=seed, quiet=True).status
-
-
-def message(qid, answer, seed=0):
-    return check(qid, answer, seed=seed, quiet=True).message
 
 
 def stub(*args):
@@ -27,8 +19,8 @@ def test_questions_are_registered():
 
 
 @pytest.mark.parametrize("qid", ["14.1", "14.2", "14.3", "14.4", "14.5", "15.1", "15.2", "15.3", "15.4", "15.5"])
-def test_stubs_are_not_attempted(qid):
-    assert status(qid, stub) == "not attempted"
+def test_stubs_are_not_attempted(qid, verdict):
+    assert verdict.status(qid, stub) == "not attempted"
 
 
 # --- chapter 14 -------------------------------------------------------------------------------
@@ -48,32 +40,32 @@ def ref_confusion(y, predicted, k):
 
 
 @pytest.mark.parametrize("seed", SEEDS)
-def test_14_references_pass(seed):
-    assert status("14.1", ref_predict_classes, seed) == "passed"
-    assert status("14.2", ref_accuracy, seed) == "passed"
-    assert status("14.3", ref_confusion, seed) == "passed"
+def test_14_references_pass(seed, verdict):
+    assert verdict.status("14.1", ref_predict_classes, seed) == "passed"
+    assert verdict.status("14.2", ref_accuracy, seed) == "passed"
+    assert verdict.status("14.3", ref_confusion, seed) == "passed"
 
 
-def test_14_1_wrong():
-    assert status("14.1", lambda Z: np.argmax(Z, axis=0)) == "failed"         # wrong axis
-    assert status("14.1", lambda Z: np.argmin(Z, axis=1)) == "failed"
-    assert status("14.1", lambda Z: np.argmax(Z, axis=1).astype(float)) == "failed"  # not integers
-    assert status("14.1", lambda Z: np.zeros(len(Z), dtype=int)) == "failed"   # hard-coded class
-    assert "shape" in message("14.1", lambda Z: np.argmax(Z))
+def test_14_1_wrong(verdict):
+    assert verdict.status("14.1", lambda Z: np.argmax(Z, axis=0)) == "failed"         # wrong axis
+    assert verdict.status("14.1", lambda Z: np.argmin(Z, axis=1)) == "failed"
+    assert verdict.status("14.1", lambda Z: np.argmax(Z, axis=1).astype(float)) == "failed"  # not integers
+    assert verdict.status("14.1", lambda Z: np.zeros(len(Z), dtype=int)) == "failed"   # hard-coded class
+    assert "shape" in verdict.message("14.1", lambda Z: np.argmax(Z))
 
 
-def test_14_2_wrong():
-    assert status("14.2", lambda t, p: np.sum(t == p)) == "failed"            # a count, not a fraction
-    assert status("14.2", lambda t, p: np.mean(t != p)) == "failed"           # error rate
-    assert status("14.2", lambda t, p: 0.5) == "failed"
-    assert "number" in message("14.2", lambda t, p: "high")
+def test_14_2_wrong(verdict):
+    assert verdict.status("14.2", lambda t, p: np.sum(t == p)) == "failed"            # a count, not a fraction
+    assert verdict.status("14.2", lambda t, p: np.mean(t != p)) == "failed"           # error rate
+    assert verdict.status("14.2", lambda t, p: 0.5) == "failed"
+    assert "number" in verdict.message("14.2", lambda t, p: "high")
 
 
-def test_14_3_wrong():
-    assert status("14.3", lambda t, p, k: ref_confusion(t, p, k).T) == "failed"      # rows and columns swapped
-    assert status("14.3", lambda t, p, k: ref_confusion(t, p, max(t.max(), p.max()) + 1)) == "failed"
-    assert status("14.3", lambda t, p, k: np.eye(k, dtype=int)) == "failed"
-    assert "(4, 4)" in message("14.3", lambda t, p, k: ref_confusion(t, p, int(max(t.max(), p.max())) + 1))
+def test_14_3_wrong(verdict):
+    assert verdict.status("14.3", lambda t, p, k: ref_confusion(t, p, k).T) == "failed"      # rows and columns swapped
+    assert verdict.status("14.3", lambda t, p, k: ref_confusion(t, p, max(t.max(), p.max()) + 1)) == "failed"
+    assert verdict.status("14.3", lambda t, p, k: np.eye(k, dtype=int)) == "failed"
+    assert "(4, 4)" in verdict.message("14.3", lambda t, p, k: ref_confusion(t, p, int(max(t.max(), p.max())) + 1))
 
 
 @pytest.fixture(scope="module")
@@ -88,7 +80,7 @@ def digits_models():
     return good, weak
 
 
-def test_14_4(digits_models):
+def test_14_4(digits_models, verdict):
     good, weak = digits_models
     seen = {}
 
@@ -96,31 +88,31 @@ def test_14_4(digits_models):
         seen["shapes"] = (X.shape, y.shape)
         return good
 
-    assert status("14.4", learner) == "passed"
+    assert verdict.status("14.4", learner) == "passed"
     assert seen["shapes"] == ((1347, 64), (1347,))  # the training split only
-    assert status("14.4", lambda X, y: weak) == "failed"
-    assert "0.95" in message("14.4", lambda X, y: weak)
-    assert status("14.4", lambda X, y: None) == "failed"
-    assert status("14.4", lambda X, y: nb.MLP([64, 5, 3], rng=0)) == "failed"   # 3 outputs
+    assert verdict.status("14.4", lambda X, y: weak) == "failed"
+    assert "0.95" in verdict.message("14.4", lambda X, y: weak)
+    assert verdict.status("14.4", lambda X, y: None) == "failed"
+    assert verdict.status("14.4", lambda X, y: nb.MLP([64, 5, 3], rng=0)) == "failed"   # 3 outputs
 
 
-def test_14_5():
-    assert status("14.5", lambda m, p: (nb.save(m, p), nb.load(p))[1]) == "passed"
-    assert status("14.5", lambda m, p: m) == "failed"                              # nothing saved
-    assert status("14.5", lambda m, p: (nb.save(m, p), m)[1]) == "failed"          # the same object
+def test_14_5(verdict):
+    assert verdict.status("14.5", lambda m, p: (nb.save(m, p), nb.load(p))[1]) == "passed"
+    assert verdict.status("14.5", lambda m, p: m) == "failed"                              # nothing saved
+    assert verdict.status("14.5", lambda m, p: (nb.save(m, p), m)[1]) == "failed"          # the same object
 
     def saves_other(m, p):
         other = nb.MLP(m.sizes, activation="relu", output_activation="identity", rng=99)
         nb.save(other, p)
         return nb.load(p)
 
-    assert status("14.5", saves_other) == "failed"
+    assert verdict.status("14.5", saves_other) == "failed"
 
     def returns_fresh(m, p):
         nb.save(m, p)
         return nb.MLP(m.sizes, activation="relu", output_activation="identity", rng=99)
 
-    assert status("14.5", returns_fresh) == "failed"
+    assert verdict.status("14.5", returns_fresh) == "failed"
 
 
 # --- chapter 15 -------------------------------------------------------------------------------
@@ -158,24 +150,24 @@ def half_squared_error_step(W_hidden, W_output, x, y, lr):
 
 
 @pytest.mark.parametrize("seed", SEEDS)
-def test_15_1(seed):
-    assert status("15.1", ref_sgd_step, seed) == "passed"
-    assert status("15.1", missing_relu_derivative, seed) == "failed"
-    assert status("15.1", half_squared_error_step, seed) == "failed"
+def test_15_1(seed, verdict):
+    assert verdict.status("15.1", ref_sgd_step, seed) == "passed"
+    assert verdict.status("15.1", missing_relu_derivative, seed) == "failed"
+    assert verdict.status("15.1", half_squared_error_step, seed) == "failed"
 
 
-def test_15_1_wrong_shapes_and_types():
-    assert status("15.1", lambda Wh, Wo, x, y, lr: (Wh, Wo)) == "failed"                  # no step
-    assert status("15.1", lambda Wh, Wo, x, y, lr: ref_sgd_step(Wh, Wo, x, y, lr)[0]) == "failed"
-    assert "pair" in message("15.1", lambda Wh, Wo, x, y, lr: 3.0)
+def test_15_1_wrong_shapes_and_types(verdict):
+    assert verdict.status("15.1", lambda Wh, Wo, x, y, lr: (Wh, Wo)) == "failed"                  # no step
+    assert verdict.status("15.1", lambda Wh, Wo, x, y, lr: ref_sgd_step(Wh, Wo, x, y, lr)[0]) == "failed"
+    assert "pair" in verdict.message("15.1", lambda Wh, Wo, x, y, lr: 3.0)
 
 
-def test_15_2():
-    assert status("15.2", lambda y, n: np.tile(y, (1, n))) == "passed"
-    assert status("15.2", lambda y, n: np.broadcast_to(y, (len(y), n))) == "passed"
-    assert status("15.2", lambda y, n: y) == "failed"
-    assert status("15.2", lambda y, n: np.repeat(y, n, axis=0)) == "failed"
-    assert status("15.2", lambda y, n: np.repeat(y, 2, axis=1)) == "failed"       # hard-coded 2 outputs
+def test_15_2(verdict):
+    assert verdict.status("15.2", lambda y, n: np.tile(y, (1, n))) == "passed"
+    assert verdict.status("15.2", lambda y, n: np.broadcast_to(y, (len(y), n))) == "passed"
+    assert verdict.status("15.2", lambda y, n: y) == "failed"
+    assert verdict.status("15.2", lambda y, n: np.repeat(y, n, axis=0)) == "failed"
+    assert verdict.status("15.2", lambda y, n: np.repeat(y, 2, axis=1)) == "failed"       # hard-coded 2 outputs
 
 
 def _train_by_hand(X, y):
@@ -187,8 +179,8 @@ def _train_by_hand(X, y):
     return Wh, Wo
 
 
-def test_15_3():
-    assert status("15.3", _train_by_hand) == "passed"
+def test_15_3(verdict):
+    assert verdict.status("15.3", _train_by_hand) == "passed"
 
     def two_outputs(X, y):
         Wh = np.array([[1, 2], [2, 3], [1, 1], [3, 1]], dtype=float)
@@ -198,7 +190,7 @@ def test_15_3():
                 Wh, Wo = ref_sgd_step(Wh, Wo, xi, np.repeat(yi, 2), 0.01)
         return Wh, Wo
 
-    assert status("15.3", two_outputs) == "failed"
+    assert verdict.status("15.3", two_outputs) == "failed"
 
     def with_biases(X, y):
         net = nb.Sequential(nb.Linear.from_weights([[1, 2], [2, 3], [1, 1], [3, 1]], 0.0), nb.ReLU(),
@@ -207,32 +199,32 @@ def test_15_3():
                 progress=False)
         return net.layers[0].W, net.layers[2].W
 
-    assert status("15.3", with_biases) == "failed"
+    assert verdict.status("15.3", with_biases) == "failed"
 
     def shuffled(X, y):
         order = np.random.default_rng(0).permutation(len(X))
         return _train_by_hand(X[order], y[order])
 
-    assert status("15.3", shuffled) == "failed"
+    assert verdict.status("15.3", shuffled) == "failed"
     fixed = _train_by_hand(*nb.datasets.sum_of_inputs(100, rng=0))
-    assert status("15.3", lambda X, y: fixed) == "failed"                  # hard-coded result
+    assert verdict.status("15.3", lambda X, y: fixed) == "failed"                  # hard-coded result
 
 
-def test_15_4():
-    assert status("15.4", lambda: "b") == "passed"
-    assert status("15.4", lambda: " B ") == "passed"
+def test_15_4(verdict):
+    assert verdict.status("15.4", lambda: "b") == "passed"
+    assert verdict.status("15.4", lambda: " B ") == "passed"
     for wrong in ("a", "c", "d"):
-        assert status("15.4", lambda w=wrong: w) == "failed"
-    assert "one letter" in message("15.4", lambda: 2)
+        assert verdict.status("15.4", lambda w=wrong: w) == "failed"
+    assert "one letter" in verdict.message("15.4", lambda: 2)
 
 
-def test_15_5():
+def test_15_5(verdict):
     def ref(n_in, n_out):
         return {"nnbook": nb.Linear(n_in, n_out).W.shape, "pytorch": (n_out, n_in), "paddle": (n_in, n_out)}
 
-    assert status("15.5", ref) == "passed"
-    assert status("15.5", lambda i, o: {"nnbook": (o, i), "pytorch": (o, i), "paddle": (o, i)}) == "failed"
-    assert status("15.5", lambda i, o: {"nnbook": (i, o), "pytorch": (i, o), "paddle": (i, o)}) == "failed"
-    assert status("15.5", lambda i, o: {"nnbook": (o, i), "pytorch": (o, i)}) == "failed"
-    assert status("15.5", lambda i, o: {"nnbook": (4, 2), "pytorch": (4, 2), "paddle": (2, 4)}) == "failed"
-    assert "dict" in message("15.5", lambda i, o: (o, i))
+    assert verdict.status("15.5", ref) == "passed"
+    assert verdict.status("15.5", lambda i, o: {"nnbook": (o, i), "pytorch": (o, i), "paddle": (o, i)}) == "failed"
+    assert verdict.status("15.5", lambda i, o: {"nnbook": (i, o), "pytorch": (i, o), "paddle": (i, o)}) == "failed"
+    assert verdict.status("15.5", lambda i, o: {"nnbook": (o, i), "pytorch": (o, i)}) == "failed"
+    assert verdict.status("15.5", lambda i, o: {"nnbook": (4, 2), "pytorch": (4, 2), "paddle": (2, 4)}) == "failed"
+    assert "dict" in verdict.message("15.5", lambda i, o: (o, i))

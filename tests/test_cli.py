@@ -40,3 +40,33 @@ def test_python_m_nnbook_is_the_same_command():
     assert "grade" in run.stdout
     run = subprocess.run([sys.executable, "-m", "nnbook"], capture_output=True, text=True, timeout=60)
     assert run.returncode == 2 and "the following arguments are required: COMMAND" in run.stderr
+
+
+def test_grade_merge_has_its_own_help(capsys):
+    with pytest.raises(SystemExit) as info:
+        cli.main(["grade", "merge", "--help"])
+    out = capsys.readouterr().out
+    assert info.value.code == 0 and out.startswith("usage: nnbook grade merge ")
+    assert "--csv" in out and "--format" in out
+    with pytest.raises(SystemExit):
+        cli.main(["grade", "--help"])
+    out = capsys.readouterr().out
+    for option in ("--format", "--secret", "--secret-file", "--shard", "--no-limits", "nnbook grade merge"):
+        assert option in out, option
+
+
+def test_a_class_folder_named_merge_is_graded_not_merged(tmp_path, monkeypatch):
+    assert cli._is_merge(["grade", "merge", "a.csv", "b.csv", "--csv", "all.csv"])
+    assert not cli._is_merge(["grade", "./merge"]) and not cli._is_merge(["grade", "class", "merge"])
+    monkeypatch.chdir(tmp_path)
+    assert cli._is_merge(["grade", "merge"])  # no such folder: asks for the files to merge
+    (tmp_path / "merge").mkdir()
+    assert not cli._is_merge(["grade", "merge"]) and not cli._is_merge(["grade", "merge", "--chapter", "03"])
+
+
+def test_merge_refuses_what_is_not_a_gradebook(tmp_path, capsys):
+    (tmp_path / "other.csv").write_text("name,score\nada,3\n")
+    assert cli.main(["grade", "merge", str(tmp_path / "other.csv"), "--csv", str(tmp_path / "all.csv")]) == 2
+    assert "not a gradebook of nnbook grade" in capsys.readouterr().err
+    assert cli.main(["grade", "merge", str(tmp_path / "missing.csv"), "--csv", str(tmp_path / "all.csv")]) == 2
+    assert "no such file" in capsys.readouterr().err

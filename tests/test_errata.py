@@ -245,11 +245,115 @@ def test_004_output_weight_gradient_is_the_outer_product_not_hT():
     np.testing.assert_allclose(layer.grads["W"], np.einsum("i,ijk->jk", dy, jac), rtol=1e-6)
 
 
+ERRATA = Path(__file__).resolve().parent.parent / "book" / "errata.md"
+
+
+def _mistakes_and_checked():
+    """The page's text before "Checked and right" (the mistakes) and from there on."""
+    text = ERRATA.read_text(encoding="utf-8")
+    split = text.index("(source-statements-checked)=")
+    return text[:split], text[split:]
+
+
 def test_summary_table_lists_every_entry_without_raw_tex():
-    text = (Path(__file__).resolve().parent.parent / "book" / "errata.md").read_text(encoding="utf-8")
+    mistakes, checked = _mistakes_and_checked()
+    text = mistakes + checked
     rows = [line for line in text.splitlines() if line.startswith("| 00")]
-    labels = re.findall(r"^\(errata-([\w-]+)\)=", text, re.M)
+    labels = re.findall(r"^\(errata-([\w-]+)\)=", mistakes, re.M)
     assert sorted(re.findall(r"\{ref\}`errata-([\w-]+)`", "\n".join(rows))) == sorted(labels)
+    # what was checked and found right keeps its label (chapters link to it) but is no mistake
+    for label in re.findall(r"^\(errata-([\w-]+)\)=", checked, re.M):
+        assert f"errata-{label}`" not in "\n".join(rows)
     for row in rows:
         outside_math = re.sub(r"\$[^$]+\$", "", row)
         assert "\\" not in outside_math and "`\\" not in row, f"raw TeX in the summary table: {row}"
+
+
+@pytest.mark.parametrize("label, quote", [
+    ("errata-001-hidden-layer-heading", "从输入层到输出层的公式"),
+    ("errata-003-transpose-reverse", "反轉"),
+    ("errata-003-bias-shape", "db原先是2x2但原先將它只寫為1x2"),
+    ("errata-003-backprop-history", "神經網路之父提出了反向傳播"),
+    ("errata-000-squared-vector", r"\mathcal{L}=(\mathbf{x}_2-\mathbf{y})^2"),
+    ("errata-000-squared-vector", r"\frac{1}{2}(y_t-y_m)^2"),
+    ("errata-002-not-stochastic", "随机梯度下降"),
+    ("errata-001-m-examples-x", "b{[l]}"),
+    ("errata-002-simple-neuron", "一个简单的神经元长这样"),
+    ("errata-004-perpendicular-steps", "与出发点垂直"),
+])
+def test_entries_quote_the_seed_in_its_own_script(label, quote):
+    """Each entry quotes its seed as written, in the seed's own script."""
+    mistakes, _ = _mistakes_and_checked()
+    entry = mistakes[mistakes.index(f"({label})="):]
+    entry = entry[: entry.find("\n(errata-", 1) if "\n(errata-" in entry[1:] else len(entry)]
+    assert quote in entry
+
+
+def test_the_doubtful_entries_are_no_longer_mistakes():
+    mistakes, checked = _mistakes_and_checked()
+    for label in ("errata-000-xor-listing", "errata-003-sigmoid-upstream"):
+        assert f"({label})=" in checked and f"({label})=" not in mistakes
+
+
+def test_000_xor_class_learns_xor_from_seeded_starts():
+    # seed 000's network [2, 4, 4, 1], sigmoid, lr 1, 1000 epochs, one sample at a time
+    X, y = nb.datasets.xor()
+    for seed in (0, 1):
+        net = nb.MLP([2, 4, 4, 1], activation="sigmoid", output_activation="sigmoid", init="normal", rng=seed)
+        net.fit(X, y, loss=nb.SquaredErrorLoss(half=True), optimizer=nb.SGD(1.0), epochs=1000, batch_size=1,
+                shuffle=False, progress=False)
+        assert np.max(np.abs(net.forward(X) - y)) < 0.5
+
+
+def test_003_sigmoid_steps_with_dy_one_are_the_derivative():
+    x = 0.5
+    x3 = 1 + np.exp(-x)
+    steps = (-1 / x3**2) * np.exp(-x) * -1  # the seed's four steps, y the last node: dy = 1
+    np.testing.assert_allclose(steps, nb.sigmoid_prime(np.array([x]))[0])
+
+
+def test_003_bias_gradient_of_a_two_by_three_batch():
+    layer = nb.Linear.from_weights(np.eye(3), np.zeros(3))
+    layer.forward(np.zeros((2, 3)))
+    layer.backward(np.ones((2, 3)))
+    assert layer.grads["b"].tolist() == [2.0, 2.0, 2.0]
+
+
+def test_003_the_transpose_not_the_reverse():
+    rng = np.random.default_rng(5)
+    X, W, dX1 = rng.standard_normal((2, 3)), rng.standard_normal((3, 4)), rng.standard_normal((2, 4))
+    dW = nb.numerical_gradient(lambda: float(np.sum(dX1 * (X @ W))), W)
+    np.testing.assert_allclose(X.T @ dX1, dW, rtol=1e-6, atol=1e-9)
+    assert X[::-1, ::-1].shape != X.T.shape
+
+
+def test_000_squared_length_has_seed_004s_gradient():
+    y_m, y_t = np.array([70.0, 34.0]), np.array([2.0, 3.0])
+    assert (0.5 * (y_t - y_m) ** 2).shape == (2,)  # squaring the vector leaves a vector
+    loss = nb.SquaredErrorLoss(half=True)
+    loss.forward(y_m.reshape(1, -1), y_t.reshape(1, -1))
+    np.testing.assert_allclose(loss.backward()[0], y_m - y_t)
+
+
+def test_004_every_step_is_perpendicular_to_its_contour_line():
+    a = np.array([1.0, 10.0])
+    v = np.array([2.0, 1.0])
+    for _ in range(5):
+        g = a * v
+        tangent = np.array([-g[1], g[0]])
+        step = -0.05 * g
+        assert abs(step @ tangent) < 1e-12 * np.linalg.norm(step) * np.linalg.norm(tangent) + 1e-15
+        v = v + step
+
+
+def test_code_fences_pair_up_and_every_glued_key_is_computed():
+    """A stray fence swallows the entries after it; a glued key must come from a code cell."""
+    text = ERRATA.read_text(encoding="utf-8")
+    fences = [line for line in text.splitlines() if line.startswith("```")]
+    assert fences[0::2] == ["```{code-cell} ipython3"] * len(fences[0::2]), "a fence that opens no code cell"
+    assert fences[1::2] == ["```"] * len(fences[1::2]) and len(fences) % 2 == 0
+    computed = set(re.findall(r'glue\(\s*"(\w+)"', text))
+    prefixes = re.findall(r'glue\(\s*f"(\w+)\{', text)  # glue(f"e002_w1_f{k_}", ...)
+    used = set(re.findall(r"\{glue(?::\w+)?\}`(\w+)", text))
+    missing = [key for key in used - computed if not any(key.startswith(p) for p in prefixes)]
+    assert not missing, missing

@@ -278,6 +278,43 @@ def test_every_exercise_has_its_solution_and_back():
     assert [p.name for p in EXERCISES] == [p.name for p in SOLUTIONS]
 
 
+def test_no_answer_calls_an_earlier_answer():
+    """Each question is checked on its own: a solution never calls a function that an earlier
+    question of its notebook asks the learner to write, so a mistake there is not paid twice."""
+    for path in SOLUTIONS:
+        nb = json.loads(path.read_text(encoding="utf-8"))
+        earlier: list[str] = []
+        for cell in nb["cells"]:
+            source = "".join(cell["source"])
+            if cell["cell_type"] != "code" or gen.BEGIN not in source:
+                continue
+            own = re.findall(r"^def (\w+)\(", source, re.M)
+            called = [name for name in earlier if name not in own and re.search(rf"(?<![\w.]){name}\(", source)]
+            assert not called, f"{path.name}: {own} calls the earlier answer(s) {called}"
+            earlier += own
+
+
+def test_opening_an_exercise_in_jupyterlab_changes_nothing():
+    """JupyterLab (4.x, NotebookPanel) writes the kernel's spec and language_info into a notebook
+    when the kernel starts, and marks the notebook modified if either differs from the file: an
+    exercise must carry exactly what ipykernel reports here, and the current format (4.5, cell ids)
+    so that nothing is upgraded on load."""
+    from ipykernel.ipkernel import IPythonKernel
+    from ipykernel.kernelspec import KERNEL_NAME, get_kernel_dict
+
+    spec = get_kernel_dict()
+    written_by_lab = {"name": KERNEL_NAME, "display_name": spec["display_name"], "language": spec["language"]}
+    for path in EXERCISES:
+        nb = json.loads(path.read_text(encoding="utf-8"))
+        assert nb["metadata"]["kernelspec"] == written_by_lab, f"{path.name}: the kernelspec JupyterLab rewrites"
+        # (its version is the Python the solutions ran on: another Python updates that one field)
+        info = {k: v for k, v in IPythonKernel.language_info.items() if k != "version"}
+        saved = {k: v for k, v in nb["metadata"]["language_info"].items() if k != "version"}
+        assert saved == info, f"{path.name}: language_info differs from the kernel's"
+        assert (nb["nbformat"], nb["nbformat_minor"]) == (4, 5)
+        assert all(cell.get("id") for cell in nb["cells"])
+
+
 # --------------------------------------------------------------------------------------------
 # Feedback in a notebook: pass, fail, not attempted, score
 
@@ -286,8 +323,8 @@ def test_sample_notebooks_run_and_show_the_verdicts(tmp_path):
     sol = execute(sample_solution(), tmp_path)
     assert errors(sol) == []
     text = output_text(sol)
-    assert "PASS  99.1  The sigmoid  (2/2 points)" in text
-    assert "Score so far for chapter 99: 3/3 points" in text
+    assert "PASS  99.1  The sigmoid  (2 of 2 points)" in text
+    assert "Score so far for chapter 99: 3 of 3 points" in text
     # each check cell shows its verdict once (not again as the cell's value)
     assert [len(c.outputs) for c in sol.cells if c.cell_type == "code" and c.source.startswith(("check", "score"))] == [1, 1, 1]
     assert "PASS</strong>" in sol.cells[5].outputs[0].data["text/html"]
@@ -296,7 +333,7 @@ def test_sample_notebooks_run_and_show_the_verdicts(tmp_path):
     assert errors(ex) == []
     text = output_text(ex)
     assert text.count("NOT ATTEMPTED YET") == 2 and "Traceback" not in text and "FAIL" not in text
-    assert "Score so far for chapter 99: 0/3 points" in text
+    assert "Score so far for chapter 99: 0 of 3 points" in text
 
 
 # --------------------------------------------------------------------------------------------
@@ -319,12 +356,12 @@ def test_nbval_wiring_on_the_sample(tmp_path):
     """nbval with this sanitize file passes an executed notebook and catches a changed output."""
     nb = execute(sample_solution(), tmp_path)
     nbformat.write(nb, tmp_path / "99-good.ipynb")
-    nb.cells[5].outputs[0].data["text/plain"] = nb.cells[5].outputs[0].data["text/plain"].replace("2/2", "1/2")
+    nb.cells[5].outputs[0].data["text/plain"] = nb.cells[5].outputs[0].data["text/plain"].replace("2 of 2", "1 of 2")
     nbformat.write(nb, tmp_path / "99-changed.ipynb")
     run = _nbval([tmp_path / "99-good.ipynb", tmp_path / "99-changed.ipynb"], tmp_path / "results.jsonl", workers=1)
     assert run.returncode == 1, run.stdout[-3000:] + run.stderr[-3000:]
     assert "1 failed, 13 passed" in run.stdout and "Cell outputs differ" in run.stdout, run.stdout[-3000:]
-    assert "PASS  99.1  The sigmoid  (1/2 points)" in run.stdout  # the changed cell is the one that failed
+    assert "PASS  99.1  The sigmoid  (1 of 2 points)" in run.stdout  # the changed cell is the one that failed
     statuses = {(r["qid"], r["status"]) for r in read_results(tmp_path / "results.jsonl")}
     assert statuses == {("99.1", "passed"), ("99.2", "passed")}
 
@@ -445,22 +482,22 @@ def test_verdicts_in_plain_text(sample_questions, monkeypatch, capsys):
 
     r = core.check("99.1", stub)
     assert (r.status, r.reason, r.points) == ("not attempted", "stub", 0)
-    assert capsys.readouterr().out.startswith("NOT ATTEMPTED YET  99.1  The sigmoid  (0/2 points)")
+    assert capsys.readouterr().out.startswith("NOT ATTEMPTED YET  99.1  The sigmoid  (0 of 2 points)")
     r = core.check("99.1", lambda z: z)
     text = capsys.readouterr().out
     assert (r.status, r.reason) == ("failed", "wrong")
-    assert text.splitlines()[0] == "FAIL  99.1  The sigmoid  (0/2 points)"
+    assert text.splitlines()[0] == "FAIL  99.1  The sigmoid  (0 of 2 points)"
     assert "expected sigmoid(z) of shape" in text and "hint: sigma(z) = 1 / (1 + exp(-z))." in text
     assert "read: https://example.org/nnbook/book/04-activations.html" in text
     r = core.check("99.1", lambda z: 1 / 0)
     assert (r.status, r.reason) == ("failed", "error")
     assert "your code raised ZeroDivisionError: division by zero (in <lambda>, line" in capsys.readouterr().out
     r = core.check("99.2", lambda: 0.5)
-    assert capsys.readouterr().out == "PASS  99.2  sigma(0)  (1/1 point)\n"
+    assert capsys.readouterr().out == "PASS  99.2  sigma(0)  (1 of 1 point)\n"
     got, total = core.score("99")
     assert (got, total) == (1, 3)
     out = capsys.readouterr().out
-    assert out.splitlines()[0] == "Score so far for chapter 99: 1/3 points"
+    assert out.splitlines()[0] == "Score so far for chapter 99: 1 of 3 points"
     assert "99.1   FAILED" in out and "99.2   PASSED" in out
     assert "<strong" in r.html() and "PASS" in r.html()
 

@@ -116,3 +116,120 @@ def test_the_page_gives_the_counts(renderer, built_book):
     numbers = renderer["counts"](renderer["load_glossary"](GLOSSARY_DIR))
     text = html.unescape(re.sub(r"<[^>]+>", "", (built_book / "book" / "glossary.html").read_text(encoding="utf-8")))
     assert f"It holds {numbers['terms']} terms from {numbers['chapters']} chapters." in " ".join(text.split())
+
+
+# --------------------------------------------------------------------------- links to the term's section
+
+_CHAPTER = """
+Title
+=====
+
+Curvature is mentioned first in passing here.
+
+.. _ch99-slopes:
+
+Slopes
+------
+
+A slope's rate of change is its **curvature**.
+
+Networks
+--------
+
+Layers that see an image through windows are *convolutional* networks. Later, **XOR** again.
+
+Exclusive or
+~~~~~~~~~~~~
+
+No single neuron computes XOR.
+"""
+
+
+@pytest.fixture(scope="module")
+def chapter_tree():
+    from docutils.core import publish_doctree
+
+    return publish_doctree(_CHAPTER, settings_overrides={"report_level": 5, "doctitle_xform": False})  # as Sphinx reads
+
+
+def test_a_term_links_to_the_section_where_it_is_set_in_bold(chapter_tree):
+    # the label's id is preferred to the one derived from the title
+    assert glossary.term_section_id(chapter_tree, "curvature") == "ch99-slopes"
+    # bold beats a plain earlier mention; the innermost section around it counts
+    assert glossary.term_section_id(chapter_tree, "XOR") == "networks"
+
+
+def test_other_wordings_and_plain_mentions(chapter_tree):
+    assert glossary.term_section_id(chapter_tree, "CNN") is None  # never named: the chapter's top
+    assert glossary.term_section_id(chapter_tree, "CNN", also=("convolutional",)) == "networks"
+    assert glossary.term_section_id(chapter_tree, "window") == "networks"  # a plain mention, plural allowed
+    assert glossary.term_section_id(chapter_tree, "single neuron") == "exclusive-or"
+    assert glossary.term_section_id(chapter_tree, "exclusive or (XOR)") == "networks"  # its bold part
+
+
+def test_also_must_be_a_list_of_wordings(tmp_path):
+    (tmp_path / "15.yml").write_text("- en: CNN\n  zh_hans: 卷积神经网络\n  zh_hant: 卷積神經網路\n  definition: d\n"
+                                     "  chapter: 15-frameworks\n  also: convolutional\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"15.yml, term 1 \('CNN'\): expected 'also' as a list"):
+        glossary.load_glossary(tmp_path)
+
+
+@pytest.mark.parametrize("en, zh_hans, zh_hant", [
+    ("XOR", "异或", "互斥或"),
+    ("machine learning", "机器学习", "機器學習"),
+    ("deep learning", "深度学习", "深度學習"),
+    ("deep neural network", "深度神经网络", "深度神經網路"),
+    ("unsupervised learning", "无监督学习", "無監督學習"),
+    ("structured data", "结构化数据", "結構化資料"),
+    ("unstructured data", "非结构化数据", "非結構化資料"),
+    ("least squares", "最小二乘法", "最小平方法"),
+    ("curvature", "曲率", "曲率"),
+    ("affine", "仿射", "仿射"),
+    ("one-hot encoding", "独热编码", "獨熱編碼"),
+    ("directional derivative", "方向导数", "方向導數"),
+    ("global minimum", "全局最优解", "全域最小值"),
+    ("feature", "特征", "特徵"),
+    ("sample", "样本", "樣本"),
+    ("CNN", "卷积神经网络", "卷積神經網路"),
+    ("RNN", "循环神经网络", "循環神經網路"),
+    ("perceptron", "感知机", "感知器"),
+    ("multilayer perceptron", "多层感知机", "多層感知器"),
+    ("topological order", "拓扑序", "拓撲序"),
+    ("power rule", "幂法则", "冪法則"),
+    ("forward propagation", "正向传播", "正向傳播"),
+])
+def test_the_glossary_has_the_term_in_both_scripts(renderer, en, zh_hans, zh_hant):
+    rows = {row["en"]: row for row in renderer["merge_terms"](renderer["load_glossary"](GLOSSARY_DIR))}
+    assert en in rows, f"{en!r} is missing from the glossary"
+    assert zh_hans in rows[en]["zh_hans"] and zh_hant in rows[en]["zh_hant"]
+
+
+def test_sorts_and_cross_products_are_told_apart(renderer):
+    rows = {row["en"]: row for row in renderer["merge_terms"](renderer["load_glossary"](GLOSSARY_DIR))}
+    assert "拓扑排序" not in rows["topological order"]["zh_hans"]  # 拓扑排序 is the sort, named in the definition
+    assert "拓扑排序" in rows["topological order"]["definition"]
+    assert "cross product" in rows["outer product"]["definition"]
+
+
+def test_glossary_links_land_on_the_terms_section(renderer, built_book):
+    """Every chapter link of the table carries an anchor that exists on the chapter's page, and the
+    terms that chapters set in bold land on that section, not on the chapter's top."""
+    page = (built_book / "book" / "glossary.html").read_text(encoding="utf-8")
+    body = page[page.index("<tbody>"): page.rindex("</tbody>")]
+    rows = re.findall(r"<tr[^>]*>(.*?)</tr>", body, flags=re.S)
+    anchored, targets = {}, {}
+    for row in rows:
+        term = html.unescape(re.sub(r"<[^>]+>", "", re.search(r"<strong>(.*?)</strong>", row, re.S).group(1))).strip()
+        for href in re.findall(r'href="([^"]+)"', row):
+            path, _, anchor = href.partition("#")
+            if anchor:
+                anchored[(term, path)] = anchor
+                if path not in targets:
+                    targets[path] = (built_book / "book" / path).read_text(encoding="utf-8")
+                assert f'id="{anchor}"' in targets[path], f"{term}: {href} has no such anchor"
+    # most terms are introduced below a chapter's opening; those that are not link to its top
+    assert len(anchored) >= 0.75 * sum(len(re.findall(r'href="', row)) for row in rows)
+    for term, chapter, section in [("structured data", "01-neuron.html", "ch01-supervised"),
+                                   ("curvature", "08-gradient-descent.html", "ch08-bowl"),
+                                   ("affine", "04-activations.html", "ch04-why-nonlinear")]:
+        assert anchored.get((term, chapter)) == section, (term, anchored.get((term, chapter)))

@@ -1,10 +1,12 @@
 """``nnbook grade``: scores, limits, broken submissions and attempts to fake a pass.
 
-Every submission is built here from the sample solution notebook of tests/test_exercises.py
+Every submission is built here from the sample solution notebook of tests/grading_support.py
 (chapter "99", two questions worth 3 points, registered from a file passed as ``--checks``),
-and the batch is graded once, two at a time, in the sandbox, like an instructor would.
-tests/test_grading_attacks.py tries to escape the sandbox; tests/test_grading_fairness.py
-grades correct answers in many styles.
+and the batch is graded once, two at a time, in the sandbox, like an instructor would. A wrong
+or hostile answer is defined before its check cell: the grader grades the definition that cell
+sees. tests/test_grading_attacks.py tries to escape the sandbox; tests/test_grading_boundary.py
+tries to cross the grader's boundary (only data crosses); tests/test_grading_fairness.py grades
+correct answers in many styles.
 """
 
 from __future__ import annotations
@@ -17,9 +19,9 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell
 
+from grading_support import EXERCISES, SAMPLE_QUESTIONS, SOLUTIONS, sample_exercise, sample_solution, table_cells
 from nnbook import cli, grading
 from sandbox_setup import require_sandbox
-from test_exercises import SAMPLE_QUESTIONS, gen, sample_solution
 
 TIMEOUT = 20.0
 QUESTION_TIMEOUT = 5.0
@@ -35,7 +37,7 @@ def solution():
 
 
 def exercise():
-    return gen.make_exercise(sample_solution(), "99-sample.ipynb")
+    return sample_exercise()
 
 
 def with_cells(nb, index, *sources):
@@ -70,13 +72,13 @@ SUBMISSIONS = {
                                 "nb.sigmoid = lambda z: np.zeros_like(np.asarray(z, dtype=float))\n"
                                 "np.allclose = lambda *a, **k: True\nnp.isclose = lambda *a, **k: True\n"
                                 "import builtins\nbuiltins.abs = lambda x: 0.0"),
-    "patches-during-call": with_cells(solution(), 9,
+    "patches-during-call": with_cells(solution(), 5,
                                       "def my_sigmoid(z):  # wrong, and tampers with whatever would compare it\n"
                                       "    import numpy, nnbook\n"
                                       "    numpy.allclose = lambda *a, **k: True\n"
                                       "    nnbook.sigmoid = lambda z: z\n"
                                       "    return z"),
-    "always-equal": with_cells(solution(), 9,
+    "always-equal": with_cells(solution(), 8,
                                "class Anything(float):\n"
                                "    def __eq__(self, other):\n        return True\n"
                                "    __le__ = __ge__ = __lt__ = __gt__ = __eq__\n"
@@ -91,25 +93,33 @@ SUBMISSIONS = {
                                "        for qid, p in (('99.1', 2), ('99.2', 1)):\n"
                                "            f.write(json.dumps({'qid': qid, 'status': 'passed', 'reason': 'passed',"
                                " 'points': p, 'max_points': p, 'strict': False}) + '\\n')"),
-    "crafted-pickle": with_cells(solution(), 5,
-                                 "import base64, pickle, os\n"
-                                 "class Evil:\n    def __reduce__(self):\n"
-                                 f"        return (os.system, ('touch {MARKER}',))\n"
-                                 "class FakeHelper:\n"
-                                 "    def call(self, *a):\n"
-                                 "        return base64.b64encode(pickle.dumps(('ok', Evil(), (), {}))).decode()\n"
-                                 "    def bind(self, *a):\n        return 'bound'\n"
-                                 "_real_sigmoid = my_sigmoid\n"
-                                 "def my_sigmoid(z):\n"
-                                 "    globals()['__nnbook_grade__'] = FakeHelper()  # the grader's next call gets Evil\n"
-                                 "    return _real_sigmoid(z)"),
+    "crafted-reply": with_cells(solution(), 5,
+                                "import base64, pickle, os, sys\n"
+                                "class Evil:\n    def __reduce__(self):\n"
+                                f"        return (os.system, ('touch {MARKER}',))\n"
+                                "class FakeHelper:  # the grader's next call gets a pickle, then a crafted object\n"
+                                "    def __init__(self, real):\n        self.real, self.n = real, 0\n"
+                                "    def bind(self, *a):\n        return self.real.bind(*a)\n"
+                                "    def call(self, text):\n"
+                                "        self.n += 1\n"
+                                "        if self.n == 1:\n"
+                                "            return base64.b64encode(pickle.dumps(('ok', Evil(), (), {}))).decode()\n"
+                                "        return base64.b64encode(b'{\"status\":\"ok\",\"value\":{\"t\":\"obj\",'\n"
+                                "            b'\"cls\":\"posix.system\",\"state\":{\"t\":\"dict\",\"items\":[]}},'\n"
+                                "            b'\"args\":[],\"kwargs\":{\"t\":\"dict\",\"items\":[]}}').decode()\n"
+                                "_real_sigmoid = my_sigmoid\n"
+                                "def my_sigmoid(z):\n"
+                                "    helper = sys.modules['__nnbook_grade__']\n"
+                                "    if not isinstance(helper, FakeHelper):\n"
+                                "        sys.modules['__nnbook_grade__'] = FakeHelper(helper)\n"
+                                "    return _real_sigmoid(z)"),
     "raises": with_cells(solution(), 5, "1 / 0"),
     "sys-exit": with_cells(solution(), 5, "import sys\nsys.exit(3)"),
     "os-exit": with_cells(solution(), 5, "import os\nos._exit(7)"),
     "segfault": with_cells(solution(), 5, "import ctypes\nctypes.string_at(0)"),
     "loops-forever": with_cells(solution(), 5, "while True:\n    pass"),
-    "answer-loops-forever": with_cells(solution(), 9, "def my_sigmoid(z):\n    while True:\n        pass"),
-    "answer-ignores-interrupts": with_cells(solution(), 9, "def my_sigmoid(z):\n    while True:\n        try:\n"
+    "answer-loops-forever": with_cells(solution(), 5, "def my_sigmoid(z):\n    while True:\n        pass"),
+    "answer-ignores-interrupts": with_cells(solution(), 5, "def my_sigmoid(z):\n    while True:\n        try:\n"
                                             "            while True:\n                pass\n"
                                             "        except BaseException:\n            pass"),
     "prints-megabytes": with_cells(solution(), 5, "for _ in range(40):\n    print('x' * 1_000_000)"),
@@ -190,10 +200,14 @@ def test_an_object_equal_to_everything_does_not_pass(batch):
     assert row.points == {"99.1": 2, "99.2": 0}, row.messages
 
 
-def test_a_crafted_pickle_is_refused_and_never_run(batch):
-    row = batch["rows"]["crafted-pickle"]
-    assert row.points == {"99.1": 0, "99.2": 0}  # the first call passed; the next one is refused
-    assert "does not accept" in row.messages["99.1"]
+def test_a_crafted_reply_is_refused_and_never_run(batch):
+    """The first call passes and swaps the grader's helper: the next replies are a pickle, then
+    an object of a class outside the library. Both end the question; nothing is run."""
+    row = batch["rows"]["crafted-reply"]
+    assert row.points == {"99.1": 0, "99.2": 0}, row.messages
+    assert row.messages["99.1"].startswith("the answer's value could not be read: the message is not base64-encoded JSON")
+    assert row.messages["99.2"].startswith("the answer's value could not be read: an object of class 'posix.system'")
+    assert row.outcomes == {"99.1": "failed", "99.2": "failed"} and row.status == "ok"
     assert not list(batch["root"].rglob(MARKER)) and not (batch["cwd"] / MARKER).exists()
 
 
@@ -226,7 +240,6 @@ def test_a_looping_answer_costs_its_question_only(batch):
     points, status = score(batch, "answer-loops-forever")
     assert points == {"99.1": 0, "99.2": 1} and status == f"time limit of {QUESTION_TIMEOUT:g} s reached in 99.1"
     assert "time limit" in batch["rows"]["answer-loops-forever"].messages["99.1"]
-    assert batch["rows"]["answer-loops-forever"].seconds < QUESTION_TIMEOUT + 20
 
 
 def test_an_answer_that_ignores_interrupts_costs_its_question_only(batch):
@@ -289,24 +302,7 @@ def test_cli_writes_the_gradebook(batch, tmp_path, capsys):
     feedback = sorted(p.name for p in (tmp_path / "feedback").iterdir())
     assert feedback == ["99-correct.md", "99-not-json.md", "99-untouched.md"]
     ben = (tmp_path / "feedback" / "99-untouched.md").read_text()
-    assert "NOT ATTEMPTED YET  99.1  The sigmoid  (0/2 points)" in ben and "0/3 points" in ben
-
-
-def table_cells(text: str) -> list[list[str]]:
-    """The printed table's header and rows as cells (the "(max)" line and the rule left out)."""
-    import re
-
-    lines = text.splitlines()
-    rule = next(k for k, line in enumerate(lines) if line.startswith("---"))
-    spans = [m.span() for m in re.finditer(r"-+", lines[rule])]
-    spans[-1] = (spans[-1][0], None)  # the last column runs to the end of the line
-    body = []
-    for line in lines[rule + 1:]:
-        if not line.strip() or re.match(r"^\S+  \d\d\.\d+: ", line):  # the end, or --details
-            break
-        body.append(line)
-    rows = [[line[a:b].strip() for a, b in spans] for line in [lines[rule - 2], *body]]
-    return [["" if c == "-" else c for c in row] for row in rows]
+    assert "NOT ATTEMPTED YET  99.1  The sigmoid  (0 of 2 points)" in ben and "0 of 3 points" in ben
 
 
 def test_cli_rejects_bad_arguments(tmp_path, capsys):
@@ -327,37 +323,152 @@ def test_answer_expressions_and_feedback_cells():
 
 
 @pytest.mark.filterwarnings("ignore::PendingDeprecationWarning")
-def test_the_unpickler_accepts_data_and_refuses_code():
+def test_the_wire_carries_data_and_refuses_anything_else():
     import pickle
 
     import numpy as np
 
     import nnbook as nb
+    from nnbook.grading import wire
 
-    data = {"a": [1, 2.5, "x", None, (True, b"y")], "arr": np.arange(6.0).reshape(2, 3), "s": np.float64(0.5),
-            "layer": nb.Linear(2, 3, rng=0), "rng": np.random.default_rng(1), "m": np.matrix([[1.0, 2.0]])}
-    back = grading.loads(pickle.dumps(data, protocol=4))
-    assert isinstance(back["m"], np.matrix) and back["m"].tolist() == [[1.0, 2.0]]
+    model = nb.MLP([3, 4, 2], activation="relu", output_activation="identity", rng=0)
+    data = {"a": [1, 2.5, "x", None, (True, 1 + 2j)], "arr": np.arange(6.0).reshape(2, 3), "s": np.float32(0.5),
+            "layer": nb.Linear(2, 3, rng=0), "model": model, "rng": np.random.default_rng(1),
+            "m": np.matrix([[1.0, 2.0]]), "flags": np.array([True, False]), 7: frozenset({1, 2})}
+    back = grading.loads(wire.pack(wire.encode(data)))
+    assert type(back["m"]) is np.ndarray and back["m"].tolist() == [[1.0, 2.0]]  # a matrix's values
+    assert back["a"] == data["a"] and back["s"] == np.float32(0.5) and type(back["s"]) is np.float32
     np.testing.assert_array_equal(back["arr"], data["arr"])
     np.testing.assert_array_equal(back["layer"].W, data["layer"].W)
-    assert back["rng"].random() == np.random.default_rng(1).random()
+    X = np.random.default_rng(0).normal(size=(4, 3))
+    np.testing.assert_array_equal(back["model"].predict(X), model.predict(X))
+    assert back["rng"].random() == np.random.default_rng(1).random() and back[7] == {1, 2}
+    with pytest.raises(wire.NotData):
+        wire.encode(lambda x: x)  # a callable never leaves: there is no way to send one
+    with pytest.raises(wire.NotData):
+        wire.encode(grading.grade)
 
-    class Evil:
-        def __reduce__(self):
-            return (os.system, ("true",))
+    def refused(message, why):
+        with pytest.raises(wire.Unreadable, match=why):
+            grading.loads(message if isinstance(message, str) else wire.pack(message))
 
-    with pytest.raises(pickle.UnpicklingError, match="does not accept"):
-        grading.loads(pickle.dumps(Evil()))
-    with pytest.raises(pickle.UnpicklingError):
-        grading.loads(pickle.dumps(grading.grade))
+    refused(__import__("base64").b64encode(pickle.dumps(data)).decode(), "not base64-encoded JSON")
+    refused({"t": "obj", "cls": "os.system", "state": {"t": "dict", "items": []}}, "not one of the library's")
+    refused({"t": "obj", "cls": "nnbook.network.MLP", "state": {"t": "dict", "items": [["predict", 1]]}},
+            "with the attribute 'predict'")
+    refused({"t": "obj", "cls": "nnbook.grading.batch.grade", "state": {"t": "dict", "items": []}}, "library's")
+    refused({"t": "ref", "key": "r1", "type": "x"}, "reference where only data")
+    refused({"t": "fn", "family": "poly3", "params": {"t": "dict", "items": []}}, "function where only data")
+    refused({"kind": "nd"}, "without a tag")
+    refused({"t": "nd", "npy": wire._npy(np.array([1.0]))[:-8]}, "not plain .npy data|larger than its bytes")
+    refused({"t": "nd", "npy": "QUFB"}, "not plain .npy data")
+    refused({"t": "tuple", "v": [], "extra": 1}, "with the fields")
+    refused({"t": "rng", "bit_generator": "os", "state": None}, "random generator of kind")
+    refused([[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]], "nested")
+    refused("A" * (wire.MAX_REPLY + 4), "larger than")
+    obj = np.array([{"x": 1}], dtype=object)
+    with pytest.raises(wire.Unreadable):  # an object array's header alone is refused
+        buffer = __import__("io").BytesIO()
+        np.lib.format.write_array(buffer, obj, allow_pickle=True)
+        grading.loads(wire.pack({"t": "nd", "npy": __import__("base64").b64encode(buffer.getvalue()).decode()}))
 
 
-SOLUTIONS = sorted((Path(__file__).resolve().parents[1] / "solutions").glob("*.ipynb"))
+def test_a_call_sends_data_and_brings_back_data_and_in_place_changes():
+    """The grader's side of a call, against a stand-in kernel that replies what the test says."""
+    import time
+
+    import numpy as np
+
+    from nnbook.grading import remote, wire
+
+    class Kernel:
+        def __init__(self):
+            self.sent, self.reply = [], ""
+
+        def request(self, message, deadline):
+            self.sent.append(wire.unpack(message))
+            return self.reply
+
+    def ok(value, args=(), kwargs=None):
+        return wire.pack({"status": "ok", "value": wire.encode(value), "args": wire.encode(list(args)),
+                          "kwargs": wire.encode(kwargs or {})})
+
+    kernel = Kernel()
+    answer = remote.Remote(kernel, "08.1", time.monotonic() + 60, "gd_step")
+    w, rng = np.zeros(3), np.random.default_rng(5)
+    kernel.reply = ok(2.5, [np.ones(3), np.random.default_rng(7)])
+    assert answer(w, rng) == 2.5 and w.tolist() == [1.0, 1.0, 1.0]  # its in-place change, carried back
+    assert rng.random() == np.random.default_rng(7).random()
+    (sent,) = kernel.sent
+    assert sent["key"] == "08.1" and sent["op"] == "call" and sent["name"] is None
+    np.testing.assert_array_equal(wire.decode(sent["args"])[0], np.zeros(3))  # what was sent: the data before
+    for name in ("__globals__", "__builtins__", "__code__", "__closure__", "_private", "not a name"):
+        with pytest.raises(AttributeError):
+            getattr(answer, name)
+    assert len(kernel.sent) == 1  # no request for a private name
+    with pytest.raises(remote.Refused, match="cannot send"):
+        answer(lambda x: x)  # a callable never goes to the kernel
+    kernel.reply = wire.pack({"status": "raise", "name": "ValueError", "message": "x does not match W"})
+    with pytest.raises(ValueError, match="x does not match W"):
+        answer(w)
+    kernel.reply = wire.pack({"status": "raise", "name": "SystemExit", "message": "3"})
+    with pytest.raises(RuntimeError, match="SystemExit: 3"):
+        answer(w)
+    kernel.reply = wire.pack({"status": "ok", "value": {"t": "ref", "key": "r4", "type": "Net"}, "args": [],
+                              "kwargs": {"t": "dict", "items": []}})
+    net = answer()
+    assert isinstance(net, remote.Remote) and repr(net) == "<the submission's Net object>"
+    kernel.reply = wire.pack({"status": "ok", "value": {"t": "ref", "key": "r5", "type": "method"}, "args": [],
+                              "kwargs": {"t": "dict", "items": []}})
+    predict = net.predict  # a public attribute: read in the kernel, a bound method stays there
+    assert (kernel.sent[-1]["key"], kernel.sent[-1]["op"], kernel.sent[-1]["name"]) == ("r4", "getattr", "predict")
+    kernel.reply = ok(np.arange(3.0))
+    np.testing.assert_array_equal(predict(np.ones(2)), np.arange(3.0))
+    assert (kernel.sent[-1]["key"], kernel.sent[-1]["op"]) == ("r5", "call")
+    for reply, why in (("!!", "not base64-encoded JSON"), (wire.pack([1]), "not an object"),
+                       (wire.pack({"status": "ok", "value": 1}), "with the fields"),
+                       (wire.pack({"status": "done"}), "with the status 'done'")):
+        kernel.reply = reply
+        with pytest.raises(remote.Refused, match="the answer's value could not be read: .*" + why):
+            answer(w)
+    assert not isinstance(remote.Refused("x"), Exception)  # no checker's `except Exception` swallows it
+
+
+def test_the_function_families_are_data_on_both_sides():
+    """What a checker hands to an answer is a family and its coefficients, rebuilt from the table."""
+    import numpy as np
+
+    from nnbook.checks._functions import FAMILIES, Function
+    from nnbook.grading import remote, wire
+
+    f = Function("poly3", c=[1.0, -2.0, 0.5, 3.0])
+    g = wire.decode(wire.unpack(wire.pack(wire.encode(f))), function=remote.function_from_table)
+    assert g is not f and g(1.5) == f(1.5) == 1.5**3 - 2 * 1.5**2 + 0.75 + 3
+    A, b = np.array([[2.0, 0.0], [0.0, 1.0]]), np.array([1.0, -1.0])
+    np.testing.assert_array_equal(Function("affine_residual", A=A, b=b)(np.ones(2)), A @ np.ones(2) - b)
+    assert sorted(FAMILIES) == ["affine_residual", "exp_scaled", "poly3", "quadratic_form", "sin_affine",
+                                "sin_sum_square"]
+    with pytest.raises(ValueError, match="family"):
+        Function("os.system", c=1.0)
+    with pytest.raises(ValueError, match="takes the coefficients"):
+        Function("poly3", c=[1, 2, 3, 4], globals=1)
+    with pytest.raises(AttributeError):
+        f.family = "exp_scaled"
+
+
+def test_the_answer_names_are_the_exercises():
+    """A question whose check cell was deleted is graded on the name its exercise's check cell uses."""
+    import nbformat
+
+    named = {}
+    for path in EXERCISES:
+        named.update(grading.answer_expressions(nbformat.read(path, as_version=4)))
+    assert named == grading.notebook.ANSWER_NAMES
 
 
 @pytest.mark.skipif(not SOLUTIONS, reason="no solution notebooks in solutions/ yet")
 def test_every_solution_notebook_gets_full_marks():
-    """The grader's proxies work with every chapter's real checkers."""
+    """Every chapter's real checkers work across the boundary: only data crosses."""
     require_sandbox()
     rows = [row for chapter in sorted({p.name[:2] for p in SOLUTIONS})
             for row in grading.grade([p for p in SOLUTIONS if p.name[:2] == chapter], chapter=chapter, jobs=2,

@@ -19,12 +19,10 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from nbformat.v4 import new_code_cell
 
 from nnbook import cli, grading
 from sandbox_setup import require_sandbox
-from test_exercises import SAMPLE_QUESTIONS, gen, sample_solution
-from test_grading import table_cells
+from grading_support import SAMPLE_QUESTIONS, checked_at_the_end, sample_exercise, sample_solution, table_cells
 
 SURVIVOR_WAIT = 4.0  # seconds the double-forked process waits before it strikes
 
@@ -100,11 +98,11 @@ def attacks(paths: dict) -> dict[str, str]:
                     "            except OSError:\n"
                     "                pass\n"
                     "    os._exit(0)\n",
-        # Change the installed package so that every later check passes.
-        "append-checks": "import nnbook.checks._core as core, nnbook.checks._answers as answers\n"
-                         "for path in (core.__file__, answers.__file__):\n"
+        # Change the installed library and NumPy, so that every later check passes.
+        "append-checks": "import nnbook, numpy\n"
+                         "for path in (numpy.__file__, nnbook.__file__):\n"
                          "    with open(path, 'a') as f:\n"
-                         "        f.write('\\nrun_checker = lambda q, a, r: Result(q.qid, \"passed\", q.points, q.points)\\n')",
+                         "        f.write('\\nallclose = lambda *a, **k: True\\n')",
     }
 
 
@@ -143,8 +141,8 @@ def world(tmp_path_factory, server):
                "port": server}
     cells = attacks(secrets)
     for name, code in cells.items():
-        nb = gen.make_exercise(sample_solution(), "99-sample.ipynb")
-        nb.cells.insert(len(nb.cells) - 1, new_code_cell(code))  # after the stubs, which it would replace
+        nb = sample_exercise()
+        checked_at_the_end(nb, code)  # after the stubs, which it would replace; checked where it stands
         nbformat.write(nb, paths["class"] / f"99-atk-{name}.ipynb")
     nbformat.write(sample_solution(), secrets["classmate"])
     return {"root": root, "paths": paths, "secrets": secrets, "cells": cells}
@@ -201,7 +199,7 @@ def test_no_attack_earns_a_point(graded, name):
 
 def test_the_installed_package_cannot_be_changed(graded):
     row = graded["by_name"]["99-atk-append-checks"]
-    assert "Read-only file system" in row[4], row
+    assert "Read-only file system" in row[4] or "Permission denied" in row[4], row  # read-only, and not its user's
     assert _package_hash() == graded["package"]
 
 

@@ -16,8 +16,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from nbformat.v4 import new_code_cell
-
+from grading_support import checked_at_the_end
 from nnbook import cli
 from sandbox_setup import require_sandbox
 
@@ -85,9 +84,9 @@ check("02.4", lambda: "c")
 
 
 def _with_cell(nb, code):
-    nb = nbformat.from_dict(json.loads(json.dumps(nb)))
-    nb.cells.insert(len(nb.cells) - 1, new_code_cell(code))  # after the answers, before score("03")
-    return nb
+    """``nb`` with ``code`` after the answers, and the check cells after it (each question is graded
+    on what its check cell sees)."""
+    return checked_at_the_end(nbformat.from_dict(json.loads(json.dumps(nb))), code)
 
 
 @pytest.fixture(scope="module")

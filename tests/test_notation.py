@@ -49,6 +49,26 @@ RULES = [
      "x_ℓ, W_ℓ: a layer's quantities are W^[l], b^[l], z^[l], a^[l], with l from 1"),
     ("layer-zero-weights", r"[Wb]\^\{?\[0\]|\bW_0\b|\bW_\{0\}", "prose",
      "W^[0] or W_0: layers are numbered from 1 (a^[0] = x is the input)"),
+    ("layer-subscript", r"(?<![\w\\])W_\{?[1-9]\}?(?![\w{])|(?<![\w\\])W[₁-₉]", "prose",
+     "W_1, W₂: a layer's weights are W^[1], W^[2], …"),
+    ("cost-J", r"(?<![\w\\])J\s*(?:=|\(|\\left|\\bigl)|\bcost\s+\$?J\b", "prose",
+     "J for the cost: the cost is L, the mean of the examples' losses L^(i)"),
+    ("loss-both-sides", r"\\mathcal\s*L\s*=\s*\\frac\s*\{?1\}?\s*\{?m\}?\s*\\sum[^$]*\\mathcal\s*L\s*(?:\\bigl|\\left)?\(|"
+     r"ℒ\s*=\s*\(?1/m\)?\s*Σ[^.]*ℒ\s*\(", "prose",
+     "L = (1/m) Σ L(…): one example's loss is L^(i); the cost L is their mean"),
+    ("natural-log-ln", r"\\ln\b|(?<![\w])ln\s*(?:x\b|a\b|\d|\()", "all",
+     "ln: the natural logarithm is written log, as np.log"),
+    ("activation-f", r"(?<![\w\\])a\s*=\s*f\s*(?:\(|\\left)|activation(?: function)?\s*(?:\([^)]*\)\s*)?\$f\$|"
+     r"applies \$f\$|identity \$f\(z\)", "prose",
+     "f for an activation: the activation is g, a = g(z)"),
+    ("output-y-threshold", r"(?<!\\hat )(?<!\\hat)(?<![\w^\\{])y\s*>\s*0\.5", "prose",
+     "y > 0.5 for a neuron's output: the output is a (ŷ for the network's), y is the label"),
+    ("example-subscript", r"ŷ[ᵢⱼₖ]|\\hat\s*\{?y\}?_\{?i\b|\bdz_i\b.*example", "prose",
+     "ŷᵢ, ŷ_i for example i: the example's index is a superscript, ŷ^(i)"),
+    ("kappa-curvature", r"2\s*/\s*(?:κ|\\kappa)\b|(?:κ|\\kappa)[^.,;]{0,20}\bis\b[^.,;]{0,30}\bcurvature", "prose",
+     "κ is the condition number (largest over smallest curvature), not a curvature"),
+    ("smallest-positive-float", r"smallest positive float", "prose",
+     "the floor np.finfo(float).tiny is the smallest normal positive float, not the smallest positive one"),
 ]
 
 
@@ -145,10 +165,23 @@ RULE_CASES = [
     ("index-keys", 'the gradient `grads["0.W"]`', 'the gradient `grads["W1"]`'),
     ("label-t", "its gradient is y − t", "its gradient is ŷ − y"),
     ("seed-output-names", r"$\nabla_{y_m} f = y_m - y_t$", r"$\partial\mathcal L/\partial \hat y = \hat y - y$"),
-    ("neuron-output-y", "the neuron computes y = f(z)", "the neuron computes a = f(z)"),
+    ("neuron-output-y", "the neuron computes y = g(z)", "the neuron computes a = g(z)"),
     ("neuron-output-y", r"its output is $y = \sigma(z)$", r"its prediction is $\hat y = \sigma(z)$"),
     ("layer-index-ell", r"$\mathbf x_\ell = \sigma(\mathbf z_\ell)$", r"$\mathbf a^{[l]} = \sigma(\mathbf z^{[l]})$"),
     ("layer-zero-weights", "$W^{[0]}$ is the first matrix", "$W^{[1]}$ is the first matrix"),
+    ("layer-subscript", r"two layers $\mathbf z_1 = W_1\mathbf x + \mathbf b_1$", r"two layers $\mathbf z^{[1]} = W^{[1]}\mathbf x + \mathbf b^{[1]}$"),
+    ("layer-subscript", "the product W₂W₁", r"the product $W_{\text{output}}W^{[1]}$"),
+    ("cost-J", r"the cost $J = \frac1m\sum_i \mathcal L^{(i)}$", r"the cost $\mathcal L = \frac1m\sum_i \mathcal L^{(i)}$ (some texts call it $J$)"),
+    ("loss-both-sides", r"$\mathcal L = \frac1m\sum_{i=1}^{m} \mathcal L\bigl(\hat y^{(i)}, y^{(i)}\bigr)$",
+     r"$\mathcal L = \frac1m\sum_{i=1}^{m} \mathcal L^{(i)}$"),
+    ("natural-log-ln", r"$(a^x)' = a^x \ln a$", r"$(a^x)' = a^x \log a$"),
+    ("natural-log-ln", "(ln x)′ = 1/x", "(log x)′ = 1/x, and the kiln is hot"),
+    ("activation-f", r"$a = f(z)$, the activation function $f$", r"$a = g(z)$, the activation function $g$"),
+    ("output-y-threshold", "switches the neuron on ($z > 0$, so $y > 0.5$)", r"switches the neuron on ($z > 0$, so $a > 0.5$, or $\hat y > 0.5$)"),
+    ("example-subscript", "ℒ = (1/m) Σᵢ (ŷᵢ − yᵢ)²", "ℒ = (1/m) Σᵢ (ŷ⁽ⁱ⁾ − y⁽ⁱ⁾)²"),
+    ("example-subscript", r"$dz_i = \hat y_i - y_i$", r"$dz^{(i)} = \hat y^{(i)} - y^{(i)}$, outputs $\hat y_1, \hat y_2$"),
+    ("kappa-curvature", "above 2/κ = 0.2 (κ = 10 is the bowl's steeper curvature)", "above $2/10 = 0.2$, set by the steeper curvature 10; κ is the condition number"),
+    ("smallest-positive-float", "floors the argument at the smallest positive float", "floors it at the smallest normal positive float"),
 ]
 
 

@@ -8,6 +8,11 @@ fields ``en, zh_hans, zh_hant, definition, chapter``. Loaded as a Sphinx extensi
   several chapters use listed once, with a link to each chapter), and
 * the role ``glossary-count`` (``terms`` or ``chapters``), the numbers the page's prose gives.
 
+Each chapter link lands on the section that introduces the term, not on the chapter's top: when
+the page is written, the link gets the anchor of the section of that chapter where the term first
+appears in bold or italics (else where it first appears at all; see :func:`term_section_id`), and
+the page is rewritten whenever one of its chapters changes.
+
 Both record the YAML files as dependencies of the page, so Sphinx re-reads the glossary page
 when a file changes, is added or is removed, and not otherwise. Nothing is executed: the page is plain Markdown.
 """
@@ -15,6 +20,9 @@ when a file changes, is added or is removed, and not otherwise. Nothing is execu
 from __future__ import annotations
 
 from pathlib import Path
+
+import posixpath
+import re
 
 import yaml
 from docutils import nodes
@@ -29,7 +37,8 @@ def load_glossary(directory):
     """Read every ``*.yml`` file in ``directory``; each is a YAML list of terms.
 
     Returns a list of dicts with the keys ``en, zh_hans, zh_hant, definition, chapter`` (text
-    with runs of whitespace collapsed) and ``source`` (the file name). Raises ValueError naming
+    with runs of whitespace collapsed), ``also`` (the optional list of other wordings the chapter
+    uses for the term, where its link should look for it) and ``source`` (the file name). Raises ValueError naming
     the file and the term when a file is not a list of terms with all five fields.
     """
     directory = Path(directory)
@@ -51,6 +60,11 @@ def load_glossary(directory):
                 raise ValueError(f"{path.name}, term {number} ({item.get('en', '?')!r}): "
                                  f"missing {', '.join(missing)}")
             entry = {field: " ".join(str(item[field]).split()) for field in FIELDS}
+            also = item.get("also", [])
+            if isinstance(also, str) or not all(isinstance(a, str) and a.strip() for a in also):
+                raise ValueError(f"{path.name}, term {number} ({item.get('en', '?')!r}): expected 'also' as a "
+                                 f"list of wordings, got {also!r}")
+            entry["also"] = tuple(also)
             entry["source"] = path.name
             entries.append(entry)
     return entries
@@ -103,6 +117,67 @@ def counts(entries) -> dict:
     return {"terms": len(merge_terms(entries)), "chapters": len({entry["chapter"] for entry in entries})}
 
 
+def _words(text: str) -> str:
+    return " ".join(text.casefold().replace("-", " ").split())
+
+
+def _names(term: str) -> set:
+    """The forms a term takes in the prose: as written, and plural ("curvature" → "curvatures")."""
+    word = _words(term)
+    return {word, word + "s", word + "es"}
+
+
+def term_section_id(doctree, term, also=()):
+    """The id of the section of ``doctree`` that introduces ``term``, or None for the page's top.
+
+    The section is the innermost one around the first bold (then italic) text that reads as the
+    term (case and hyphens ignored, a plural allowed), or, if the term is never emphasised, around
+    the first paragraph that names it as a whole word. A term with a part in brackets,
+    "rectified linear unit (ReLU)", is also looked for without it and as the bracketed part; the
+    wordings ``also`` (a glossary entry's optional ``also:`` list, e.g. "convolutional" for CNN)
+    are tried last. Of a
+    section's ids, a label's (``(ch08-bowl)=``) is preferred to the one derived from its title.
+    """
+    found = None
+    # "rectified linear unit (ReLU)": the prose may set either part in bold
+    short = re.sub(r"\s*\([^)]*\)", "", term).strip()
+    inside = re.findall(r"\(([^)]*)\)", term)
+    phrases = dict.fromkeys(p for p in (term, short, *inside, *also) if p)
+    for phrase in phrases:
+        names = _names(phrase)
+        for kind in (nodes.strong, nodes.emphasis):
+            found = next((n for n in doctree.findall(kind) if _words(n.astext()) in names), None)
+            if found is not None:
+                break
+        if found is None:
+            words = r"[\s-]+".join(map(re.escape, _words(phrase).split()))
+            pattern = re.compile(r"(?<![\w-])" + words + r"(?:e?s)?(?![\w-])", re.IGNORECASE)
+            found = next((n for n in doctree.findall(nodes.paragraph) if pattern.search(n.astext())), None)
+        if found is not None:
+            break
+    if found is None:
+        return None
+    section = next((a for a in _ancestors(found) if isinstance(a, nodes.section)), None)
+    if section is None or not section.get("ids"):
+        return None
+    if not any(isinstance(a, nodes.section) for a in _ancestors(section)):
+        return None  # the page's own title: its top
+    ids = section["ids"]
+    derived = nodes.make_id(section[0].astext()) if len(section) and isinstance(section[0], nodes.title) else None
+    return next((i for i in ids if i != derived), ids[0])
+
+
+def _ancestors(node):
+    node = node.parent
+    while node is not None:
+        yield node
+        node = node.parent
+
+
+def _in_title(node) -> bool:
+    return any(isinstance(a, nodes.title) for a in _ancestors(node))
+
+
 # --------------------------------------------------------------------------- Sphinx extension
 
 def _files() -> list[str]:
@@ -124,6 +199,50 @@ def _outdated_when_files_come_or_go(app, env, added, changed, removed):
     if seen and seen["files"] != _files() and seen["docname"] in env.found_docs:
         return [seen["docname"]]
     return []
+
+
+def _outdated_when_a_chapter_changes(app, env, added, changed, removed):
+    """env-get-outdated: the glossary's links carry the chapters' section anchors, so the page is
+    rewritten when a chapter it links to changes."""
+    seen = getattr(env, "nnbook_glossary", None)
+    if not seen or seen["docname"] not in env.found_docs:
+        return []
+    chapters = {entry["chapter"] for entry in load_glossary(GLOSSARY_DIR)}
+    if any(docname.rsplit("/", 1)[-1] in chapters for docname in set(added) | set(changed)):
+        return [seen["docname"]]
+    return []
+
+
+def _anchor_links(app, doctree, docname):
+    """doctree-resolved: on the glossary page, point each chapter link at the term's section."""
+    seen = getattr(app.env, "nnbook_glossary", None)
+    if not seen or seen["docname"] != docname:
+        return
+    trees = {}
+    also = {(e["en"].casefold(), e["chapter"]): e["also"] for e in load_glossary(GLOSSARY_DIR)}
+    for table in doctree.findall(nodes.container):
+        if "nnbook-glossary" not in table.get("classes", []):
+            continue
+        for row in table.findall(nodes.row):
+            entries = list(row.findall(nodes.entry))
+            if len(entries) < 5 or not list(entries[0].findall(nodes.strong)):
+                continue
+            term = entries[0].astext().strip()
+            for ref in entries[-1].findall(nodes.reference):
+                uri = ref.get("refuri", "")
+                if not uri or "#" in uri:
+                    continue
+                # the link is relative to the glossary page: "01-neuron.html" is book/01-neuron
+                target = posixpath.normpath(posixpath.join(posixpath.dirname(docname),
+                                                           uri.rstrip("/").removesuffix(".html")))
+                chapter, stem = target, target.rsplit("/", 1)[-1]
+                if chapter not in app.env.found_docs:
+                    continue
+                if chapter not in trees:
+                    trees[chapter] = app.env.get_doctree(chapter)
+                anchor = term_section_id(trees[chapter], term, also.get((term.casefold(), stem), ()))
+                if anchor:
+                    ref["refuri"] = f"{uri}#{anchor}"
 
 
 def _merge(app, env, docnames, other):
@@ -167,5 +286,7 @@ def setup(app):
     app.add_directive("glossary-table", GlossaryTable)
     app.add_role("glossary-count", _count_role)
     app.connect("env-get-outdated", _outdated_when_files_come_or_go)
+    app.connect("env-get-outdated", _outdated_when_a_chapter_changes)
+    app.connect("doctree-resolved", _anchor_links)
     app.connect("env-merge-info", _merge)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -7,6 +7,11 @@ In every code cell, the lines from ``### BEGIN SOLUTION`` to ``### END SOLUTION`
 
 at the markers' indentation. Outputs and execution counts are cleared, the title says
 "Exercises" instead of "Solutions", and links to the notebook itself point at the exercise.
+The kernelspec is the one ipykernel installs, "Python 3 (ipykernel)", which JupyterLab writes into a
+notebook when it starts the kernel: with another display name an exercise would open already
+marked as modified. (``language_info`` is the one the solutions recorded when they ran; a kernel
+on another Python version updates its ``version`` when it starts.)
+
 Every solution region must sit inside a function body, so that the exercise notebook runs to
 the end and an untouched stub only raises when its check calls it.
 
@@ -39,6 +44,9 @@ BEGIN = "### BEGIN SOLUTION"
 END = "### END SOLUTION"
 STUB = ("# YOUR CODE HERE", "raise NotImplementedError")
 HIDE_TAG = "hide-input"
+# The kernelspec ipykernel ships with itself (its kernel "python3") and
+# JupyterLab writes into a notebook when it starts that kernel.
+KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
 _MARKER_LIKE = re.compile(r"^\s*#+\s*(BEGIN|END)\s+SOLUTION\b", re.IGNORECASE)
 _NAME = re.compile(r"^\d{2}-[a-z0-9-]+\.ipynb$")
 
@@ -178,6 +186,9 @@ def make_exercise(solution: nbformat.NotebookNode, name: str) -> nbformat.Notebo
     """The exercise notebook for ``solution`` (named ``name``, e.g. "05-forward.ipynb")."""
     ex = nbformat.v4.new_notebook()
     ex.metadata = copy.deepcopy(solution.get("metadata", {}))
+    # JupyterLab rewrites the kernelspec from the kernel it starts and marks the notebook modified
+    # when anything differs: write it as ipykernel installs it, so that opening changes nothing.
+    ex.metadata["kernelspec"] = dict(KERNELSPEC)
     if re.match(r"^\d{2}-", name):  # the assignment, for `nnbook grade` (whatever the file is renamed to)
         ex.metadata["nnbook"] = {"chapter": name[:2]}
     regions = 0

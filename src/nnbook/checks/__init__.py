@@ -12,6 +12,7 @@ from ._core import (
     Score,
     check,
     get_question,
+    hidden_case,
     load_all,
     question,
     questions,
@@ -21,5 +22,5 @@ from ._core import (
     strict,
 )
 
-__all__ = ["check", "score", "question", "questions", "get_question", "reset", "load_all", "run_checker",
+__all__ = ["check", "score", "question", "hidden_case", "questions", "get_question", "reset", "load_all", "run_checker",
            "strict", "CheckFailed", "Question", "Result", "Score"]

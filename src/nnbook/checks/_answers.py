@@ -28,9 +28,10 @@ def is_number(value, kind=numbers.Real) -> bool:
     return isinstance(value, kind) and not isinstance(value, (bool, np.bool_))
 
 
-def _read(value, what: str, expected: str) -> np.ndarray:
-    """A float64 array, or a float32 (float16) one if the answer came in that precision."""
-    if isinstance(value, (bool, np.bool_)):
+def _read(value, what: str, expected: str, binary: bool = False) -> np.ndarray:
+    """A float64 array, or a float32 (float16) one if the answer came in that precision. A bool is
+    refused unless ``binary`` (0 or 1 is asked: True says 1); an array of bools is read as 0s and 1s."""
+    if isinstance(value, (bool, np.bool_)) and not binary:
         raise CheckFailed(f"expected {what} as {expected}, got the bool {value!r}")
     try:
         arr = np.asarray(value)
@@ -46,9 +47,10 @@ def _brief(value) -> str:
     return text if len(text) <= 80 else text[:77] + "..."
 
 
-def as_scalar(value, what: str, *, exact: bool = False) -> float:
-    """One number: a Python or NumPy scalar, a 0-d array, or (unless ``exact``) an array of one element."""
-    arr = _read(value, what, "one number")
+def as_scalar(value, what: str, *, exact: bool = False, binary: bool = False) -> float:
+    """One number: a Python or NumPy scalar, a 0-d array, or (unless ``exact``) an array of one element.
+    ``binary``: 0 or 1 is asked, and a bool says it as well (``z > 0`` for a step function)."""
+    arr = _read(value, what, "one number", binary)
     if arr.ndim != 0 and (exact or arr.size != 1):
         raise CheckFailed(f"expected {what} as one number, got an array of shape {arr.shape}")
     number = arr.reshape(-1)[0]

@@ -1,8 +1,10 @@
 """The check registry and the feedback shown in the exercise notebooks.
 
 ``check("05.3", answer_05_3)`` runs question 05.3's checker on the learner's answer and shows
-one verdict: PASS, FAIL (with what was expected, a hint and a link to the chapter section), or
-NOT ATTEMPTED YET when the answer is still the ``raise NotImplementedError`` stub (no traceback).
+one verdict: PASS, FAIL (with what was expected, a hint and a link to the chapter section),
+PARTLY RIGHT (a question whose parts are checked apart, some of them right: the same, with the
+points earned, "2 of 3 points"), or NOT ATTEMPTED YET when the answer is still the
+``raise NotImplementedError`` stub (no traceback).
 ``score("05")`` shows the points so far. In Jupyter the verdicts are small HTML boxes; the plain
 text version (what nbval compares and what a terminal shows) says the same.
 
@@ -20,12 +22,15 @@ Environment variables:
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import html
 import importlib
 import json
 import os
 import pkgutil
 import re
+import stat
 import tempfile
 from dataclasses import dataclass, field
 
@@ -103,33 +108,47 @@ class Result(_Shown):
     def question(self) -> Question:
         return get_question(self.qid)
 
+    def _points(self) -> str:
+        """"2 of 3 points", "1 of 1 point": what the answer earned, out of what the question gives."""
+        return f"{self.points} of {self.max_points} point{'' if self.max_points == 1 else 's'}"
+
+    def _message_and_hint(self):
+        """The checker's message and the hint to show with it. A message may end with its own
+        hint (``"…\\nhint: …"``), about that mistake only; it then replaces the question's hint."""
+        message, sep, own_hint = self.message.partition("\nhint: ")
+        return message, own_hint if sep else self.question.hint
+
     def text(self) -> str:
         q = self.question
-        pts = f"({self.points}/{self.max_points} point{'' if self.max_points == 1 else 's'})"
+        pts = f"({self._points()})"
         if self.status == "passed":
             return f"PASS  {q.qid}  {q.title}  {pts}"
         if self.status == "not attempted":
             return (f"NOT ATTEMPTED YET  {q.qid}  {q.title}  {pts}\n"
                     "      Replace `raise NotImplementedError` with your code, run that cell, then this one.")
-        return (f"FAIL  {q.qid}  {q.title}  {pts}\n"
-                f"      {self.message}\n"
-                f"      hint: {q.hint}\n"
+        message, hint = self._message_and_hint()
+        verdict = "PARTLY RIGHT" if self.points else "FAIL"
+        return (f"{verdict}  {q.qid}  {q.title}  {pts}\n"
+                f"      {message}\n"
+                f"      hint: {hint}\n"
                 f"      read: {q.url}")
 
     def html(self) -> str:
         q = self.question
         e = html.escape
-        colour = {"passed": "#1a7f37", "failed": "#cf222e"}.get(self.status, "#9a6700")
-        label = {"passed": "PASS", "failed": "FAIL"}.get(self.status, "NOT ATTEMPTED YET")
+        partly = self.status == "failed" and self.points > 0
+        colour = "#9a6700" if partly else {"passed": "#1a7f37", "failed": "#cf222e"}.get(self.status, "#9a6700")
+        label = "PARTLY RIGHT" if partly else {"passed": "PASS", "failed": "FAIL"}.get(self.status, "NOT ATTEMPTED YET")
         head = (f'<div style="border-left:4px solid {colour};padding:0.3em 0.8em;margin:0.2em 0">'
                 f'<strong style="color:{colour}">{label}</strong> <code>{e(q.qid)}</code> {e(q.title)} '
-                f'<span style="opacity:0.7">({self.points}/{self.max_points} point{"" if self.max_points == 1 else "s"})</span>')
+                f'<span style="opacity:0.7">({self._points()})</span>')
         if self.status == "passed":
             body = ""
         elif self.status == "not attempted":
             body = "<br>Replace <code>raise NotImplementedError</code> with your code, run that cell, then this one."
         else:
-            body = (f"<br>{e(self.message)}<br><em>Hint:</em> {e(q.hint)} "
+            message, hint = self._message_and_hint()
+            body = (f"<br>{e(message)}<br><em>Hint:</em> {e(hint)} "
                     f'<a href="{e(section_url(q.section, relative=True))}" target="_blank">Read the section in the book</a>.')
         return head + body + "</div>"
 
@@ -146,17 +165,17 @@ class Score(_Shown):
 
     def text(self) -> str:
         lines = [f"Score so far{' for chapter ' + self.chapter if self.chapter else ''}: "
-                 f"{self.points}/{self.max_points} points"]
+                 f"{self.points} of {self.max_points} points"]
         for qid, status, pts, max_pts, title in self.rows:
-            lines.append(f"  {qid:<6} {status.upper():<18} {pts}/{max_pts}  {title}")
+            lines.append(f"  {qid:<6} {status.upper():<18} {pts} of {max_pts}  {title}")
         return "\n".join(lines)
 
     def html(self) -> str:
         e = html.escape
         rows = "".join(
-            f"<tr><td><code>{e(qid)}</code></td><td>{e(status)}</td><td>{pts}/{max_pts}</td><td>{e(title)}</td></tr>"
+            f"<tr><td><code>{e(qid)}</code></td><td>{e(status)}</td><td>{pts} of {max_pts}</td><td>{e(title)}</td></tr>"
             for qid, status, pts, max_pts, title in self.rows)
-        return (f"<p><strong>Score so far: {self.points}/{self.max_points} points</strong></p>"
+        return (f"<p><strong>Score so far: {self.points} of {self.max_points} points</strong></p>"
                 f"<table><thead><tr><th>question</th><th>status</th><th>points</th><th></th></tr></thead>"
                 f"<tbody>{rows}</tbody></table>")
 
@@ -231,15 +250,51 @@ def questions(chapter=None) -> list[str]:
     return [q for q in ids if chapter is None or q.split(".")[0] == chapter]
 
 
-SCRATCH_DIR: str | None = None  # set by the grader: a folder its sandboxed kernels can write to
+_SCRATCH_ROOT: contextvars.ContextVar = contextvars.ContextVar("nnbook_scratch_root", default=None)
+
+
+@contextlib.contextmanager
+def scratch_root(path):
+    """Within this block, ``scratch_directory`` makes its folders under ``path`` (the grader: a
+    folder that it shares with the submission's sandbox, at the same path on both sides)."""
+    token = _SCRATCH_ROOT.set(None if path is None else str(path))
+    try:
+        yield
+    finally:
+        _SCRATCH_ROOT.reset(token)
 
 
 def scratch_directory() -> tempfile.TemporaryDirectory:
-    """A fresh folder for files that a checker asks the answer to write (and then reads itself).
+    """A fresh folder for files that a checker asks the answer to write (and then reads itself):
+    an ordinary temporary folder, or one under the folder given to ``scratch_root``."""
+    root = _SCRATCH_ROOT.get()
+    folder = tempfile.TemporaryDirectory(prefix="nnbook-check-", dir=root)
+    if root is not None:  # the sandbox's own user writes there; only it and the grader reach the root
+        os.chmod(folder.name, 0o777)
+    return folder
 
-    In a notebook it is an ordinary temporary folder; when grading, it is in a folder that the
-    grader shares with the submission's sandbox, at the same path on both sides."""
-    return tempfile.TemporaryDirectory(prefix="nnbook-check-", dir=SCRATCH_DIR)
+
+MAX_ANSWER_FILE = 64 * 1024 * 1024  # the largest file a checker reads back from an answer
+
+
+def read_answer_file(path) -> bytes:
+    """The bytes of the file an answer wrote at ``path``: a regular file, opened without following a
+    link and without blocking on a FIFO, at most ``MAX_ANSWER_FILE`` bytes; else ``CheckFailed``."""
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+    try:
+        fd = os.open(path, flags)
+    except FileNotFoundError:
+        raise CheckFailed(f"expected a file written at the path given, found none at {path!r}") from None
+    except OSError:
+        raise CheckFailed(f"expected a regular file at {path!r}, found something else (a link?)") from None
+    with os.fdopen(fd, "rb") as f:
+        info = os.fstat(f.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            raise CheckFailed(f"expected a regular file at {path!r}, found something else")
+        if info.st_size > MAX_ANSWER_FILE:
+            raise CheckFailed(f"expected a file of at most {MAX_ANSWER_FILE // 2**20} MB at {path!r}, "
+                              f"got {info.st_size / 2**20:.0f} MB")
+        return f.read(MAX_ANSWER_FILE + 1)[:MAX_ANSWER_FILE]
 
 
 def strict() -> bool:
@@ -247,8 +302,52 @@ def strict() -> bool:
     return os.environ.get("NNBOOK_STRICT", "") not in ("", "0")
 
 
+_HIDDEN: dict[str, list] = {}  # qid -> the instructor's hidden cases, registered on the grading host only
+
+
+def hidden_case(qid: str):
+    """Register the decorated ``case(answer, rng)`` as a hidden case of question ``qid``: run after the
+    question's own checker passes, in the grader only; it raises ``CheckFailed`` when the answer fails."""
+    if not isinstance(qid, str) or not _QID.match(qid):
+        raise ValueError(f"expected a question id such as '05.3', got {qid!r}")
+
+    def register(case):
+        if not callable(case):
+            raise TypeError(f"expected a function case(answer, rng) for question {qid}, got {case!r}")
+        _HIDDEN.setdefault(qid, []).append(case)
+        return case
+
+    return register
+
+
+def clear_hidden_cases() -> None:
+    """Forget every hidden case (the grader does, before it loads a run's ``--checks`` files)."""
+    _HIDDEN.clear()
+
+
+def _hidden_rng(rng):
+    """The hidden cases' own stream, so that adding them changes none of the question's own cases."""
+    spawn = getattr(rng, "spawn", None)
+    return spawn(1)[0] if spawn is not None else rng
+
+
 def run_checker(q: Question, answer, rng) -> Result:
-    """Run ``q``'s checker on ``answer``; never raises for anything the answer does."""
+    """Run ``q``'s checker on ``answer``, then its hidden cases if any; never raises for anything the
+    answer does."""
+    result = _run_checker(q, answer, rng)
+    cases = _HIDDEN.get(q.qid, ())
+    if result.status != "passed" or not cases:
+        return result
+    hidden = _hidden_rng(rng)
+    for case in cases:
+        failed = _run_checker(Question(q.qid, q.points, q.title, q.section, q.hint, case), answer, hidden)
+        if failed.status != "passed":
+            return Result(q.qid, "failed", failed.points, q.points, f"failed a hidden case: {failed.message}",
+                          reason=failed.reason)
+    return result
+
+
+def _run_checker(q: Question, answer, rng) -> Result:
     try:
         q.checker(answer, rng)
     except NotImplementedError:

@@ -49,7 +49,7 @@ def _(answer, rng):
         n = int(rng.integers(1, 6))
         cases.append((rng.normal(size=n), float(rng.normal()), rng.normal(size=n)))
     for w, b, x in cases:
-        got = _scalar(answer(w.copy(), b, x.copy()), "perceptron(w, b, x)")
+        got = _scalar(answer(w.copy(), b, x.copy()), "perceptron(w, b, x)", binary=True)
         z = float(nb.Linear.from_weights(w.reshape(1, -1), b).forward(x)[0])
         ref = 1.0 if z > 0 else 0.0
         if got != ref:

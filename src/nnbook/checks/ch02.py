@@ -34,8 +34,14 @@ def _expect_value_error(fn, what):
         raise
     except Exception as exc:
         raise CheckFailed(f"expected {what} of lengths 3 and 4 to raise ValueError, "
-                          f"got {type(exc).__name__}: {exc}") from None
-    raise CheckFailed(f"expected {what} of lengths 3 and 4 to raise ValueError, but it returned normally")
+                          f"got {type(exc).__name__}: {exc}{_ERROR_HINT}") from None
+    raise CheckFailed(f"the sums are right, but {what} of lengths 3 and 4 returned normally instead of raising "
+                      f"ValueError{_ERROR_HINT}")
+
+
+# The hint for a missing error (the question's hint is about the loop, which is right by then).
+_ERROR_HINT = ("\nhint: before the loop, compare len(a) with len(b) and, if they differ, "
+               "raise ValueError(...) with a message that gives both lengths.")
 
 
 @question("02.1", points=2, title="vector_add(a, b) with a loop",

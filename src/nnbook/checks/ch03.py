@@ -17,7 +17,8 @@ def _shapes(rng, k):
 
 @question("03.1", points=2, title="matvec(W, x) with loops",
           section="03-matrices.html#ch03-matvec",
-          hint="z[i] = Σ_j W[i, j] x[j]: an outer loop over the rows, an inner loop over the columns.")
+          hint="Each z[i] is the dot product of row i of W with x: one loop over the rows, one over the columns. "
+               "(The check compares values only: it cannot tell loops from @, so the loops are up to you.)")
 def _(answer, rng):
     cases = [(W_FOUR_UNITS, np.array([2.0, 3.0]))]
     for n_out, n_in in _shapes(rng, 6):
@@ -37,8 +38,14 @@ def _(answer, rng):
         raise
     except Exception as exc:
         raise CheckFailed(f"expected W of shape (3, 2) with x of length 3 to raise ValueError, "
-                          f"got {type(exc).__name__}: {exc}") from None
-    raise CheckFailed("expected W of shape (3, 2) with x of length 3 to raise ValueError, but it returned normally")
+                          f"got {type(exc).__name__}: {exc}{_ERROR_HINT}") from None
+    raise CheckFailed("the products are right, but W of shape (3, 2) with x of length 3 returned normally "
+                      f"instead of raising ValueError{_ERROR_HINT}")
+
+
+# The hint for a missing error (the question's hint is about the loops, which are right by then).
+_ERROR_HINT = ("\nhint: before the loops, compare len(x) with the number of columns of W and, if they "
+               "differ, raise ValueError(...) with a message that gives both.")
 
 
 @question("03.2", points=2, title="linear_forward(W, b, X) for a batch",
@@ -56,7 +63,7 @@ def _(answer, rng):
 
 @question("03.3", points=1, title="The pre-activation z of chapter 3's four-unit layer",
           section="03-matrices.html#ch03-four-units",
-          hint="z = W x + b with W = [[1, 2], [2, 3], [1, 1], [3, 1]], x = [2, 3] and 0.2 for every unit.")
+          hint="Build W and x as NumPy arrays and compute the layer's weighted sums with @, then add the bias.")
 def _(answer, rng):
     got = _array(answer(), (4,), "z")
     ref = nb.Linear.from_weights(W_FOUR_UNITS, 0.2).forward(np.array([2.0, 3.0]))

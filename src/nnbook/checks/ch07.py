@@ -7,18 +7,19 @@ import nnbook as nb
 from ._answers import as_scalar as _scalar
 from ._answers import choice
 from ._core import CheckFailed, question
+from ._functions import Function
 
 
 def _random_scalar_functions(rng):
-    """(description, f) pairs with random coefficients."""
+    """(description, f) pairs with random coefficients (each f described by data: see ``_functions``)."""
     c = rng.normal(size=4)
     a, b = rng.uniform(0.5, 2.0), rng.normal()
     k = rng.uniform(0.2, 1.0)
     return [
         (f"{c[0]:.2f}x³ + {c[1]:.2f}x² + {c[2]:.2f}x + {c[3]:.2f}",
-         lambda x: c[0] * x**3 + c[1] * x**2 + c[2] * x + c[3]),
-        (f"sin({a:.2f}x + {b:.2f})", lambda x: np.sin(a * x + b)),
-        (f"exp({k:.2f}x)", lambda x: np.exp(k * x)),
+         Function("poly3", c=c)),
+        (f"sin({a:.2f}x + {b:.2f})", Function("sin_affine", a=a, b=b)),
+        (f"exp({k:.2f}x)", Function("exp_scaled", k=k)),
     ]
 
 
@@ -51,11 +52,11 @@ def _(answer, rng):
         c = rng.normal(size=n)
         if trial % 2 == 0:
             desc = f"½xᵀAx + bᵀx with a random {n}×{n} A"
-            f = lambda v, A=A, b=b: float(0.5 * v @ A @ v + b @ v)
+            f = Function("quadratic_form", A=A, b=b)
             grad = lambda v, A=A, b=b: A @ v + b
         else:
             desc = f"Σ sin(cᵢxᵢ) + (Σ xᵢ)² in {n} variables"
-            f = lambda v, c=c: float(np.sum(np.sin(c * v)) + np.sum(v) ** 2)
+            f = Function("sin_sum_square", c=c)
             grad = lambda v, c=c: c * np.cos(c * v) + 2 * np.sum(v)
         x = rng.normal(size=n)
         x_before = x.copy()
@@ -76,7 +77,8 @@ def _h(x):
 
 @question("07.3", points=2, title="The derivative of h(x) = σ(3x² − 1) by the chain rule",
           section="07-derivatives.html#ch07-rules",
-          hint="With z = 3x² − 1: h′(x) = σ′(z) · dz/dx = σ(z)(1 − σ(z)) · 6x.")
+          hint="Name the inside z = 3x² − 1; the chain rule multiplies the outer function's slope at z "
+               "by the inside's slope at x (chapter 4 gives the sigmoid's slope).")
 def _(answer, rng):
     xs = [0.5] + list(rng.uniform(-2, 2, size=5))
     for x in xs:

@@ -6,6 +6,7 @@ import nnbook as nb
 
 from ._answers import choice
 from ._core import CheckFailed, question
+from ._functions import Function
 
 
 def _random_spd(rng, n):
@@ -44,7 +45,7 @@ def _(answer, rng):
         steps = 0 if trial == 0 else int(rng.integers(1, 40))
         w0 = rng.normal(size=n)
         w0_before = w0.copy()
-        got = np.asarray(answer(lambda w: A @ w - b, w0, lr, steps), dtype=float)
+        got = np.asarray(answer(Function("affine_residual", A=A, b=b), w0, lr, steps), dtype=float)
         if not np.array_equal(w0, w0_before):
             raise CheckFailed("expected w0 unchanged; work on a copy")
         ref = w_star + np.linalg.matrix_power(np.eye(n) - lr * A, steps) @ (w0 - w_star)
@@ -53,23 +54,48 @@ def _(answer, rng):
                               f"expected w_k = {np.round(ref, 6)} (the closed-form iterate), got {np.round(got, 6)}")
 
 
-@question("08.3", points=2, title="max_stable_lr(A): the largest stable learning rate",
+@question("08.3", points=2, title="max_stable_lr(curvatures): the largest stable learning rate",
           section="08-gradient-descent.html#ch08-bowl",
-          hint="On ℒ(w) = ½wᵀAw gradient descent converges exactly when η < 2 / (largest eigenvalue of A).")
+          hint="Each coordinate is multiplied by its own factor at every step, and it shrinks only while that "
+               "factor lies strictly between −1 and 1: which coordinate decides?")
 def _(answer, rng):
-    cases = [np.diag([1.0, 10.0])] + [_random_spd(rng, int(rng.integers(1, 6))) for _ in range(4)]
-    for A in cases:
-        raw = answer(A.copy())
+    cases = [np.array([1.0, 10.0])]  # the chapter's bowl
+    for _ in range(4):
+        cases.append(rng.uniform(0.1, 20.0, size=int(rng.integers(1, 6))))
+    for c in cases:
+        raw = answer(c.copy())
         try:
             got = float(np.asarray(raw, dtype=float).reshape(-1)[0]) if np.size(raw) == 1 else None
         except (TypeError, ValueError):
             got = None
         if got is None:
-            raise CheckFailed(f"expected one number from max_stable_lr(A), got {raw!r}")
-        ref = 2.0 / np.linalg.eigvalsh(A).max()
-        if not np.isclose(got, ref, rtol=1e-8):
-            raise CheckFailed(f"for A with eigenvalues {np.round(np.linalg.eigvalsh(A), 4)} expected 2 / (largest eigenvalue) = {ref:.6f}, "
-                              f"got {got!r}")
+            raise CheckFailed(f"expected one number from max_stable_lr(curvatures), got {raw!r}")
+        # Gradient descent on ℒ(w) = ½ Σ c_k w_k² multiplies w_k by 1 − η c_k at every step: it
+        # converges exactly when every |1 − η c_k| < 1. The check finds that threshold by running it.
+        ref = _threshold_by_descent(c)
+        if not np.isclose(got, ref, rtol=1e-6):
+            raise CheckFailed(f"for the curvatures {np.round(c, 4).tolist()} expected the threshold {ref:.6f} "
+                              f"(just below it gradient descent converges, just above it diverges), got {got!r}")
+
+
+def _threshold_by_descent(c, steps=200):
+    """The learning rate where gradient descent on ½ Σ c_k w_k² stops converging, found by bisection
+    on runs of ``steps`` steps (not by a formula)."""
+    def converges(lr):
+        # From w = 1 a converging run shrinks every |w_k| at every step; one that does not shrink
+        # is stopped there, before it can overflow.
+        w = np.ones_like(c)
+        for _ in range(steps):
+            w = w - lr * (c * w)
+            if np.any(np.abs(w) >= 1.0):
+                return False
+        return True
+
+    lo, hi = 0.0, 4.0 / float(np.min(c))
+    for _ in range(60):
+        mid = 0.5 * (lo + hi)
+        lo, hi = (mid, hi) if converges(mid) else (lo, mid)
+    return lo
 
 
 @question("08.4", points=2, title="train_linear(X, y, lr, epochs): full-batch gradient descent on one Linear layer",

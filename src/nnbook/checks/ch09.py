@@ -65,22 +65,32 @@ def _(answer, rng):
                               f"largest difference {np.abs(got - ref).max():.3g}")
 
 
-@question("09.4", points=3, title="softmax_ce_grad(Z, labels): softmax with cross-entropy, a batch",
-          section="09-computation-graphs.html#ch09-softmax-ce",
-          hint="Per row the gradient is ŷ − y (softmax minus one-hot); the loss is a mean over the n rows, so divide by n.")
+@question("09.4", points=3, title="logistic_batch_grad(X, y, w, b): the gradient for m examples at once",
+          section="09-computation-graphs.html#ch09-logistic-batch",
+          hint="Work out one example's slopes first; every example is one more path to w and b, the paths "
+               "add, and the loss is a mean. Then replace the loop by one product with X.")
 def _(answer, rng):
-    for _ in range(5):
-        n, k = int(rng.integers(1, 8)), int(rng.integers(2, 7))
-        Z = rng.normal(scale=2.0, size=(n, k))
-        labels = rng.integers(0, k, size=n)
-        got = _array(answer(Z.copy(), labels.copy()), (n, k), "softmax_ce_grad(Z, labels)")
-        loss = nb.SoftmaxCrossEntropyLoss()
-        loss.forward(Z, labels)
-        ref = loss.backward()
-        if not close(got, ref, rtol=1e-7, atol=1e-10):
-            hint = " (did you forget to divide by n?)" if close(got, ref * n, rtol=1e-7) and n > 1 else ""
-            raise CheckFailed(f"for Z of shape {(n, k)} expected nb.SoftmaxCrossEntropyLoss's gradient{hint}, "
-                              f"largest difference {np.abs(got - ref).max():.3g}")
+    for k in range(5):
+        m, n = (6, 2) if k == 0 else (int(rng.integers(1, 9)), int(rng.integers(1, 5)))
+        X = rng.normal(size=(m, n))
+        y = rng.integers(0, 2, size=m).astype(float)
+        w, b = rng.normal(size=n), float(rng.normal())
+        dw, db = values(answer(X.copy(), y.copy(), w.copy(), b), 2, "logistic_batch_grad (the pair (dw, db))")
+        dw = _array(dw, (n,), "dw")
+        db = _array(db, (), "db") if np.ndim(db) == 0 else _array(db, (1,), "db").reshape(())
+        # nnbook's logistic regression: one Linear unit and a sigmoid, the mean cross-entropy
+        net = nb.Sequential(nb.Linear.from_weights(w.reshape(1, n), b), nb.Sigmoid())
+        loss = nb.BCELoss()
+        loss.forward(net.forward(X), y.reshape(m, 1))
+        net.backward(loss.backward())
+        ref_w, ref_b = net.layers[0].grads["W"][0], float(net.layers[0].grads["b"][0])
+        if not close(dw, ref_w, rtol=1e-7, atol=1e-10):
+            mean = " (did you forget to divide by m?)" if m > 1 and close(dw, m * ref_w, rtol=1e-7) else ""
+            raise CheckFailed(f"for X of shape {(m, n)} expected dw = {np.round(ref_w, 6).tolist()}{mean}, "
+                              f"got {np.round(dw, 6).tolist()}")
+        if not close(db, ref_b, rtol=1e-7, atol=1e-10):
+            mean = " (did you forget to divide by m?)" if m > 1 and close(db, m * ref_b, rtol=1e-7) else ""
+            raise CheckFailed(f"for X of shape {(m, n)} expected db = {ref_b:.6f}{mean}, got {float(db):.6f}")
 
 
 @question("09.5", points=3, title="logistic_graph(...): logistic regression built with Value",

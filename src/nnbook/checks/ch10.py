@@ -27,6 +27,15 @@ def _two_four_two(W1, W2):
     return nb.Sequential(nb.Linear.from_weights(W1, 0.0), double, nb.Linear.from_weights(W2, 0.0))
 
 
+def _gradients_242(W1, W2, x, y):
+    """(dW2, dW1) of the 2-4-2 network for ℒ = ½‖ŷ − y‖², by nnbook: the gradients 10.4's answer is given."""
+    net = _two_four_two(np.asarray(W1, dtype=float), np.asarray(W2, dtype=float))
+    loss = nb.SquaredErrorLoss(half=True)
+    loss.forward(net.forward(np.asarray(x, dtype=float)), np.asarray(y, dtype=float))
+    net.backward(loss.backward())
+    return net.layers[2].grads["W"].copy(), net.layers[0].grads["W"].copy()
+
+
 def _two_four_two_cases(rng, k):
     cases = [(W1_242, W2_242, np.array([2.0, 3.0]), np.array([2.0, 3.0]))]
     for _ in range(k):
@@ -58,7 +67,8 @@ def _(answer, rng):
 
 @question("10.2", points=2, title="∂ℒ/∂w1 of the 2-2-1 network for any inputs and weights",
           section="10-backpropagation.html#ch10-two-two-one",
-          hint="∂ℒ/∂w1 = 2(ŷ − y) · (w5 σ′(z[2])) · (x1 σ′(z[1]_1)), with w1 = W[1][0, 0] and w5 = W[2][0, 0].")
+          hint="Follow the one path from w1 to the loss (w1 → a[1]_1 → ŷ → ℒ) and multiply the local "
+               "slopes of its steps.")
 def _(answer, rng):
     cases = [(np.array([-2.0, -1.0]), np.ones(6), np.zeros(3), 1.0)]
     for _ in range(5):
@@ -74,8 +84,9 @@ def _(answer, rng):
 
 @question("10.3", points=3, title="The gradient matrices dW2, dW1 of the 2-4-2 network with g(z) = 2z",
           section="10-backpropagation.html#ch10-two-four-two",
-          hint="dŷ = ŷ − y, dW2 = outer(dŷ, a1), da1 = W2ᵀ dŷ, "
-               "dW1 = outer(2·da1, x): do not forget g′ = 2.")
+          hint="Go back one layer at a time: each weight gradient is an outer product of the gradient "
+               "arriving at the layer and the layer's input; between the layers the gradient passes "
+               "back through W2 and through g, whose slope is not 1.")
 def _(answer, rng):
     for W1, W2, x, y in _two_four_two_cases(rng, 4):
         g_o, g_h = values(answer(W1.copy(), W2.copy(), x.copy(), y.copy()), 2, "two_layer_gradients")
@@ -95,11 +106,15 @@ def _(answer, rng):
 
 @question("10.4", points=2, title="One training step of the 2-4-2 network",
           section="10-backpropagation.html#ch10-one-step",
-          hint="W ← W − η dW for both matrices (biases stay 0), then the loss ½‖ŷ − y‖² with the new weights.")
+          hint="Move each matrix a step of size η against its gradient (grads is the pair (dW2, dW1)), "
+               "then run the network forward with the new weights.")
 def _(answer, rng):
     for k, (W1, W2, x, y) in enumerate(_two_four_two_cases(rng, 4)):
         eta = 0.01 if k == 0 else float(rng.uniform(0.001, 0.1))
-        result = values(answer(W1.copy(), W2.copy(), x.copy(), y.copy(), eta), 3, "train_step")
+        # The check's own correct gradients: a mistake in 10.3 costs nothing here.
+        grads = _gradients_242(W1, W2, x, y)
+        result = values(answer(W1.copy(), W2.copy(), tuple(g.copy() for g in grads), x.copy(), y.copy(), eta),
+                        3, "train_step")
         new_h = _array(result[0], (4, 2), "W1_new")
         new_o = _array(result[1], (2, 4), "W2_new")
         loss_after = as_scalar(result[2], "the loss after the step")

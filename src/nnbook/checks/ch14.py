@@ -1,13 +1,14 @@
 """Checks for chapter 14, the digits capstone."""
 
 import os
+import tempfile
 
 import numpy as np
 
 import nnbook as nb
 
 from ._answers import close
-from ._core import CheckFailed, question, scratch_directory
+from ._core import CheckFailed, question, read_answer_file, scratch_directory
 
 
 def _labels_equal(got, ref, what: str):
@@ -102,13 +103,16 @@ def _(answer, rng):
     with scratch_directory() as tmp:
         path = os.path.join(tmp, "model.npz")
         loaded = answer(model, path)
-        if not os.path.exists(path):
-            raise CheckFailed(f"expected a file written at the path given, found none at {path!r}")
-        if loaded is model:
-            raise CheckFailed("expected a new model loaded from the file, got the same object back")
-        if not isinstance(loaded, nb.Layer):
-            raise CheckFailed(f"expected the loaded nnbook model, got {type(loaded).__name__}")
-        from_file = nb.load(path)
+        written = read_answer_file(path)  # a regular file only: never through a link, never a FIFO
+    if loaded is model:
+        raise CheckFailed("expected a new model loaded from the file, got the same object back")
+    if not isinstance(loaded, nb.Layer):
+        raise CheckFailed(f"expected the loaded nnbook model, got {type(loaded).__name__}")
+    with tempfile.TemporaryDirectory(prefix="nnbook-check-") as own:  # the checker's copy, out of the answer's reach
+        mine = os.path.join(own, "model.npz")
+        with open(mine, "wb") as f:
+            f.write(written)
+        from_file = nb.load(mine)
     if not np.array_equal(from_file.predict(X), model.predict(X)):
         raise CheckFailed("the file does not hold the model's parameters: nb.load of it predicts differently")
     if not np.array_equal(np.asarray(loaded.predict(X)), model.predict(X)):

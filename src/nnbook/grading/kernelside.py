@@ -1,120 +1,96 @@
 """The grader's helper inside the kernel (the untrusted side).
 
-The grader sends this file's source to the kernel after the submission's cells and calls
-``install``; it is never imported there. It keeps the learner's objects in a table and answers
-two requests: ``bind(qid, make)`` (evaluate the answer named in the ``check`` cell) and
-``call(key, ...)`` (call it, or read an attribute, on arguments the grader sent, and send back
-the value pickled). Everything it sends is untrusted data to the grader, which decodes it with a
-restricted unpickler: a learner who replaces this helper gains nothing.
+The grader sends this file's source to the kernel, with the sources of ``wire`` (the schema)
+and ``checks._functions`` (the functions a checker may hand to an answer), before the
+submission's cells; none of them is imported there. The helper keeps the learner's objects in
+a table and answers two requests:
+
+* ``bind(qid, make)``: evaluate the answer named in question ``qid``'s check cell (``make`` is
+  ``lambda: EXPR``), at the point where that cell stands;
+* ``call(text)``: ``text`` is a ``wire`` message (a key of the table, "call" or "getattr", and
+  the arguments as data); the reply is a ``wire`` message too: the value, and the arguments as
+  they are after the call (an answer may be asked to change one in place).
+
+Everything it sends is untrusted data to the grader, checked against the schema there: a learner
+who replaces this helper gains nothing that the answer itself could not return.
 """
 
-import base64
 import builtins
-import functools
-import pickle
-import types
+import sys
 import warnings
 
-import numpy as np
 
-REF, BACK = "__nnbook_ref__", "__nnbook_back__"
-PROMPT = "\x00nnbook-callback "
-CODE_LIKE = (type, types.FunctionType, types.BuiltinFunctionType, types.MethodType, functools.partial)
+def install(wire, functions):
+    """The helper: a namespace with ``bind`` and ``call``, also kept in ``sys.modules`` (so that
+    a ``%reset`` in the notebook does not lose the answers bound so far)."""
+    import types
 
+    import numpy as np
 
-def install(kernel):
-    """The helper's two requests, ``bind`` and ``call``, as a namespace."""
     table = {}
 
     def keep(obj):
-        key = len(table) + 1
+        key = f"r{len(table) + 1}"
         table[key] = obj
-        return (REF, key)
+        return key
 
-    def encode(value):
-        if isinstance(value, types.GeneratorType) or type(value) in (map, filter, zip, enumerate, reversed):
-            value = list(value)  # an iterator's items, not the iterator
-        if type(value) in (list, tuple):
-            return type(value)(encode(v) for v in value)
-        if type(value) is dict:
-            return {k: encode(v) for k, v in value.items()}
-        if isinstance(value, CODE_LIKE) or getattr(type(value), "__module__", "") == "__main__":
-            return keep(value)  # functions, classes and the learner's own objects stay here
-        try:
-            pickle.dumps(value, protocol=4)
-        except Exception:
-            return keep(value)
-        return value
+    def make_function(family, params):
+        return functions.Function(family, **params)
 
-    class Back:
-        """An object that stays in the grader (e.g. the grad_f a checker passes)."""
-        __slots__ = ("_key",)
-
-        def __init__(self, key):
-            object.__setattr__(self, "_key", key)
-
-        def __call__(self, *args, **kwargs):
-            return request(self._key, "call", None, args, kwargs)
-
-        def __getattr__(self, name):
-            if name.startswith("__"):
-                raise AttributeError(name)
-            return request(self._key, "getattr", name, (), {})
-
-    def decode(value):
-        if type(value) is tuple and len(value) == 2 and type(value[0]) is str and value[0] == BACK:
-            return Back(value[1])
-        if type(value) is tuple and len(value) == 2 and type(value[0]) is str and value[0] == REF:
-            return table[value[1]]
-        if type(value) in (list, tuple):
-            return type(value)(decode(v) for v in value)
-        if type(value) is dict:
-            return {k: decode(v) for k, v in value.items()}
-        return value
-
-    def raise_named(name, message):
-        exc = getattr(builtins, name, None)
-        if not (isinstance(exc, type) and issubclass(exc, Exception)):
-            exc = RuntimeError
-        raise exc(message)
-
-    def request(key, op, name, args, kwargs):
-        payload = (key, op, name, encode(tuple(args)), encode(dict(kwargs)))
-        reply = kernel.raw_input(PROMPT + base64.b64encode(pickle.dumps(payload, 4)).decode())
-        status, value = pickle.loads(base64.b64decode(reply))
-        if status == "ok":
-            return decode(value)
-        raise_named(*value)
+    def resolve(key, type_name):
+        return table[key]
 
     def bind(qid, make):
         table[qid] = make()
         return "bound"
 
-    def call(key, op, name, payload, errstate, filters):
-        args, kwargs = pickle.loads(base64.b64decode(payload))
-        args, kwargs = decode(args), decode(kwargs)
+    def call(text):
         try:
-            with warnings.catch_warnings(), np.errstate(**errstate):
+            request = wire.unpack(text)
+            target = table[request["key"]]
+            args = wire.decode(request["args"], resolve, make_function)
+            kwargs = wire.decode(request["kwargs"], resolve, make_function)
+            with warnings.catch_warnings(), np.errstate(**request["errstate"]):
                 warnings.resetwarnings()
-                for action, message, category, module, lineno in reversed(filters):
-                    category = getattr(builtins, category, Warning)
-                    warnings.filterwarnings(action, message, category, module, lineno)
-                value = table[key](*args, **kwargs) if op == "call" else getattr(table[key], name)
-            out = ("ok", encode(value), encode(args), encode(kwargs))
-        except BaseException as exc:
-            out = ("raise", type(exc).__name__, str(exc)[:2000])
-        return base64.b64encode(pickle.dumps(out, 4)).decode()
+                for action, message, category, module, lineno in reversed(request["filters"]):
+                    warnings.filterwarnings(action, message, getattr(builtins, category, Warning), module, lineno)
+                if request["op"] == "call":
+                    value = target(*args, **kwargs)
+                else:
+                    value = getattr(target, request["name"])
+                reply = {"status": "ok", "value": wire.encode(value, keep), "args": wire.encode(args, keep),
+                         "kwargs": wire.encode(kwargs, keep)}
+        except BaseException as exc:  # the answer's exception, sent by name and message
+            reply = {"status": "raise", "name": type(exc).__name__, "message": str(exc)[:2000]}
+        return wire.pack(reply)
 
-    return types.SimpleNamespace(bind=bind, call=call)
+    helper = types.SimpleNamespace(bind=bind, call=call)
+    sys.modules["__nnbook_grade__"] = helper
+    return helper
 
 
 def setup_code() -> str:
-    """The code the grader runs in the kernel: this file's source, then ``install``."""
-    with open(__file__, encoding="utf-8") as f:
-        source = f.read()
-    return ("def __nnbook_grade_setup(source):\n"
-            "    namespace = {'__name__': 'nnbook_grade_kernelside'}\n"
-            "    exec(compile(source, '<nnbook grader>', 'exec'), namespace)\n"
-            "    return namespace['install'](get_ipython().kernel)\n"
-            f"__nnbook_grade__ = __nnbook_grade_setup({source!r})\n"
+    """The code the grader runs in the kernel first: the three sources, then ``install``."""
+    from ..checks import _functions
+    from . import wire
+
+    sources = {}
+    for name, module in (("wire", wire), ("functions", _functions), ("kernelside", sys.modules[__name__])):
+        with open(module.__file__, encoding="utf-8") as f:
+            sources[name] = f.read()
+    return ("def __nnbook_grade_setup(sources):\n"
+            "    spaces = {}\n"
+            "    for name, source in sources.items():\n"
+            "        spaces[name] = {'__name__': 'nnbook_grade_' + name}\n"
+            "        exec(compile(source, '<nnbook grader: ' + name + '>', 'exec'), spaces[name])\n"
+            "    as_module = lambda name: type(__import__('sys'))('nnbook_grade_' + name)\n"
+            "    wire, functions = as_module('wire'), as_module('functions')\n"
+            "    vars(wire).update(spaces['wire'])\n"
+            "    vars(functions).update(spaces['functions'])\n"
+            "    return spaces['kernelside']['install'](wire, functions)\n"
+            f"__nnbook_grade_setup({sources!r})\n"
             "del __nnbook_grade_setup\n")
+
+
+# How the grader names the helper in its requests (robust to a notebook's ``%reset``).
+HELPER = "__import__('sys').modules['__nnbook_grade__']"
