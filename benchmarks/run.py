@@ -3,7 +3,8 @@ the matrix-product floor, and the seeds' one-sample-at-a-time style.
 
 Every implementation trains the same network (n_in → hidden ReLU → 10 softmax, SGD without
 momentum or weight decay) on the same data with the same batch size and epochs, in this one
-process; the table reports medians of repeated runs and ratios measured in the same run.
+process; the table reports medians of repeated runs (CPU time of this process) and ratios
+measured in the same run.
 
     python benchmarks/run.py            # full run, writes benchmarks/results.md
     python benchmarks/run.py --quick    # fewer repeats, for a smoke test
@@ -27,6 +28,10 @@ import numpy as np
 import nnbook as nb
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+# The CPU time of this process: on a shared machine, what other processes run does not count
+# (BLAS runs one thread, so CPU time is the work done). Ratios are still taken within one run.
+clock = time.process_time
+END = "<!-- end of the section that benchmarks/run.py writes -->"
 
 
 @dataclass
@@ -69,10 +74,10 @@ def init_weights(p: Problem, seed: int):
 def run_nnbook(p: Problem, seed: int):
     model = nb.MLP([p.X_train.shape[1], p.hidden, 10], activation="relu", output_activation="identity",
                    init="he", rng=seed)
-    t = time.perf_counter()
+    t = clock()
     model.fit(p.X_train, p.y_train, loss=nb.SoftmaxCrossEntropyLoss(), optimizer=nb.SGD(p.lr),
               epochs=p.epochs, batch_size=p.batch_size, rng=seed, progress=False)
-    elapsed = time.perf_counter() - t
+    elapsed = clock() - t
     return elapsed, float(np.mean(model.predict_classes(p.X_test) == p.y_test))
 
 
@@ -86,11 +91,11 @@ def run_sklearn(p: Problem, seed: int):
                         learning_rate_init=p.lr, momentum=0.0, nesterovs_momentum=False, alpha=0.0,
                         batch_size=p.batch_size, max_iter=p.epochs, shuffle=True, early_stopping=False,
                         n_iter_no_change=p.epochs + 1, tol=0.0, random_state=seed)
-    t = time.perf_counter()
+    t = clock()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         clf.fit(p.X_train, p.y_train)
-    elapsed = time.perf_counter() - t
+    elapsed = clock() - t
     return elapsed, float(clf.score(p.X_test, p.y_test))
 
 
@@ -101,7 +106,7 @@ def run_hand(p: Problem, seed: int):
     X, y, lr, bs = p.X_train, p.y_train, p.lr, p.batch_size
     n = len(X)
     rng = np.random.default_rng(seed)
-    t = time.perf_counter()
+    t = clock()
     for _ in range(p.epochs):
         order = rng.permutation(n)
         total = 0.0
@@ -128,7 +133,7 @@ def run_hand(p: Problem, seed: int):
             b1 -= lr * db1
             W2 -= lr * dW2
             b2 -= lr * db2
-    elapsed = time.perf_counter() - t
+    elapsed = clock() - t
     pred = np.argmax(np.maximum(p.X_test @ W1.T + b1, 0) @ W2.T + b2, axis=1)
     return elapsed, float(np.mean(pred == p.y_test))
 
@@ -140,7 +145,7 @@ def run_floor(p: Problem, seed: int):
     X, bs = p.X_train, p.batch_size
     n = len(X)
     dZ2 = np.full((bs, 10), 1e-3)
-    t = time.perf_counter()
+    t = clock()
     for _ in range(p.epochs):
         for start in range(0, n, bs):
             Xb = X[start:start + bs]
@@ -150,7 +155,7 @@ def run_floor(p: Problem, seed: int):
             _ = dZ2[:m].T @ Hb        # backward: dW2
             dA = dZ2[:m] @ W2         # backward: dA1
             _ = dA.T @ Xb             # backward: dW1
-    return time.perf_counter() - t, float("nan")
+    return clock() - t, float("nan")
 
 
 # --- 5. the seeds' style: column vectors, one sample at a time (seed 000's class) -----------
@@ -187,11 +192,11 @@ def run_seed_style(p: Problem, seed: int, epochs: int):
     net = SeedStyleNetwork(init_weights(p, seed))
     data = p.X_train.reshape(len(p.X_train), -1, 1)
     lr = p.lr / p.batch_size  # one-sample updates: the same step per sample as the batch mean
-    t = time.perf_counter()
+    t = clock()
     for _ in range(epochs):
         for x, label in zip(data, p.y_train):
             net.train_sample(x, label, lr)
-    return time.perf_counter() - t, float(np.mean(net.predict(p.X_test) == p.y_test))
+    return clock() - t, float(np.mean(net.predict(p.X_test) == p.y_test))
 
 
 # --- measurement -----------------------------------------------------------------------
@@ -248,7 +253,8 @@ def machine() -> str:
         pass
     import sklearn
 
-    return (f"CPU: {cpu}; {os.cpu_count()} cores; Python {platform.python_version()}; "
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())  # other processes' share of the cores
+    return (f"CPU: {cpu}; {os.cpu_count()} cores (load average {load} at the start); Python {platform.python_version()}; "
             f"NumPy {np.__version__}; BLAS: {blas}; scikit-learn {sklearn.__version__}; nnbook {nb.__version__}")
 
 
@@ -313,8 +319,9 @@ def _run(args):
     rss = digits_peak_rss_mb()
     x_bytes = problems[0].X_train.nbytes
     out = [
-        "<!-- written by benchmarks/run.py; do not edit by hand -->",
-        f"Measured on: {machine()}; BLAS limited to {args.threads} thread(s) for every implementation."
+        "<!-- written by benchmarks/run.py down to the end marker; do not edit by hand -->",
+        f"Measured on: {machine()}; BLAS limited to {args.threads} thread(s) for every implementation; "
+        "times are this process's CPU time."
         + (" Quick mode: 2 runs per implementation and 2,000 samples for the larger shape." if args.quick else ""),
         "",
         *lines,
@@ -327,9 +334,15 @@ def _run(args):
         f"{peaks[3] / 1e6:.2f} MB for 3 epochs (the training data itself is {x_bytes / 1e6:.2f} MB and is not copied "
         f"per epoch); peak resident memory of a whole digits training process {rss:.0f} MB.",
     ]
-    text = "\n".join(out) + "\n"
+    text = "\n".join(out) + "\n\n" + END + "\n"
+    try:  # what follows this section in the file (other benchmarks' results, under ## headings) is kept
+        with open(args.out) as fh:
+            old = fh.read()
+    except FileNotFoundError:
+        old = ""
+    kept = old.partition(END + "\n")[2] if END in old else old[old.index("\n## ") + 1:] if "\n## " in old else ""
     with open(args.out, "w") as fh:
-        fh.write(text)
+        fh.write(text + kept)
     print("\n" + text)
     print(f"written to {args.out}")
 

@@ -1,4 +1,9 @@
-"""Every bad input gets a ValueError or TypeError that names what was expected and what came."""
+"""Every bad input gets a ValueError or TypeError that names what was expected and what came.
+
+The data are checked where they enter a model, once, and not again inside the layers: a layer
+computes, the model checks. ``Sequential.forward`` checks the type and shape of its input;
+``predict`` (and ``model(X)``), ``fit`` and ``gradcheck`` check its values too, once per data set.
+"""
 
 import numpy as np
 import pytest
@@ -11,37 +16,54 @@ def layer():
     return nb.Linear(2, 4, rng=0)
 
 
-def test_wrong_width_single_example(layer):
+@pytest.fixture
+def model(layer):
+    return nb.Sequential(layer, nb.Sigmoid())
+
+
+def test_wrong_width_single_example(layer, model):
+    with pytest.raises(ValueError, match=r"expected X with 2 entries \(n_in of this network\), got shape \(3,\)"):
+        model.forward(np.zeros(3))
+    # a layer alone checks nothing before its product, but says what the product needed
     with pytest.raises(ValueError, match=r"expected X with 2 entries \(n_in of this Linear\), got shape \(3,\)"):
         layer.forward(np.zeros(3))
 
 
-def test_wrong_width_batch(layer):
-    with pytest.raises(ValueError, match=r"expected X with 2 columns .* got shape \(5, 3\)"):
-        layer.forward(np.zeros((5, 3)))
+def test_wrong_width_batch(model):
+    with pytest.raises(ValueError, match=r"expected X with 2 columns \(n_in of this network\), got shape \(5, 3\)"):
+        model.forward(np.zeros((5, 3)))
+    with pytest.raises(ValueError, match=r"expected X with 2 columns \(n_in of this network\), got shape \(5, 3\)"):
+        model.fit(np.zeros((5, 3)), np.zeros((5, 4)), loss="mse", optimizer=nb.SGD(0.1), epochs=1)
 
 
-def test_three_d_input(layer):
+def test_three_d_input(model):
     with pytest.raises(ValueError, match=r"got a 3-D array of shape \(2, 2, 2\)"):
-        layer.forward(np.zeros((2, 2, 2)))
+        model.forward(np.zeros((2, 2, 2)))
 
 
-def test_empty_batch(layer):
+def test_empty_batch(model):
     with pytest.raises(ValueError, match=r"at least one sample .* shape \(0, 2\)"):
-        layer.forward(np.zeros((0, 2)))
+        model.forward(np.zeros((0, 2)))
 
 
-def test_non_numeric(layer):
+def test_non_numeric(model):
     with pytest.raises(TypeError, match=r"expected X as a numeric array, got an array of dtype <U1"):
-        layer.forward(np.array(["a", "b"]))
+        model.forward(np.array(["a", "b"]))
     with pytest.raises(TypeError, match="numeric"):
         nb.sigmoid("abc")
 
 
 @pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
-def test_nan_or_infinite_input(layer, bad):
+def test_nan_or_infinite_input(model, bad):
+    # values are checked once per data set: by predict (and model(X)), fit and gradcheck
     with pytest.raises(ValueError, match=r"expected finite values in X, got 1 NaN or infinite"):
-        layer.forward(np.array([1.0, bad]))
+        model.predict(np.array([1.0, bad]))
+    with pytest.raises(ValueError, match=r"expected finite values in X, got 1 NaN or infinite"):
+        model(np.array([[1.0, bad]]))
+    with pytest.raises(ValueError, match=r"expected finite values in X, got 1 NaN or infinite"):
+        model.fit(np.array([[1.0, bad]]), np.zeros((1, 4)), loss="mse", optimizer=nb.SGD(0.1), epochs=1)
+    with pytest.raises(ValueError, match=r"expected finite values in X, got 1 NaN or infinite"):
+        nb.gradcheck(model, "mse", np.array([[1.0, bad]]), np.zeros((1, 4)))
 
 
 def test_nan_targets():
@@ -115,12 +137,14 @@ def test_fit_validates_inputs_once_with_clear_messages():
         model.fit(X, y, loss="mse", optimizer=0.1, epochs=1)
 
 
-def test_backward_shape_mismatch_and_order(layer):
+def test_backward_shape_mismatch_and_order(model):
     with pytest.raises(RuntimeError, match="before forward"):
-        nb.Linear(2, 2).backward(np.zeros(2))
-    layer.forward(np.zeros((3, 2)))
-    with pytest.raises(ValueError, match=r"expected dY of shape \(3, 4\) .* got shape \(3, 2\)"):
-        layer.backward(np.zeros((3, 2)))
+        nb.MLP([2, 2]).backward(np.zeros(2))
+    with pytest.raises(RuntimeError, match="before forward"):
+        nb.MSELoss().backward()
+    model.forward(np.zeros((3, 2)))
+    with pytest.raises(ValueError, match=r"expected dY of shape \(3, 4\) .* got shape \(3, 1\)"):
+        model.backward(np.zeros((3, 1)))
 
 
 def test_from_weights_bias_shape():

@@ -1,5 +1,6 @@
-"""Layers that compose: derived parameters, a layer written Saito's way, public forward and
-backward, the book's parameter names, the logits trap, History."""
+"""Layers that compose: a layer written Saito's way (a plain class) and a Layer subclass train
+with the public forward and backward alone; names that hold (the book's W1, b1, ..., nested
+models, a reader's layer); the logits trap; History."""
 
 import numpy as np
 import pytest
@@ -7,32 +8,47 @@ import pytest
 import nnbook as nb
 
 
-class SaitoLinear(nb.Layer):
-    """A fully connected layer written as in Saito's ``common/layers.py``: it assigns new
-    gradient arrays in ``backward`` instead of writing into the old ones."""
+class Affine:
+    """Saito's ``Affine`` (``common/layers.py``) in nnbook's shapes, as a reader would copy it: a
+    plain class, no base class, public ``forward`` and ``backward`` only, and ``backward``
+    assigns new gradient arrays instead of writing into the old ones."""
 
     def __init__(self, W, b):
-        super().__init__()
-        self.n_in = W.shape[1]
-        self.n_out = W.shape[0]
         self.params = {"W": W.copy(), "b": b.copy()}
         self.grads = {}
 
-    def _forward(self, X):
-        self.X = X
-        return X @ self.params["W"].T + self.params["b"]
+    def forward(self, x):
+        self.x = x
+        return x @ self.params["W"].T + self.params["b"]
 
-    def _backward(self, dZ):
-        self.grads["W"] = dZ.T @ self.X
-        self.grads["b"] = dZ.sum(axis=0)
-        return dZ @ self.params["W"]
+    def backward(self, dout):
+        self.grads["W"] = dout.T @ self.x
+        self.grads["b"] = dout.sum(axis=0)
+        return dout @ self.params["W"]
+
+
+class Scale(nb.Layer):
+    """A ``Layer`` subclass that writes only the public ``forward`` and ``backward``: y = a·x."""
+
+    def __init__(self, a=1.5):
+        super().__init__()
+        self.params = {"a": np.array([a])}
+        self.grads = {"a": np.zeros(1)}
+
+    def forward(self, X):
+        self.X = X
+        return self.params["a"] * X
+
+    def backward(self, dY):
+        self.grads["a"] = np.array([(dY * self.X).sum()])
+        return dY * self.params["a"]
 
 
 def _pair(seed=0):
     rng = np.random.default_rng(seed)
     W1, b1 = rng.normal(size=(5, 2)), rng.normal(size=5)
     W2, b2 = rng.normal(size=(3, 5)), rng.normal(size=3)
-    saito = nb.Sequential(SaitoLinear(W1, b1), nb.Tanh(), SaitoLinear(W2, b2))
+    saito = nb.Sequential(Affine(W1, b1), nb.Tanh(), Affine(W2, b2))
     ours = nb.Sequential(nb.Linear.from_weights(W1, b1), nb.Tanh(), nb.Linear.from_weights(W2, b2))
     return saito, ours
 
@@ -40,21 +56,110 @@ def _pair(seed=0):
 def test_saito_style_layer_trains_inside_sequential():
     X, y = nb.datasets.blobs(n_per_class=20, rng=1)
     saito, ours = _pair()
-    before = saito.params["W1"].copy()
+    assert list(saito.params) == ["Affine1.W", "Affine1.b", "Affine2.W", "Affine2.b"]
+    before = saito.params["Affine1.W"].copy()
     for model in (saito, ours):
         model.fit(X, y, loss=nb.SoftmaxCrossEntropyLoss(), optimizer=nb.SGD(0.1), epochs=5,
                   batch_size=10, rng=0, progress=False)
-    assert not np.allclose(saito.params["W1"], before)
-    for k in ours.params:  # the same steps as the library's Linear
-        np.testing.assert_allclose(saito.params[k], ours.params[k], rtol=1e-12)
+    assert not np.allclose(saito.params["Affine1.W"], before)
+    for p_saito, p_ours in zip(saito.params.values(), ours.params.values(), strict=True):
+        np.testing.assert_allclose(p_saito, p_ours, rtol=1e-12)  # the same steps as Linear's
+
+
+def test_saito_style_layer_trains_alone_with_fit_and_sgd():
+    X, y = nb.datasets.blobs(n_per_class=20, rng=1)
+    rng = np.random.default_rng(2)
+    W, b = rng.normal(size=(3, 2)), np.zeros(3)
+    alone, ours = Affine(W, b), nb.Linear.from_weights(W, b)
+    for model in (alone, ours):
+        h = nb.fit(model, X, y, loss="softmax_cross_entropy", optimizer=nb.SGD(0.1, momentum=0.5),
+                   epochs=4, batch_size=8, rng=0, progress=False)
+        assert h.loss[-1] < h.loss[0]
+    np.testing.assert_allclose(alone.params["W"], ours.W, rtol=1e-12)
+    np.testing.assert_allclose(alone.params["b"], ours.b, rtol=1e-12)
+
+
+def test_a_layer_subclass_with_public_forward_and_backward_trains():
+    X, y = nb.datasets.blobs(n_per_class=20, rng=1)
+    model = nb.Sequential(nb.Linear(2, 4, rng=0), Scale(), nb.Tanh(), nb.Linear(4, 3, rng=1))
+    assert list(model.params) == ["W1", "b1", "Scale1.a", "W2", "b2"]
+    h = model.fit(X, y, loss=nb.SoftmaxCrossEntropyLoss(), optimizer=nb.SGD(0.2), epochs=20,
+                  batch_size=10, rng=0, progress=False)
+    assert h.loss[-1] < h.loss[0] and model.params["Scale1.a"][0] != 1.5
+    assert max(nb.gradcheck(model, "softmax_cross_entropy", X[:6], y[:6]).values()) < 1e-6
 
 
 def test_gradcheck_works_with_a_saito_style_layer(rng):
     saito, _ = _pair(3)
     X, y = rng.normal(size=(6, 2)), rng.integers(0, 3, size=6)
     errors = nb.gradcheck(saito, nb.SoftmaxCrossEntropyLoss(), X, y)
-    assert set(errors) == {"W1", "b1", "W2", "b2", "X"}
+    assert set(errors) == {"Affine1.W", "Affine1.b", "Affine2.W", "Affine2.b", "X"}
     assert max(errors.values()) < 1e-6
+    errors = nb.gradcheck(Affine(rng.normal(size=(3, 2)), rng.normal(size=3)), "softmax_cross_entropy", X, y)
+    assert set(errors) == {"W", "b", "X"} and max(errors.values()) < 1e-6
+
+
+def test_sequential_says_what_a_layer_lacks():
+    with pytest.raises(TypeError, match=r"params and grads dictionaries .* got list at position 1 without "
+                                        r"params, grads, forward\(\), backward\(\)"):
+        nb.Sequential(nb.Linear(2, 2), [1, 2])
+
+    class NoBackward:
+        params, grads = {}, {}
+
+        def forward(self, X):
+            return X
+
+    with pytest.raises(TypeError, match=r"got NoBackward at position 0 without backward\(\)"):
+        nb.Sequential(NoBackward())
+    with pytest.raises(TypeError, match="NoBackward as the model without backward"):
+        nb.fit(NoBackward(), np.zeros((2, 2)), np.zeros((2, 2)), loss="mse", optimizer=nb.SGD(0.1), epochs=1)
+
+
+def test_a_readers_layer_renames_no_linear():
+    W = np.ones((4, 4))
+    plain = nb.Sequential(nb.Linear(2, 4, rng=0), nb.Tanh(), nb.Linear(4, 4, rng=1), nb.Linear(4, 1, rng=2))
+    mixed = nb.Sequential(plain.layers[0], plain.layers[1], Affine(W, np.zeros(4)), *plain.layers[2:])
+    assert list(plain.params) == ["W1", "b1", "W2", "b2", "W3", "b3"]
+    assert list(mixed.params) == ["W1", "b1", "Affine1.W", "Affine1.b", "W2", "b2", "W3", "b3"]
+    for name in plain.params:  # the second Linear is W2 in both
+        assert mixed.params[name] is plain.params[name]
+
+
+def test_nested_models_have_unique_stable_keys(tmp_path, rng):
+    twelve = [nb.Linear(3, 3, rng=i) for i in range(12)]
+    inner = nb.Sequential(nb.Linear(3, 3, rng=20), nb.Tanh(), nb.Linear(3, 3, rng=21))
+    model = nb.Sequential(*twelve[:10], inner, *twelve[10:], nb.MLP([3, 2, 3], rng=22))
+    n_arrays = 2 * 12 + 2 * 2 + 2 * 2
+    assert len(model.params) == len(model.grads) == n_arrays
+    assert len({id(p) for p in model.params.values()}) == n_arrays
+    assert [k for k in model.params if "." in k] == ["Sequential1.W1", "Sequential1.b1", "Sequential1.W2",
+                                                     "Sequential1.b2", "MLP1.W1", "MLP1.b1", "MLP1.W2", "MLP1.b2"]
+    assert model.params["W11"] is twelve[10].W and model.params["Sequential1.W2"] is inner.layers[2].W
+    X, Y = rng.normal(size=(4, 3)), rng.normal(size=(4, 3))
+    assert max(nb.gradcheck(model, "mse", X, Y).values()) < 1e-6
+    nb.save(model, tmp_path / "nested.npz")
+    again = nb.load(tmp_path / "nested.npz")
+    assert list(again.params) == list(model.params)
+    np.testing.assert_array_equal(again.predict(X), model.predict(X))
+
+
+def test_two_parameters_under_one_name_raise_naming_both():
+    class TwoWeights(nb.Linear):  # keeps a second matrix under the key "W1": its name would be W11
+        def __init__(self):
+            super().__init__(1, 1, rng=0)
+            self.params["W1"], self.grads["W1"] = np.ones((1, 1)), np.zeros((1, 1))
+
+    layers = [TwoWeights()] + [nb.Linear(1, 1, rng=i) for i in range(10)]
+    with pytest.raises(ValueError, match=r"both be named 'W11': 'W1' of layer 0 \(TwoWeights\) and 'W' of "
+                                         r"layer 10 \(Linear\)"):
+        nb.Sequential(*layers)
+
+
+def test_a_readers_layer_cannot_be_saved_but_says_so(tmp_path):
+    saito, _ = _pair()
+    with pytest.raises(TypeError, match=r"cannot save a Affine layer.*np.savez\(path, \*\*model.params\)"):
+        nb.save(saito, tmp_path / "saito.npz")
 
 
 def test_params_and_grads_are_read_from_the_layers(rng):
@@ -136,3 +241,20 @@ def test_history_repr_is_short():
     h = nb.History(loss=[2.302, 1.0, 0.0512], accuracy=[0.1, 0.5, 0.981])
     assert repr(h) == "History(epochs=3, loss 2.3 → 0.0512, accuracy 0.981)"
     assert repr(nb.History(loss=[1.0, 0.5])) == "History(epochs=2, loss 1 → 0.5)"
+
+
+def test_names_follow_the_layers_list(rng):
+    model = nb.Sequential(nb.Linear(2, 3, rng=0), nb.Tanh())
+    model.layers.append(nb.Linear(3, 1, rng=1))
+    assert list(model.params) == ["W1", "b1", "W2", "b2"]
+    model.forward(rng.normal(size=(4, 2)))
+    model.backward(np.ones((4, 1)))
+    assert list(model.grads) == list(model.params)
+
+
+def test_fit_reads_the_output_width_from_the_model_not_from_its_last_linear():
+    X, y = nb.datasets.blobs(n_per_class=10, rng=1)  # 3 classes
+    rng = np.random.default_rng(0)
+    model = nb.Sequential(nb.Linear(2, 4, rng=0), nb.Tanh(), Affine(rng.normal(size=(3, 4)), np.zeros(3)))
+    h = model.fit(X, y, loss="softmax_cross_entropy", optimizer=nb.SGD(0.1), epochs=3, progress=False)
+    assert len(h.loss) == 3 and model.predict(X).shape == (30, 3)

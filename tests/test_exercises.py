@@ -49,7 +49,7 @@ SETUP = '''# Setup: installs nnbook when it is missing (Colab, Binder), then imp
 try:
     import nnbook
 except ImportError:
-    %pip install --quiet "nnbook @ git+https://github.com/nnbook/nnbook"
+    %pip install --quiet "nnbook[book] @ git+https://github.com/nnbook/nnbook"
     import nnbook
 import numpy as np
 import nnbook as nb

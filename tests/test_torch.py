@@ -1,14 +1,14 @@
 """nnbook against PyTorch's autograd (micrograd's pattern): forward values and every gradient of
-random MLPs, and seed 004's framework training. Skipped where PyTorch is not installed."""
+random MLPs, and seed 004's framework training. PyTorch is a requirement of the book (chapter 15
+runs it), so these tests run everywhere the book builds."""
 
 import warnings
 
 import numpy as np
 import pytest
+import torch
 
 import nnbook as nb
-
-torch = pytest.importorskip("torch", reason="PyTorch is optional: the comparison with torch.autograd needs it")
 
 ACTIVATIONS = ["sigmoid", "tanh", "relu", "leaky_relu", "identity"]
 

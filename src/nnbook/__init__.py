@@ -2,6 +2,12 @@
 
 Shapes: ``W`` is ``(n_out, n_in)``; one example is a 1-D ``x`` (``W @ x + b``); a batch is
 rows ``X`` of shape ``(n_samples, n_in)`` (``X @ W.T + b``).
+
+``import nnbook`` loads NumPy and the core below. The rooms above it are entered by name,
+where they are used: ``import nnbook.plots`` (figures, matplotlib), ``import nnbook.widgets``
+(the book's interactive figures), ``from nnbook.checks import check, score`` (the exercise
+checks) and ``nnbook.grading`` (the instructor's grader). None of them is imported here,
+and nothing here imports them.
 """
 
 from .activations import (
@@ -21,14 +27,14 @@ from .activations import (
     tanh,
     tanh_prime,
 )
-from . import datasets, init
+from . import autograd, datasets, init
 from .gradcheck import gradcheck, numerical_gradient, relative_error
 from .io import load, load_weights, save
-from .layers import Layer, Linear
+from .layers import Layer, Linear, check_layer
 from .losses import BCELoss, Loss, MSELoss, SoftmaxCrossEntropyLoss, SquaredErrorLoss
 from .network import MLP, Sequential
 from .optim import SGD
-from .training import History
+from .training import History, fit
 
 __version__ = "0.1.0"
 
@@ -37,12 +43,7 @@ __all__ = [
     "sigmoid", "sigmoid_prime", "tanh", "tanh_prime", "relu", "relu_prime",
     "leaky_relu", "leaky_relu_prime", "softmax",
     "Loss", "MSELoss", "SquaredErrorLoss", "BCELoss", "SoftmaxCrossEntropyLoss",
-    "Sequential", "MLP", "History", "SGD",
+    "Sequential", "MLP", "History", "SGD", "fit", "check_layer",
     "gradcheck", "numerical_gradient", "relative_error",
-    "save", "load", "load_weights", "datasets", "init",
-    "autograd", "checks", "grading", "plots", "widgets",
+    "save", "load", "load_weights", "autograd", "datasets", "init",
 ]
-
-# The book's figures, the exercise checks and the grader: imported here, so that
-# ``nb.widgets.neuron_playground`` and ``nb.checks.check`` work after ``import nnbook``.
-from . import autograd, checks, grading, plots, widgets  # noqa: E402

@@ -1,7 +1,7 @@
 """Checks at the public boundary: every error says what was expected and what came.
 
-The library validates once where data enters (``forward`` of a layer, ``fit``,
-a loss), never inside the per-batch loop of training.
+The library validates once where data enters a model (``Sequential.forward``, ``fit``,
+``gradcheck``, a loss's ``forward``), never inside a layer or the per-batch loop of training.
 """
 
 from __future__ import annotations
@@ -32,8 +32,9 @@ def check_finite(arr: np.ndarray, name: str) -> None:
         raise ValueError(f"expected finite values in {name}, got {n_bad} NaN or infinite value(s)")
 
 
-def check_input(X, n_in: int | None, name: str = "X", owner: str = "this layer") -> np.ndarray:
-    """Validate one example ``(n_in,)`` or a batch ``(n_samples, n_in)``.
+def check_input(X, n_in: int | None, name: str = "X", owner: str = "this layer", finite: bool = True) -> np.ndarray:
+    """Validate one example ``(n_in,)`` or a batch ``(n_samples, n_in)``: its type and shape,
+    and with ``finite=True`` its values (a pass over the data, so done once per data set).
 
     Returns the float64 array. ``n_in=None`` accepts any width.
     """
@@ -51,22 +52,23 @@ def check_input(X, n_in: int | None, name: str = "X", owner: str = "this layer")
         raise ValueError(f"expected {name} with {n_in} {what} (n_in of {owner}), got shape {arr.shape}")
     if width == 0:
         raise ValueError(f"expected {name} with at least one feature, got shape {arr.shape}")
-    check_finite(arr, name)
+    if finite:
+        check_finite(arr, name)
     return arr
 
 
-def check_same_shape(y_pred: np.ndarray, y: np.ndarray, owner: str) -> np.ndarray:
-    """Targets must have exactly the prediction's shape; nothing is broadcast.
+def check_same_shape(shape: tuple, y: np.ndarray, owner: str) -> np.ndarray:
+    """Targets must have exactly the predictions' ``shape``; nothing is broadcast.
 
     The one exception made explicit: a 1-D ``y`` of length ``n_samples`` for
     predictions of shape ``(n_samples, 1)`` is read as a column.
     """
-    if y.shape == y_pred.shape:
+    if y.shape == shape:
         return y
-    if y_pred.ndim == 2 and y_pred.shape[1] == 1 and y.ndim == 1 and y.shape[0] == y_pred.shape[0]:
+    if len(shape) == 2 and shape[1] == 1 and y.shape == shape[:1]:
         return y.reshape(-1, 1)
     raise ValueError(
-        f"expected targets y of shape {y_pred.shape} to match the predictions of {owner}, "
+        f"expected targets y of shape {shape} to match the predictions of {owner}, "
         f"got shape {y.shape}; nnbook never broadcasts targets against predictions"
     )
 

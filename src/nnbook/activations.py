@@ -82,9 +82,12 @@ def softmax(Z, axis: int = -1):
 # --- layers ---------------------------------------------------------------------------
 
 
+def _array(Z):
+    return np.asarray(Z)  # a list from a chapter's cell, too
+
+
 class Activation(Layer):
     """An elementwise activation layer: no parameters, any width."""
-
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}()"
@@ -93,52 +96,52 @@ class Activation(Layer):
 class Sigmoid(Activation):
     """A = σ(Z); backward dZ = dA · A (1 − A)."""
 
-
-    def _forward(self, Z):
+    def forward(self, Z):
+        Z = _array(Z)
         self.A = _sigmoid(Z)
         return self.A
 
-    def _backward(self, dA):
+    def backward(self, dA):
         return dA * self.A * (1.0 - self.A)
 
 
 class Tanh(Activation):
     """A = tanh(Z); backward dZ = dA · (1 − A²)."""
 
-
-    def _forward(self, Z):
+    def forward(self, Z):
+        Z = _array(Z)
         self.A = np.tanh(Z)
         return self.A
 
-    def _backward(self, dA):
+    def backward(self, dA):
         return dA * (1.0 - self.A * self.A)
 
 
 class ReLU(Activation):
     """A = max(0, Z); backward dZ = dA where Z > 0, else 0."""
 
-
-    def _forward(self, Z):
+    def forward(self, Z):
+        Z = _array(Z)
         self.mask = Z > 0
         return np.maximum(Z, 0.0)
 
-    def _backward(self, dA):
+    def backward(self, dA):
         return dA * self.mask
 
 
 class LeakyReLU(Activation):
     """A = Z where Z > 0, else α Z; backward dZ = dA · (1 or α)."""
 
-
     def __init__(self, alpha: float = 0.01):
         super().__init__()
         self.alpha = check_positive_float(alpha, "alpha")
 
-    def _forward(self, Z):
+    def forward(self, Z):
+        Z = _array(Z)
         self.slope = np.where(Z > 0, 1.0, self.alpha)
         return Z * self.slope
 
-    def _backward(self, dA):
+    def backward(self, dA):
         return dA * self.slope
 
     def get_config(self) -> dict:
@@ -151,11 +154,10 @@ class LeakyReLU(Activation):
 class Identity(Activation):
     """A = Z; backward dZ = dA. The output layer of a regression or of a softmax classifier."""
 
+    def forward(self, Z):
+        return _array(Z)
 
-    def _forward(self, Z):
-        return Z
-
-    def _backward(self, dA):
+    def backward(self, dA):
         return dA
 
 
@@ -173,14 +175,15 @@ class Elementwise(Activation):
             raise TypeError(f"expected two callables f and df, got {type(f).__name__} and {type(df).__name__}")
         self.f, self.df, self.name = f, df, name
 
-    def _forward(self, Z):
+    def forward(self, Z):
+        Z = _array(Z)
         self.Z = Z
         A = np.asarray(self.f(Z), dtype=np.float64)
         if A.shape != Z.shape:
             raise ValueError(f"expected f to keep the shape {Z.shape} (elementwise), got shape {A.shape}")
         return A
 
-    def _backward(self, dA):
+    def backward(self, dA):
         D = np.asarray(self.df(self.Z), dtype=np.float64)
         if D.shape != self.Z.shape:
             D = np.broadcast_to(D, self.Z.shape) if D.ndim == 0 else D

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ._validation import check_input, check_positive_float
-from .layers import Layer
+from .layers import check_layer
 from .losses import get_loss
 
 
@@ -33,12 +33,13 @@ def relative_error(a: np.ndarray, b: np.ndarray) -> float:
     return 0.0 if denom == 0 else float(np.linalg.norm(a - b) / denom)
 
 
-def gradcheck(model: Layer, loss, X, y, eps: float = 1e-6) -> dict[str, float]:
+def gradcheck(model, loss, X, y, eps: float = 1e-6) -> dict[str, float]:
     """Compare backpropagation with central differences.
 
     Parameters
     ----------
-    model : a layer or a ``Sequential``.
+    model : a layer (any object with ``params``, ``grads``, ``forward`` and ``backward``) or a
+        ``Sequential``.
     loss : a ``Loss`` (or its name).
     X : input of shape ``(n_samples, n_in)`` (or one example).
     y : targets for ``loss``.
@@ -47,25 +48,25 @@ def gradcheck(model: Layer, loss, X, y, eps: float = 1e-6) -> dict[str, float]:
     Returns
     -------
     dict
-        For every parameter (``"W"``, ``"b"`` of a layer; ``"W1"``, ``"b1"``, ``"W2"`` … of a ``Sequential``) and for the
-        input (``"X"``), the relative error ‖g_backprop − g_numeric‖ / (‖g_backprop‖ + ‖g_numeric‖).
+        For every parameter, under its name in ``model.params`` (``"W"``, ``"b"`` of a layer;
+        ``"W1"``, ``"b1"``, ``"W2"`` … of a ``Sequential``), and for the input under ``"X"``
+        (∂L/∂X, which backward returns), the relative error
+        ‖g_backprop − g_numeric‖ / (‖g_backprop‖ + ‖g_numeric‖).
         Around 1e-8 or less means the backward pass is right.
     """
-    if not isinstance(model, Layer):
-        raise TypeError(f"expected an nnbook layer or model, got {type(model).__name__}")
+    check_layer(model, " as the model")
     loss = get_loss(loss)
     eps = check_positive_float(eps, "eps")
-    X = check_input(X, model.n_in, "X", f"this {type(model).__name__}").copy()
+    X = check_input(X, getattr(model, "n_in", None), "X", f"this {type(model).__name__}").copy()
 
     def value():
         return loss.forward(model.forward(X), y)
 
     value()
     dX = model.backward(loss.backward())
-    analytic = {name: np.array(g, dtype=np.float64) for name, _, g in model.parameters()}
-    analytic["X"] = dX
-    errors = {}
-    for name, p, _ in model.parameters():
-        errors[name] = relative_error(analytic[name], numerical_gradient(value, p, eps))
-    errors["X"] = relative_error(analytic["X"], numerical_gradient(value, X, eps))
+    params = model.params
+    analytic = {name: np.array(g, dtype=np.float64) for name, g in model.grads.items()}
+    errors = {name: relative_error(analytic[name], numerical_gradient(value, p, eps))
+              for name, p in params.items()}
+    errors["X"] = relative_error(np.asarray(dX, dtype=np.float64), numerical_gradient(value, X, eps))
     return errors

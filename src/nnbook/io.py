@@ -12,51 +12,51 @@ import os
 import numpy as np
 
 from . import activations
-from .layers import Layer, Linear
+from .layers import Linear, check_layer
 from .network import MLP, Sequential
 
 FORMAT = "nnbook-model"
 VERSION = 1
+BUILT_IN = ("Sigmoid", "Tanh", "ReLU", "LeakyReLU", "Identity")  # the activations a file can name
 
 
-def _describe(model: Layer) -> dict:
+def _describe(model) -> dict:
     if isinstance(model, MLP):
         return {"class": "MLP", "config": model.get_config()}
-    layers = model.layers if isinstance(model, Sequential) else [model]
-    out = []
-    for layer in layers:
-        name = type(layer).__name__
-        if isinstance(layer, activations.Elementwise) or not hasattr(activations, name) and name != "Linear":
-            raise TypeError(f"cannot save a {name} layer: only built-in layers can be rebuilt from a file")
-        out.append({"class": name, "config": layer.get_config()})
-    return {"class": "Sequential" if isinstance(model, Sequential) else "Layer", "layers": out}
+    if isinstance(model, Sequential):
+        return {"class": "Sequential", "layers": [_describe(layer) for layer in model.layers]}
+    name = type(model).__name__
+    if type(model) is Linear or getattr(activations, name, None) is type(model) and name in BUILT_IN:
+        return {"class": name, "config": model.get_config()}
+    raise TypeError(f"cannot save a {name} layer: only nnbook's own layers can be rebuilt from a file "
+                    f"(save its arrays with np.savez(path, **model.params) instead)")
 
 
-def save(model: Layer, path) -> None:
-    """Write ``model`` (an ``MLP``, a ``Sequential`` of built-in layers, or one layer) to ``path`` (``.npz``)."""
-    if not isinstance(model, Layer):
-        raise TypeError(f"expected an nnbook model, got {type(model).__name__}")
+def save(model, path) -> None:
+    """Write ``model`` (an ``MLP``, a ``Sequential`` of nnbook's layers, nested ones too, or one
+    layer) to ``path`` (``.npz``): every array of ``model.params`` under its name."""
+    check_layer(model, " as the model")
     meta = {"format": FORMAT, "version": VERSION, "model": _describe(model)}
-    arrays = {name: p for name, p, _ in model.parameters()}
     with open(path, "wb") as fh:
-        np.savez(fh, __nnbook__=np.array(json.dumps(meta)), **arrays)
+        np.savez(fh, __nnbook__=np.array(json.dumps(meta)), **model.params)
 
 
-def _build(desc: dict) -> Layer:
+def _build(desc: dict):
     if desc["class"] == "MLP":
         config = dict(desc["config"])
         init = config.pop("init", "xavier")
         model = MLP(**config, init="zeros")  # the weights come from the file
         model.init = init
         return model
-    layers = []
-    for spec in desc["layers"]:
-        cls = Linear if spec["class"] == "Linear" else getattr(activations, spec["class"])
-        config = dict(spec["config"])
-        if cls is Linear:
-            config["init"] = "zeros"
-        layers.append(cls(**config))
-    return Sequential(*layers) if desc["class"] == "Sequential" else layers[0]
+    if desc["class"] == "Sequential":
+        return Sequential(*[_build(spec) for spec in desc["layers"]])
+    if desc["class"] == "Layer":  # one layer, as files from before nested models wrote it
+        return _build(desc["layers"][0])
+    if desc["class"] == "Linear":
+        return Linear(**{**desc["config"], "init": "zeros"})
+    if desc["class"] not in BUILT_IN:
+        raise ValueError(f"expected a layer of nnbook's in the file, got {desc['class']!r}")
+    return getattr(activations, desc["class"])(**desc["config"])
 
 
 def _read(path):
@@ -85,14 +85,14 @@ def _renamed(arrays: dict) -> dict:
     return {f"{name}{number[int(i)]}": arrays[f"{i}.{name}"] for i, _, name in old}
 
 
-def load_weights(model: Layer, path) -> Layer:
+def load_weights(model, path):
     """Copy the parameters stored in ``path`` into ``model``; the shapes and names must match exactly.
 
     Files saved with the older ``"0.W"``-style keys load too (mapped by the order of the layers).
     """
     _, arrays = _read(path)
     arrays = _renamed(arrays)
-    params = {name: p for name, p, _ in model.parameters()}
+    params = model.params
     if set(params) != set(arrays):
         raise ValueError(
             f"the file's parameters {sorted(arrays)} do not match the model's {sorted(params)}"
@@ -105,7 +105,7 @@ def load_weights(model: Layer, path) -> Layer:
     return model
 
 
-def load(path) -> Layer:
+def load(path):
     """Rebuild the model saved in ``path`` by ``save``, with its trained parameters."""
     meta, _ = _read(path)
     return load_weights(_build(meta["model"]), path)

@@ -1,4 +1,4 @@
-"""Layers: the ``Layer`` protocol and the fully connected ``Linear`` layer (chapters 3 and 10).
+"""Layers: the layer protocol and the fully connected ``Linear`` layer (chapters 3 and 10).
 
 Shape convention, used everywhere in nnbook:
 
@@ -6,6 +6,14 @@ Shape convention, used everywhere in nnbook:
 * One example is a 1-D ``x`` of shape ``(n_in,)`` and the layer computes ``W @ x + b``.
 * A batch is rows: ``X`` of shape ``(n_samples, n_in)`` and ``Z = X @ W.T + b``;
   row ``i`` of ``Z`` is ``(W x_i + b)ᵀ``.
+
+The protocol, Saito's: a layer is any object with ``params`` and ``grads`` dictionaries (the
+same keys) and two methods, ``forward(X)``, which keeps what backward needs, and
+``backward(dY)``, which stores fresh parameter gradients in ``grads`` and returns ``dX``.
+A plain class with those four names trains in ``Sequential``, ``fit``, ``SGD``, ``gradcheck``.
+``Layer`` is an optional base class that supplies empty dictionaries and ``layer(X)``.
+A layer computes; the model checks, once, where the data enter (``Sequential.forward``,
+``predict``, ``fit``, ``gradcheck``): a network's layers check nothing.
 """
 
 from __future__ import annotations
@@ -16,15 +24,24 @@ from ._validation import as_float_array, as_rng, check_input, check_positive_int
 from .init import initialize
 
 
+def check_layer(layer, where: str = "") -> None:
+    """``TypeError`` unless ``layer`` follows the protocol (``params``, ``grads``, ``forward``, ``backward``)."""
+    missing = [a for a in ("params", "grads") if not isinstance(getattr(layer, a, None), dict)]
+    missing += [f"{m}()" for m in ("forward", "backward") if not callable(getattr(layer, m, None))]
+    if missing:
+        raise TypeError(
+            f"expected a layer with params and grads dictionaries and forward(X) and backward(dY) "
+            f"methods, got {type(layer).__name__}{where} without {', '.join(missing)}"
+        )
+
+
 class Layer:
-    """Base class: ``forward(X)`` keeps what ``backward`` needs, ``backward(dY)`` returns ``dX``.
+    """Optional base class of a layer: ``forward(X)`` keeps what ``backward`` needs,
+    ``backward(dY)`` returns ``dX``.
 
     ``params`` and ``grads`` are plain dictionaries with the same keys. ``backward`` stores
     fresh gradients (``self.grads["W"] = dZ.T @ X`` is fine: nothing keeps the old array),
     so there is no ``zero_grad``. ``dY`` is never changed in place.
-
-    A subclass writes its formulas in ``_forward(X)`` and ``_backward(dY)``; the public
-    ``forward`` and ``backward`` check the input first, then call them.
     """
 
     n_in: int | None = None
@@ -34,36 +51,20 @@ class Layer:
         self.grads: dict[str, np.ndarray] = {}
 
     def forward(self, X):
-        """Validate ``X`` (one example ``(n_in,)`` or a batch ``(n_samples, n_in)``) and compute the output."""
-        X = check_input(X, self.n_in, "X", f"this {type(self).__name__}")
-        Y = self._forward(X)
-        self._out_shape = Y.shape
-        return Y
+        """The layer's output for ``X``, keeping what ``backward`` needs."""
+        raise NotImplementedError(f"{type(self).__name__} must define forward(X)")
 
     def backward(self, dY):
-        """Given ``dY = ∂L/∂Y`` (the shape of the last output), store parameter gradients and return ``dX``."""
-        out_shape = getattr(self, "_out_shape", None)
-        if out_shape is None:
-            raise RuntimeError(f"{type(self).__name__}.backward called before forward")
-        dY = as_float_array(dY, "dY")
-        if dY.shape != out_shape:
-            raise ValueError(
-                f"expected dY of shape {out_shape} (the shape of the last forward output), got shape {dY.shape}"
-            )
-        return self._backward(dY)
+        """Given ``dY = ∂L/∂Y``, store the parameter gradients in ``grads`` and return ``dX``."""
+        raise NotImplementedError(f"{type(self).__name__} must define backward(dY)")
 
-    __call__ = forward
+    def __call__(self, X):
+        return self.forward(X)
 
     def parameters(self):
-        """``(name, parameter, gradient)`` triples, read from ``params`` and ``grads`` now."""
+        """``(name, parameter, gradient)`` triples: what ``SGD.step`` updates (all of ``params``)."""
         params, grads = self.params, self.grads
         return [(k, params[k], grads[k]) for k in params]
-
-    def _forward(self, X):
-        raise NotImplementedError(f"{type(self).__name__} must define _forward(X)")
-
-    def _backward(self, dY):
-        raise NotImplementedError(f"{type(self).__name__} must define _backward(dY)")
 
     def get_config(self) -> dict:
         """The constructor arguments that rebuild this layer (used by ``nnbook.save``)."""
@@ -133,20 +134,29 @@ class Linear(Layer):
     W = property(lambda self: self.params["W"], lambda self, value: self._set("W", value))
     b = property(lambda self: self.params["b"], lambda self, value: self._set("b", value))
 
-    def _forward(self, X):
+    def forward(self, X):
         W, b = self.params["W"], self.params["b"]
-        self.X = X
-        Z = X @ W.T + b  # row i is (W xᵢ + b)ᵀ; for one example x, W x + b
+        self.X = X = np.asarray(X)  # a list from a chapter's cell, too
+        try:
+            Z = X @ W.T + b  # row i is (W xᵢ + b)ᵀ; for one example x, W x + b
+        except (ValueError, TypeError):  # say what the product needed, not only that it failed
+            check_input(X, self.n_in, "X", "this Linear")
+            raise
         return Z
 
-    def _backward(self, dZ, need_dX=True):
+    def backward(self, dZ, need_dX=True):
+        """Store ``dW = dZᵀ X`` and ``db = Σ dZ``; return ``dX = dZ W``.
+
+        ``need_dX=False`` skips the product ``dZ W`` and returns None: the first layer of a
+        network in training, whose input is the data (``Sequential.backward`` asks for it).
+        """
         X, W = self.X, self.params["W"]
         one = dZ.ndim == 1
         if one:  # one example: a batch of one row, so that dW = dz xᵀ
             X, dZ = X[np.newaxis], dZ[np.newaxis]
         self.grads["W"] = dZ.T @ X
         self.grads["b"] = dZ.sum(axis=0)
-        if not need_dX:  # fit needs no ∂L/∂X of the data itself
+        if not need_dX:
             return None
         dX = dZ @ W
         return dX[0] if one else dX

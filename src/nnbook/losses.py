@@ -17,30 +17,44 @@ TINY = np.finfo(np.float64).tiny
 
 
 class Loss:
-    """Base class. ``forward`` validates and stores; ``backward`` returns ∂L/∂y_pred."""
+    """Base class. ``forward(y_pred, y)`` checks both and returns L; ``backward()`` returns ∂L/∂y_pred.
+
+    A subclass writes the formula twice: ``value(y_pred, T)``, on targets ``T`` that
+    ``targets`` has checked (it keeps what ``backward`` needs), and ``backward()``.
+    ``fit`` checks its targets once with ``targets`` and then calls ``value`` for every batch.
+    """
+
+    _cache = None  # what the last value() keeps for backward()
 
     def forward(self, y_pred, y) -> float:
+        """The loss of predictions ``y_pred`` for targets ``y``, both checked first."""
         y_pred = as_float_array(y_pred, "y_pred")
         if y_pred.ndim not in (1, 2) or y_pred.size == 0:
             raise ValueError(
                 f"expected y_pred of shape (n_samples, n_out) or one example (n_out,), got shape {y_pred.shape}"
             )
         check_finite(y_pred, "y_pred")
-        y = self._check_targets(y_pred, y)
-        return self._forward(y_pred, y)
+        self._check_predictions(y_pred)
+        return self.value(y_pred, self.targets(y, y_pred.shape))
 
     __call__ = forward
 
-    def backward(self):
-        """∂L/∂y_pred for the last ``forward``, of the shape of ``y_pred``."""
-        if not hasattr(self, "_cache"):
-            raise RuntimeError(f"{type(self).__name__}.backward called before forward")
-        return self._backward()
-
-    def _check_targets(self, y_pred, y):
+    def targets(self, y, shape) -> np.ndarray:
+        """``y`` checked as the targets of predictions of ``shape``: a float array of that shape."""
         y = as_float_array(y, "y")
         check_finite(y, "y")
-        return check_same_shape(y_pred, y, type(self).__name__)
+        return check_same_shape(tuple(shape), y, type(self).__name__)
+
+    def value(self, y_pred, T) -> float:
+        raise NotImplementedError(f"{type(self).__name__} must define value(y_pred, T)")
+
+    def _check_predictions(self, y_pred) -> None:
+        """More checks of ``y_pred`` for a loss that needs them (probabilities, say)."""
+
+    def _last(self):
+        if self._cache is None:
+            raise RuntimeError(f"{type(self).__name__}.backward called before forward")
+        return self._cache
 
     @staticmethod
     def _n_samples(y_pred) -> int:
@@ -64,13 +78,13 @@ class SquaredErrorLoss(Loss):
         self.half = half
         self.c = 0.5 if half else 1.0
 
-    def _forward(self, y_pred, y):
+    def value(self, y_pred, y):
         diff = y_pred - y
         self._cache = (diff, self._n_samples(y_pred))
         return float(self.c * (diff * diff).sum() / self._cache[1])
 
-    def _backward(self):
-        diff, n = self._cache
+    def backward(self):
+        diff, n = self._last()
         return (2.0 * self.c / n) * diff
 
     def get_config(self) -> dict:
@@ -87,13 +101,13 @@ class MSELoss(Loss):
     MSE = (1/n) Σᵢ (y_true − y_pred)². Gradient: 2 (ŷ − y) / N.
     """
 
-    def _forward(self, y_pred, y):
+    def value(self, y_pred, y):
         diff = y_pred - y
         self._cache = diff
         return float((diff * diff).sum()) / diff.size
 
-    def _backward(self):
-        diff = self._cache
+    def backward(self):
+        diff = self._last()
         return (2.0 / diff.size) * diff
 
     def __repr__(self) -> str:
@@ -109,25 +123,27 @@ class BCELoss(Loss):
     Gradient: (p − y) / (p (1 − p)) / n, with the same floor in the denominator.
     """
 
-    def _check_targets(self, y_pred, y):
+    def _check_predictions(self, y_pred):
         if y_pred.min() < 0 or y_pred.max() > 1:
             raise ValueError(
                 f"expected probabilities y_pred in [0, 1] (a sigmoid output), got values in "
                 f"[{y_pred.min():.4g}, {y_pred.max():.4g}]"
             )
-        y = super()._check_targets(y_pred, y)
+
+    def targets(self, y, shape):
+        y = super().targets(y, shape)
         if y.min() < 0 or y.max() > 1:
             raise ValueError(f"expected targets y in [0, 1] (class 0 or 1), got values in [{y.min():.4g}, {y.max():.4g}]")
         return y
 
-    def _forward(self, y_pred, y):
+    def value(self, y_pred, y):
         n = self._n_samples(y_pred)
         self._cache = (y_pred, y, n)
         loss = -(y * np.log(np.maximum(y_pred, TINY)) + (1 - y) * np.log(np.maximum(1 - y_pred, TINY)))
         return float(loss.sum() / n)
 
-    def _backward(self):
-        p, y, n = self._cache
+    def backward(self):
+        p, y, n = self._last()
         return (p - y) / np.maximum(p * (1 - p), TINY) / n
 
     def __repr__(self) -> str:
@@ -143,21 +159,23 @@ class SoftmaxCrossEntropyLoss(Loss):
     Gradient: (softmax(Z) − T) / n, seed 003's "y − t" averaged over the batch.
     """
 
-    def _check_targets(self, y_pred, y):
+    def targets(self, y, shape):
+        """Integer labels become one-hot rows; one-hot (or soft) rows are checked as they are."""
+        shape = tuple(shape)
         y_arr = np.asarray(y)
-        n_classes = y_pred.shape[-1]
-        if y_pred.ndim == 2 and n_classes < 2 or y_pred.ndim == 1 and y_pred.size < 2:
-            raise ValueError(f"expected logits with at least 2 classes, got shape {y_pred.shape}")
-        if y_arr.shape == y_pred.shape:  # one-hot (or soft) targets
+        n_classes = shape[-1]
+        if n_classes < 2:
+            raise ValueError(f"expected logits with at least 2 classes, got shape {shape}")
+        if y_arr.shape == shape:  # one-hot (or soft) targets
             T = as_float_array(y_arr, "y")
             check_finite(T, "y")
             if T.min() < 0 or not np.allclose(T.sum(axis=-1), 1.0):
                 raise ValueError("expected one-hot target rows (non-negative, each summing to 1)")
             return T
-        labels_shape = () if y_pred.ndim == 1 else (y_pred.shape[0],)
+        labels_shape = shape[:-1]
         if y_arr.shape != labels_shape:
             raise ValueError(
-                f"expected integer labels of shape {labels_shape} or one-hot targets of shape {y_pred.shape}, "
+                f"expected integer labels of shape {labels_shape} or one-hot targets of shape {shape}, "
                 f"got shape {y_arr.shape}"
             )
         if y_arr.dtype == bool or not np.issubdtype(y_arr.dtype, np.number):
@@ -170,23 +188,25 @@ class SoftmaxCrossEntropyLoss(Loss):
                 f"expected class labels in 0..{n_classes - 1} ({n_classes} classes), "
                 f"got labels in {labels.min()}..{labels.max()}"
             )
-        T = np.zeros_like(y_pred)
-        if y_pred.ndim == 1:
+        T = np.zeros(shape)
+        if len(shape) == 1:
             T[labels] = 1.0
         else:
             T[np.arange(len(labels)), labels] = 1.0
         return T
 
-    def _forward(self, Z, T):
+    def value(self, Z, T):
         shifted = Z - Z.max(axis=-1, keepdims=True)  # every exponent ≤ 0: no overflow
-        log_P = shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))  # never log(0)
-        P = np.exp(log_P)  # softmax(Z)
+        E = np.exp(shifted)
+        S = E.sum(axis=-1, keepdims=True)  # ≥ 1: the largest term is e⁰
         n = self._n_samples(Z)
-        self._cache = (P, T, n)
-        return float(-(T * log_P).sum() / n)
+        self._cache = (E / S, T, n)  # softmax(Z)
+        # log softmax(z)_k = shifted_k − log S, and each row of T sums to 1 (targets checks it):
+        # −Σ_k t_k log softmax(z)_k = log S − Σ_k t_k shifted_k, never log(0).
+        return float((np.log(S).sum() - (T * shifted).sum()) / n)
 
-    def _backward(self):
-        P, T, n = self._cache
+    def backward(self):
+        P, T, n = self._last()
         return (P - T) / n
 
     def __repr__(self) -> str:

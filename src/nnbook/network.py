@@ -1,4 +1,4 @@
-"""Networks: ``Sequential`` layers, the ``MLP`` builder, and training with ``fit`` (chapters 5 and 11).
+"""Networks: ``Sequential`` layers and the ``MLP`` builder (chapters 5 and 11).
 
 Parameters carry the book's names: ``model.params["W1"]`` is W^[1], the weights of the first
 ``Linear`` layer, ``model.params["b2"]`` is b^[2], and ``model.grads`` has the same keys.
@@ -8,54 +8,91 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validation import as_rng, check_positive_int
+from ._validation import as_float_array, as_rng, check_input, check_positive_int
 from .activations import get_activation
-from .layers import Layer, Linear
+from .layers import Layer, Linear, check_layer
 from .training import fit
+
+
+def parameter_names(layers) -> list[tuple[str, object, str]]:
+    """``(name, layer, key)`` for every parameter of ``layers``, a layer inside a nested model
+    included: the name under which ``Sequential.params`` shows ``layer.params[key]``.
+
+    ``Linear`` layers are numbered in order, as the book numbers W^[l]: ``W1, b1, W2, ...``.
+    Any other layer with parameters is named by its class and its number among the layers of
+    that class name, then the key: ``Affine1.W``, ``Affine2.W`` (a nested model's own names
+    follow a dot: ``Sequential1.W1``). A layer added to a network renames no other layer of
+    another class; two parameters under one name raise ``ValueError`` naming both.
+    """
+    names, counts, owner = [], {}, {}
+    for i, layer in enumerate(layers):
+        if not layer.params:
+            continue
+        kind = "Linear" if isinstance(layer, Linear) else type(layer).__name__
+        counts[kind] = number = counts.get(kind, 0) + 1
+        if isinstance(layer, Sequential):
+            inner = [(f"{kind}{number}.{name}", leaf, key) for name, leaf, key in layer.names]
+        elif kind == "Linear":
+            inner = [(f"{key}{number}", layer, key) for key in layer.params]
+        else:
+            inner = [(f"{kind}{number}.{key}", layer, key) for key in layer.params]
+        for name, leaf, key in inner:
+            if name in owner:
+                raise ValueError(f"two parameters would both be named {name!r}: {owner[name]} and "
+                                 f"{key!r} of layer {i} ({type(layer).__name__}); rename one of the keys")
+            owner[name] = f"{key!r} of layer {i} ({type(layer).__name__})"
+            names.append((name, leaf, key))
+    return names
 
 
 class Sequential(Layer):
     """Layers applied in order: ``Sequential(Linear(2, 4), Sigmoid(), Linear(4, 1), Sigmoid())``.
 
     Forward: a[l] = layer_l(a[l−1]); backward runs the layers in reverse, each turning
-    ∂L/∂a[l] into ∂L/∂a[l−1] (chapter 10).
+    ∂L/∂a[l] into ∂L/∂a[l−1] (chapter 10). A layer is any object with ``params``, ``grads``,
+    ``forward(X)`` and ``backward(dY)`` (see ``nnbook.layers``): a class of your own too.
 
-    ``params`` and ``grads`` are read from the layers on every access (nothing is copied):
-    the layers that have parameters are counted from 1, so ``params["W1"]`` and
-    ``params["b1"]`` belong to the first ``Linear`` layer, ``params["W2"]`` to the second.
+    ``params`` and ``grads`` are read from the layers on every access (nothing is copied),
+    under the names that ``parameter_names`` gives: ``params["W1"]``
+    and ``params["b1"]`` belong to the first ``Linear`` layer, ``params["W2"]`` to the second.
+    The input is checked here, once, and not again inside the layers: its type and shape by
+    ``forward``, its values too by ``predict`` (and by ``fit`` and ``gradcheck``).
     """
 
-    def __init__(self, *layers: Layer):
+    def __init__(self, *layers):
         if len(layers) == 1 and isinstance(layers[0], (list, tuple)):
             layers = tuple(layers[0])
         if not layers:
             raise ValueError("expected at least one layer, got none")
         for i, layer in enumerate(layers):
-            if not isinstance(layer, Layer):
-                raise TypeError(f"expected nnbook layers, got {type(layer).__name__} at position {i}")
+            check_layer(layer, f" at position {i}")
         self.layers = list(layers)
-        self.n_in = next((l.n_in for l in self.layers if l.n_in is not None), None)
+        self._named, self._names = list(self.layers), parameter_names(self.layers)  # a clash raises now
+        self.n_in = next((l.n_in for l in self.layers if getattr(l, "n_in", None) is not None), None)
+        self._Y = None  # the last output: backward checks dY against its shape
 
-    def _numbered(self):
-        """The layers that have parameters, numbered from 1: (1, first Linear), (2, second), ..."""
-        return enumerate([layer for layer in self.layers if layer.params], start=1)
-
-    def _named(self, attribute):
-        return {f"{k}{l}": v for l, layer in self._numbered() for k, v in getattr(layer, attribute).items()}
+    @property
+    def names(self) -> list:
+        """``(name, layer, key)`` of every parameter (see ``parameter_names``), named again
+        only when ``layers`` has changed."""
+        if self._named != self.layers:  # compares the layers themselves: cheap
+            self._names = parameter_names(self.layers)
+            self._named = list(self.layers)
+        return self._names
 
     def parameters(self):
         """``(name, parameter, gradient)`` triples: ``("W1", W^[1], ∂L/∂W^[1])``, ..."""
-        return [(f"{k}{l}", p, layer.grads[k]) for l, layer in self._numbered() for k, p in layer.params.items()]
+        return [(name, layer.params[key], layer.grads[key]) for name, layer, key in self.names]
 
     @property
     def params(self) -> dict:
         """``{"W1": W^[1], "b1": b^[1], "W2": ...}``: the layers' own arrays."""
-        return self._named("params")
+        return {name: layer.params[key] for name, layer, key in self.names}
 
     @property
     def grads(self) -> dict:
         """``{"W1": ∂L/∂W^[1], ...}``, as the last ``backward`` stored them."""
-        return self._named("grads")
+        return {name: layer.grads[key] for name, layer, key in self.names if key in layer.grads}
 
     @property
     def n_out(self) -> int | None:
@@ -65,45 +102,56 @@ class Sequential(Layer):
         return None
 
     def forward(self, X):
-        """a[0] = X, then a[l] = layer_l.forward(a[l−1]); each layer keeps what its backward needs."""
+        """Check the type and shape of ``X`` (one example ``(n_in,)`` or a batch
+        ``(n_samples, n_in)``), then a[0] = X and a[l] = layer_l.forward(a[l−1]); each layer
+        keeps what its backward needs. Its values are checked by ``predict``, ``fit`` and
+        ``gradcheck``, once for the whole data (``fit`` calls forward for every batch)."""
+        X = check_input(X, self.n_in, "X", "this network", finite=False)
         for layer in self.layers:
             X = layer.forward(X)
+        self._Y = X
         return X
 
-    __call__ = forward
+    def __call__(self, X):
+        return self.predict(X)
 
-    def backward(self, dY):
-        """∂L/∂a[l] → ∂L/∂a[l−1], from the last layer to the first; returns ∂L/∂X."""
-        for layer in reversed(self.layers):
-            dY = layer.backward(dY)
-        return dY
+    def backward(self, dY, need_dX=True):
+        """∂L/∂a[l] → ∂L/∂a[l−1], from the last layer to the first; returns ∂L/∂X.
 
-    # The same steps without the per-layer checks, for fit (which checks its data once).
-    def _forward(self, X):
-        for layer in self.layers:
-            X = layer._forward(X)
-        return X
-
-    def _backward(self, dY, need_dX=True):
-        for layer in reversed(self.layers[1:]):
-            dY = layer._backward(dY)
+        ``need_dX=False`` returns None and spares the first layer the product that only
+        ∂L/∂X needs, when that layer is a ``Linear`` or a ``Sequential`` (``fit`` asks for
+        this: the data's own gradient trains nothing).
+        """
+        if self._Y is None:
+            raise RuntimeError(f"{type(self).__name__}.backward called before forward")
+        dY = as_float_array(dY, "dY")
+        if dY.shape != np.shape(self._Y):
+            raise ValueError(f"expected dY of shape {np.shape(self._Y)} (the shape of the last forward "
+                             f"output), got shape {dY.shape}")
         first = self.layers[0]
-        if not need_dX and isinstance(first, Linear):
-            return first._backward(dY, need_dX=False)
-        return first._backward(dY)
+        for layer in self.layers[:0:-1]:
+            dY = layer.backward(dY)
+        if need_dX or not isinstance(first, (Linear, Sequential)):
+            return first.backward(dY)
+        return first.backward(dY, need_dX=False)
 
     def predict(self, X):
-        """The network's output for one example ``(n_in,)`` or a batch ``(n_samples, n_in)``."""
-        return self.forward(X)
+        """The network's output for one example ``(n_in,)`` or a batch ``(n_samples, n_in)``,
+        its values checked first (``model(X)`` is the same call)."""
+        return self.forward(check_input(X, self.n_in, "X", "this network"))
 
     def predict_classes(self, X):
         """Class predictions: argmax of the outputs, or output > 0.5 for a single (sigmoid) output."""
-        out = self.forward(X)
+        out = self.predict(X)
         if out.shape[-1] == 1:
             return (out[..., 0] > 0.5).astype(np.intp)
         return np.argmax(out, axis=-1)
 
-    fit = fit
+    def fit(self, X, y, *, loss, optimizer, epochs, batch_size=None, rng=None, progress=True, shuffle=True):
+        """Train this network with mini-batch gradient descent: ``nnbook.fit(self, X, y, ...)``,
+        whose docstring says what every argument means. Returns a ``History``."""
+        return fit(self, X, y, loss=loss, optimizer=optimizer, epochs=epochs, batch_size=batch_size,
+                   rng=rng, progress=progress, shuffle=shuffle)
 
     def __repr__(self) -> str:
         inner = ",\n  ".join(repr(l) for l in self.layers)

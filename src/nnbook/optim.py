@@ -11,7 +11,9 @@ class SGD:
     """Plain SGD, with optional momentum.
 
     ``step(model)`` updates every parameter of ``model`` (a layer or a ``Sequential``) in
-    place, reading ``model.parameters()`` (its ``params`` and ``grads``) afresh each step:
+    place, reading ``model.params`` and ``model.grads`` afresh each step (or the triples of
+    ``model.parameters()``, for a model that defines it, as ``Layer`` and ``Sequential`` do:
+    a model that leaves some parameters out of it keeps them fixed):
 
     * momentum = 0: ``p ← p − lr · g``
     * momentum = μ > 0: ``v ← μ v − lr · g``, ``p ← p + v``
@@ -25,10 +27,15 @@ class SGD:
         self._velocity: dict[int, np.ndarray] = {}
 
     def step(self, model) -> None:
-        if not hasattr(model, "parameters"):
-            raise TypeError(f"expected an nnbook layer or model, got {type(model).__name__}")
+        if hasattr(model, "parameters"):
+            triples = model.parameters()
+        elif isinstance(getattr(model, "params", None), dict) and isinstance(getattr(model, "grads", None), dict):
+            grads = model.grads
+            triples = [(k, p, grads[k]) for k, p in model.params.items()]
+        else:
+            raise TypeError(f"expected a layer or model with params and grads dictionaries, got {type(model).__name__}")
         lr, mu = self.lr, self.momentum
-        for _, p, g in model.parameters():
+        for _, p, g in triples:
             if mu == 0.0:
                 p -= lr * g
             else:

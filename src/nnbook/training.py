@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import inspect
 import math
 from dataclasses import dataclass, field
 
@@ -17,6 +18,7 @@ import numpy as np
 
 from ._validation import as_rng, check_input, check_positive_int
 from .activations import Activation, Identity
+from .layers import check_layer
 from .losses import BCELoss, SoftmaxCrossEntropyLoss, get_loss
 
 
@@ -43,27 +45,21 @@ class History:
         return text + ")"
 
 
-def batches(X, T, batch_size, rng=None):
-    """``(X_b, T_b)`` pairs of ``batch_size`` rows (the last may be smaller), shuffled when ``rng`` is given."""
-    n = len(X)
+def batches(n, batch_size, rng=None):
+    """The rows of each batch of ``batch_size`` (the last may be smaller): slices in order, or
+    index arrays of a new random order when ``rng`` is given."""
     order = None if rng is None else rng.permutation(n)
     for start in range(0, n, batch_size):
-        if order is None:
-            yield X[start:start + batch_size], T[start:start + batch_size]
-        else:
-            rows = order[start:start + batch_size]
-            yield X[rows], T[rows]
+        yield slice(start, start + batch_size) if order is None else order[start:start + batch_size]
 
 
-def n_correct(out, T) -> float:
-    """How many rows are classified right: argmax for several outputs, > 0.5 for one."""
-    if out.shape[1] == 1:
-        return float(np.count_nonzero((out > 0.5) == (T > 0.5)))
-    return float(np.count_nonzero(out.argmax(axis=1) == T.argmax(axis=1)))
+def classes(Y) -> np.ndarray:
+    """The class of each row: argmax for several outputs (or one-hot targets), > 0.5 for one."""
+    return Y[:, 0] > 0.5 if Y.shape[1] == 1 else Y.argmax(axis=1)
 
 
 def _check_logits_model(model, loss):
-    last = model.layers[-1] if hasattr(model, "layers") else model
+    last = model.layers[-1] if getattr(model, "layers", None) else model
     if isinstance(loss, SoftmaxCrossEntropyLoss) and isinstance(last, Activation) and not isinstance(last, Identity):
         raise ValueError(
             f"SoftmaxCrossEntropyLoss takes logits, but this model ends in {type(last).__name__}, "
@@ -77,6 +73,8 @@ def fit(model, X, y, *, loss, optimizer, epochs, batch_size=None, rng=None, prog
 
     Parameters
     ----------
+    model : a layer (any object with ``params``, ``grads``, ``forward`` and ``backward``) or a
+        ``Sequential``; ``model.fit(X, y, ...)`` is the same call.
     X : array of shape (n_samples, n_in)
     y : targets of the shape of the network's output ``(n_samples, n_out)``; a 1-D
         ``(n_samples,)`` for one output; integer labels ``(n_samples,)`` or one-hot
@@ -95,9 +93,11 @@ def fit(model, X, y, *, loss, optimizer, epochs, batch_size=None, rng=None, prog
     is not linear.
     """
     # Everything is checked once here, so that the loop below needs no checks.
-    X = check_input(X, model.n_in, "X", "this network")
+    check_layer(model, " as the model")
+    n_in = getattr(model, "n_in", None)
+    X = check_input(X, n_in, "X", "this network")
     if X.ndim != 2:
-        raise ValueError(f"expected X as a batch of shape (n_samples, {model.n_in}), got shape {X.shape}")
+        raise ValueError(f"expected X as a batch of shape (n_samples, {n_in or 'n_in'}), got shape {X.shape}")
     n = X.shape[0]
     loss = get_loss(loss)
     _check_logits_model(model, loss)
@@ -108,10 +108,15 @@ def fit(model, X, y, *, loss, optimizer, epochs, batch_size=None, rng=None, prog
     if batch_size > n:
         raise ValueError(f"expected batch_size at most n_samples ({n}), got {batch_size}; use None for the full batch")
     rng = as_rng(rng) if shuffle and batch_size < n else None
-    n_out = model.n_out or model.forward(X[:1]).shape[-1]
-    T = loss._check_targets(np.zeros((n, n_out)), y)
+    n_out = np.shape(model.forward(X[:1]))[-1]  # what the model gives, whatever its layers
+    T = loss.targets(y, (n, n_out))
     classifier = isinstance(loss, (SoftmaxCrossEntropyLoss, BCELoss))
     history = History(accuracy=[] if classifier else None)
+    labels = classes(T) if classifier else None
+    predicted = np.empty(n, dtype=np.intp) if classifier else None  # each epoch's, batch by batch
+    # The data's own gradient ∂L/∂X trains nothing: a backward that can skip it takes need_dX
+    # (Linear's and Sequential's do); a layer's plain backward(dY) is called as it is.
+    skip_dX = "need_dX" in inspect.signature(model.backward).parameters
 
     bar = None
     if progress:
@@ -121,23 +126,27 @@ def fit(model, X, y, *, loss, optimizer, epochs, batch_size=None, rng=None, prog
     try:
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
             for epoch in range(1, epochs + 1):
-                total, correct = 0.0, 0.0
-                for batch, (Xb, Tb) in enumerate(batches(X, T, batch_size, rng), start=1):
-                    out = model._forward(Xb)
-                    L = loss._forward(out, Tb)
+                total = 0.0
+                for batch, rows in enumerate(batches(n, batch_size, rng), start=1):
+                    Xb, Tb = X[rows], T[rows]
+                    out = model.forward(Xb)
+                    L = loss.value(out, Tb)
                     if not math.isfinite(L):
                         raise FloatingPointError(
                             f"the loss became {L} at epoch {epoch}, batch {batch}; try a smaller "
                             f"learning rate (lr={getattr(optimizer, 'lr', '?')}) or scaled inputs"
                         )
-                    model._backward(loss._backward(), need_dX=False)
+                    if skip_dX:
+                        model.backward(loss.backward(), need_dX=False)
+                    else:
+                        model.backward(loss.backward())
                     optimizer.step(model)
                     total += L * len(Xb)
                     if classifier:
-                        correct += n_correct(out, Tb)
+                        predicted[rows] = classes(out)
                 history.loss.append(total / n)
                 if classifier:
-                    history.accuracy.append(correct / n)
+                    history.accuracy.append(np.count_nonzero(predicted == labels) / n)
                 if bar is not None:
                     bar.update(1)
                     if epoch == epochs or epoch % max(1, epochs // 20) == 0:

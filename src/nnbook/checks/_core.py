@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .._links import BOOK_URL, section_url  # noqa: F401  (BOOK_URL: the published book)
+from .._links import section_url
 _QID = re.compile(r"^\d{2}\.\d+$")
 
 
