@@ -11,6 +11,7 @@ import functools
 import os
 import shutil
 import subprocess
+import sys
 
 import pytest
 
@@ -36,15 +37,22 @@ def install_bwrap() -> str:
 
 
 def require_sandbox() -> None:
-    """Skip the test, saying why, where the grader's sandbox cannot run."""
+    """Skip the test, saying why, where the grader's sandbox cannot run; fail where it should run
+    (Linux as root, as in CI: bubblewrap is installed then, so a sandbox that does not start is a bug)."""
     from nnbook.grading import sandbox
 
     why = install_bwrap()
     if not why:
         sandbox.problem.cache_clear()
         why = sandbox.problem()
+    if why and _should_run():
+        pytest.fail(f"the grader's sandbox does not start: {why}")
     if why:
         pytest.skip(f"the grader's sandbox cannot run here: {why}")
+
+
+def _should_run() -> bool:
+    return sys.platform.startswith("linux") and os.geteuid() == 0
 
 
 def require_limits() -> None:
@@ -54,5 +62,7 @@ def require_limits() -> None:
     require_sandbox()
     limits.problem.cache_clear()
     why = limits.problem()
+    if why and _should_run():
+        pytest.fail(f"no control group can be made, as root: {why}")
     if why:
         pytest.skip(f"no control group can be made here: {why}")

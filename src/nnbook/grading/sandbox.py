@@ -127,7 +127,7 @@ def problem() -> str:
         return "bubblewrap (bwrap) is not installed; on Debian or Ubuntu: apt-get install bubblewrap"
     if mode() != "user" and shutil.which("setpriv") is None:
         return "setpriv (util-linux) is not installed; on Debian or Ubuntu: apt-get install util-linux"
-    probe = ("import os, nnbook, numpy; assert os.getuid() != 0 and os.geteuid() != 0; "
+    probe = ("import os, nnbook, nnbook.checks, numpy; assert os.getuid() != 0 and os.geteuid() != 0; "
              "assert not hasattr(nnbook.checks, '_core'); print('sandbox ok')")
     with tempfile.TemporaryDirectory(prefix="nnbook-probe-") as tmp:
         zipped = Path(tmp) / "nnbook.zip"
