@@ -31,7 +31,7 @@ def pytest_collection_modifyitems(config, items):
 
 def pytest_collection_finish(session):
     if any(_needs_book(item) for item in session.items):
-        from test_book import start_build
+        from book_support import start_build
 
         start_build()
 
@@ -46,7 +46,7 @@ def rng():
 @pytest.fixture(scope="session")
 def book_build():
     """The session's one build of the book (tests/test_book.py), waited for."""
-    from test_book import session_build
+    from book_support import session_build
 
     return session_build()
 
@@ -62,7 +62,7 @@ def built_book(book_build):
 @pytest.fixture(scope="session")
 def site(built_book):
     """The built site served on 127.0.0.1 at a free port: (base URL, html directory)."""
-    from test_browser import serve
+    from browser_support import serve
 
     with serve(built_book) as base:
         yield base, built_book
@@ -71,7 +71,7 @@ def site(built_book):
 @pytest.fixture(scope="session")
 def browser():
     """One headless Chromium for the session (tests/test_browser.py); skips where there is none."""
-    from test_browser import launch_chromium
+    from browser_support import launch_chromium
 
     chrome = launch_chromium()
     try:
@@ -83,7 +83,7 @@ def browser():
 def _axe_script() -> str | None:
     """axe-core's script (npm's ``axe-core``, fetched into node_modules by tools/bundle_assets.py),
     or None where it cannot be had."""
-    from test_book import bundle_assets
+    from book_support import bundle_assets
 
     path = bundle_assets.fetch_axe()
     return path.read_text(encoding="utf-8") if path else None
@@ -101,6 +101,6 @@ def axe_source():
 def page_visits(site, browser):
     """{page: Visit} for every page of the book: each page loaded once, at 1280 px, then narrowed
     to 390 px (tests/test_browser.py, :func:`visit_pages`)."""
-    from test_browser import visit_pages
+    from browser_support import visit_pages
 
     return visit_pages(browser, *site, axe_source=_axe_script())

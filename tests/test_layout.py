@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import pytest
 
-from test_browser import DESKTOP, PAGE_TIMEOUT, PAGES, PHONE, SETTLED_JS, visit
+from browser_support import DESKTOP, PAGE_TIMEOUT, PAGES, PHONE, SETTLED_JS, visit
 
 @pytest.fixture(scope="module")
 def layout(page_visits):
@@ -92,7 +92,7 @@ def test_chinese_renders_from_the_bundled_font(site, browser):
     """Chromium reports which fonts it drew a node's text with (CSS.getPlatformFontsForNode):
     the Chinese characters come from the bundled Noto Sans SC / TC, whatever fonts the machine
     has (this one may have none)."""
-    from test_book import bundle_assets
+    from book_support import bundle_assets
 
     if not bundle_assets.bundle_is_complete():
         pytest.skip("no bundle (npm unavailable): the fonts are not bundled")
@@ -137,7 +137,7 @@ def test_chinese_renders_from_the_bundled_font(site, browser):
 
 
 def test_the_bundler_declares_the_fonts_for_chinese_code_points_only():
-    from test_book import bundle_assets as ba
+    from book_support import bundle_assets as ba
 
     css = ("@font-face { font-family: 'Noto Sans SC'; font-weight: 400;\n"
            "  src: url(./files/noto-sans-sc-7-400-normal.woff2) format('woff2'), url(x.woff) format('woff');\n"
@@ -152,7 +152,7 @@ def test_the_bundler_declares_the_fonts_for_chinese_code_points_only():
 
 
 def test_a_chinese_character_without_a_font_file_is_reported(monkeypatch):
-    from test_book import bundle_assets as ba
+    from book_support import bundle_assets as ba
 
     monkeypatch.setattr(ba, "site_cjk_chars", lambda: {"神", "经"})
     covered = [[ord("神"), ord("神")]]
