@@ -56,11 +56,12 @@ book: $(STAMP) assets ## build the book into _build/html (creates .venv on first
 	fi
 
 # axe-core is the accessibility test's tool, not part of the site: fetched here, not by `make book`.
-# The tests build the book as `make book` does (tests/book_support.py), in the background.
+# Two pytest processes side by side (tools/run_tests.py): the tests of the built book, which
+# build it as `make book` does (tests/book_support.py), and all the others.
 test: $(STAMP) assets ## run every test (unit, notebooks, grader, book build, browser)
 	$(FORGET_OLD_PAGES)
 	$(PY) tools/bundle_assets.py --axe
-	$(PY) -m pytest
+	$(PY) tools/run_tests.py
 
 # Kernels talk to the server over Unix sockets (IPC), not TCP ports. As root (a container),
 # Jupyter refuses to start without --allow-root.

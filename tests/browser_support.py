@@ -16,6 +16,7 @@ visit (:class:`Visit`).
 
 from __future__ import annotations
 
+import concurrent.futures
 import contextlib
 import functools
 import http.server
@@ -43,6 +44,9 @@ CHROMIUM_FLAGS = [
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
     "--disable-default-apps", "--disable-extensions", "--mute-audio", "--hide-scrollbars",
     "--window-size=1280,900",
+    # Tabs loading behind the one being inspected run their timers (MathJax, the widgets) at full speed.
+    "--disable-background-timer-throttling", "--disable-renderer-backgrounding",
+    "--disable-backgrounding-occluded-windows",
     # Any host but the local server fails at once instead of waiting on a closed network;
     # the request is still seen (and counted as a failure) by the test.
     "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1",
@@ -92,6 +96,7 @@ class Chromium:
     """
 
     def __init__(self, executable: str):
+        self.executable = executable
         self.profile = tempfile.mkdtemp(prefix="nnbook-chromium-")
         self._log = open(Path(self.profile) / "chromium-stderr.log", "wb")
         to_chrome_r, self._to_chrome = os.pipe()
@@ -506,7 +511,7 @@ def inspect_page(browser: Chromium, url: str, target: str, session: str, screens
         settled, widgets_shown = settle(browser, url, session)
         # In front: timers run at full speed there (nnbook.js refits equations on a timer).
         browser.call("Page.bringToFront", session=session)
-        browser.pump(0.5)  # late console messages and requests; the equation fitting after MathJax
+        browser.pump(0.25)  # late console messages and requests
         report = browser.evaluate(session, PAGE_REPORT_JS)
         report["settled"], report["widgetsShown"] = settled, widgets_shown
         if screenshot is not None:
@@ -517,7 +522,9 @@ def inspect_page(browser: Chromium, url: str, target: str, session: str, screens
             browser.evaluate(session, axe_source + "\n;true")
             axe = browser.evaluate(session, AXE_RUN_JS, timeout=120)
         set_width(browser, session, PHONE)
-        browser.pump(0.5)  # the reflow, and nnbook.js refitting the equations 150 ms after a resize
+        # The reflow, and nnbook.js refitting the equations 150 ms after a resize: waited for in the
+        # page (the tab is in front, so its timers run on time), then a frame drawn.
+        browser.evaluate(session, "new Promise(r => setTimeout(() => requestAnimationFrame(() => r(true)), 250))")
         phone = browser.evaluate(session, MEASURE_JS)
         js_errors, failed = problems_from_events(browser.events, session)
         return Visit(report, js_errors, failed, desktop, phone, axe)
@@ -531,13 +538,16 @@ def visit(browser: Chromium, url: str, axe_source: str | None = None, screenshot
     return inspect_page(browser, url, *start_page(browser, url), screenshot, axe_source)
 
 
-def visit_pages(browser: Chromium, base: str, html_dir: Path, axe_source: str | None = None,
-                tabs: int = 3) -> dict[str, Visit]:
-    """{page: Visit} for every page of the book, ``tabs`` loading at a time; a screenshot of each
-    page at 1280 px goes to ``_build/screenshots``."""
-    pages = pages_in(html_dir)
-    if SCREENSHOTS.exists():
-        shutil.rmtree(SCREENSHOTS)
+def cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
+
+
+def _visit_in_order(browser: Chromium, base: str, pages: list[str], axe_source: str | None,
+                    tabs: int) -> dict[str, Visit]:
+    """{page: Visit} for ``pages`` in one browser: ``tabs`` load while the first is inspected."""
     visits = {}
     for start in range(0, len(pages), tabs):
         opened = [(page, *start_page(browser, f"{base}/{page}")) for page in pages[start:start + tabs]]
@@ -545,6 +555,31 @@ def visit_pages(browser: Chromium, base: str, html_dir: Path, axe_source: str | 
             shot = SCREENSHOTS / (page[: -len(".html")].replace("/", "__") + ".png")
             visits[page] = inspect_page(browser, f"{base}/{page}", target, session, shot, axe_source)
     return visits
+
+
+def visit_pages(browser: Chromium, base: str, html_dir: Path, axe_source: str | None = None,
+                tabs: int = 2, browsers: int | None = None) -> dict[str, Visit]:
+    """{page: Visit} for every page of the book, in the book's order; a screenshot of each page at
+    1280 px goes to ``_build/screenshots``.
+
+    The pages are shared among ``browsers`` Chromium instances (one per core by default: ``browser``
+    and fresh ones), each driven from its own thread: a page's inspection (axe-core's audit above
+    all) runs in one renderer process, so one browser keeps one core busy."""
+    pages = pages_in(html_dir)
+    if SCREENSHOTS.exists():
+        shutil.rmtree(SCREENSHOTS)
+    n = max(1, min(browsers or cores(), len(pages)))
+    shares = [pages[k::n] for k in range(n)]  # interleaved: each gets chapters and exercises alike
+    extra = [Chromium(browser.executable) for _ in range(n - 1)]
+    try:
+        with concurrent.futures.ThreadPoolExecutor(n) as pool:
+            parts = list(pool.map(lambda chrome, share: _visit_in_order(chrome, base, share, axe_source, tabs),
+                                  [browser, *extra], shares))
+    finally:
+        for chrome in extra:
+            chrome.close()
+    found = {page: seen for part in parts for page, seen in part.items()}
+    return {page: found[page] for page in pages}
 
 
 SEARCH_DONE_JS = r"""

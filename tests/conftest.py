@@ -16,8 +16,9 @@ settings.load_profile("nnbook")
 
 
 # The book is built once, in a background thread started as soon as the tests are collected, and
-# the tests that read it run last: the build (mostly one notebook kernel at a time) overlaps with
-# the library, notebook and grader tests on the other core.
+# the tests that read it run last, so that the build overlaps with the other tests. Every test
+# that reads the book is marked ``book``: `make test` (tools/run_tests.py) runs `-m book` and
+# `-m "not book"` as two processes side by side.
 BOOK_FIXTURES = {"book_build", "built_book", "site", "browser", "axe_source", "page_visits"}
 
 
@@ -25,7 +26,11 @@ def _needs_book(item) -> bool:
     return bool(BOOK_FIXTURES & set(getattr(item, "fixturenames", ())))
 
 
+@pytest.hookimpl(tryfirst=True)  # before `-m` selects by the marks
 def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if _needs_book(item):
+            item.add_marker(pytest.mark.book)
     items.sort(key=_needs_book)  # stable: the order within each half is kept
 
 
