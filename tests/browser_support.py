@@ -559,27 +559,35 @@ def _visit_in_order(browser: Chromium, base: str, pages: list[str], axe_source: 
 
 def visit_pages(browser: Chromium, base: str, html_dir: Path, axe_source: str | None = None,
                 tabs: int = 2, browsers: int | None = None) -> dict[str, Visit]:
-    """{page: Visit} for every page of the book, in the book's order; a screenshot of each page at
-    1280 px goes to ``_build/screenshots``.
-
-    The pages are shared among ``browsers`` Chromium instances (one per core by default: ``browser``
-    and fresh ones), each driven from its own thread: a page's inspection (axe-core's audit above
-    all) runs in one renderer process, so one browser keeps one core busy."""
+    """{page: Visit} for every page of the book, in the book's order, shared among one browser per
+    core (:func:`share_among_browsers`); a screenshot of each page at 1280 px goes to
+    ``_build/screenshots``."""
     pages = pages_in(html_dir)
     if SCREENSHOTS.exists():
         shutil.rmtree(SCREENSHOTS)
-    n = max(1, min(browsers or cores(), len(pages)))
-    shares = [pages[k::n] for k in range(n)]  # interleaved: each gets chapters and exercises alike
+    return share_among_browsers(browser, pages, lambda chrome, share: _visit_in_order(chrome, base, share,
+                                                                                      axe_source, tabs),
+                                browsers)
+
+
+def share_among_browsers(browser: Chromium, items: list, work, browsers: int | None = None) -> dict:
+    """``work(chrome, share)`` (a dict keyed by the share's items) over ``items`` shared among
+    ``browsers`` Chromium instances (one per core by default: ``browser`` and fresh ones, closed
+    afterwards), each driven from its own thread; the results merged in the order of ``items``.
+
+    A page's work (axe-core's audit, a widget redrawn) runs in one renderer process: one browser
+    keeps one core busy, so the pages go to as many browsers as there are cores."""
+    n = max(1, min(browsers or cores(), len(items)))
+    shares = [items[k::n] for k in range(n)]  # interleaved: each gets chapters and exercises alike
     extra = [Chromium(browser.executable) for _ in range(n - 1)]
     try:
         with concurrent.futures.ThreadPoolExecutor(n) as pool:
-            parts = list(pool.map(lambda chrome, share: _visit_in_order(chrome, base, share, axe_source, tabs),
-                                  [browser, *extra], shares))
+            parts = list(pool.map(work, [browser, *extra], shares))
     finally:
         for chrome in extra:
             chrome.close()
-    found = {page: seen for part in parts for page, seen in part.items()}
-    return {page: found[page] for page in pages}
+    found = {item: result for part in parts for item, result in part.items()}
+    return {item: found[item] for item in items}
 
 
 SEARCH_DONE_JS = r"""

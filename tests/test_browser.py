@@ -21,7 +21,7 @@ from __future__ import annotations
 from book_support import toc_files, widget_pages
 from browser_support import (CONTROLS_JS, SCREENSHOTS, SEARCH_DONE_JS, click, control_named, finish_page, focus,
                              open_settled, operate_every_control, pages_in, problems_from_events, set_slider,
-                             shown_numbers, start_page)
+                             share_among_browsers, shown_numbers, start_page)
 # Still imported from here by tests/test_digitpad.py; to go once it imports them from browser_support.
 from browser_support import PAGE_TIMEOUT, _problems_from_events, _start  # noqa: F401
 
@@ -104,13 +104,10 @@ def test_every_control_of_every_widget_changes_its_view(site, browser):
     base, html_dir = site
     pages = widget_pages(html_dir)
     assert pages, "no page of the book holds a widget"
-    problems: dict[str, list[str]] = {}
-    n_controls = 0
-    for page in pages:
-        issues, n = operate_every_control(browser, f"{base}/{page}")
-        n_controls += n
-        if issues:
-            problems[page] = issues
+    operated = share_among_browsers(
+        browser, pages, lambda chrome, share: {page: operate_every_control(chrome, f"{base}/{page}") for page in share})
+    problems = {page: issues for page, (issues, _) in operated.items() if issues}
+    n_controls = sum(n for _, n in operated.values())
     summary = "\n".join(f"{page}:\n  " + "\n  ".join(issues) for page, issues in problems.items())
     assert not problems, f"problems on {len(problems)} of {len(pages)} widget pages:\n{summary}"
     assert n_controls >= len(pages), f"only {n_controls} controls on {len(pages)} widget pages"

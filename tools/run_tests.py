@@ -5,6 +5,8 @@
   headless Chromium (one browser per core), axe-core, the layout and the widgets at work;
 * every other test (library, widgets, checks, exercise notebooks, grader, README), meanwhile.
 
+Chromium and bubblewrap are installed first where missing (see :func:`install_system_tools`).
+
 The second prints to the console as it runs; the first writes ``_build/test-book.log``, which is
 printed when both are done. The exit status is 0 only if both passed. Extra arguments go to both
 pytest commands, e.g. ``python tools/run_tests.py -x``.
@@ -26,7 +28,26 @@ def _fmt(seconds: float) -> str:
     return f"{seconds // 60:.0f} min {seconds % 60:02.0f} s"
 
 
+def install_system_tools() -> None:
+    """Debian's ``chromium`` (the browser tests) and ``bubblewrap`` (the grader's sandbox), installed
+    with apt-get where missing, as the tests themselves would, but one after the other before the
+    two processes start: two apt-get runs at once fight over dpkg's lock."""
+    sys.path.insert(0, str(ROOT / "tests"))
+    from browser_support import find_chromium, install_chromium
+    from sandbox_setup import install_bwrap
+
+    if find_chromium() is None:
+        print("installing chromium (the browser tests) ...", flush=True)
+        path, why = install_chromium()
+        if path is None:
+            print(f"no chromium: {why}; the browser tests will skip", flush=True)
+    why = install_bwrap()
+    if why:
+        print(f"{why}; the grader's sandboxed tests will skip", flush=True)
+
+
 def main(argv: list[str]) -> int:
+    install_system_tools()
     pytest = [sys.executable, "-m", "pytest"]
     BOOK_LOG.parent.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
