@@ -1,9 +1,10 @@
 """Shared fixtures.
 
-The expensive ones live here, once per test session: the book build (``jupyter-book build . -W``,
-started in the background as soon as the tests are collected),
-the local server of ``_build/html``, one headless Chromium, and one visit of every page in it
-(``page_visits``), from which the browser, accessibility and layout tests all read.
+The expensive ones live here, once per test session: the book build (as ``make book`` builds it,
+``tests/book_support.py``, started in the background as soon as the tests are collected), the
+local server of ``_build/html``, headless Chromium, and one visit of every page
+(``page_visits``, one browser per core, ``tests/browser_support.py``), from which the browser,
+accessibility and layout tests all read.
 """
 
 import numpy as np
@@ -86,8 +87,8 @@ def browser():
 
 
 def _axe_script() -> str | None:
-    """axe-core's script (npm's ``axe-core``, fetched into node_modules by tools/bundle_assets.py),
-    or None where it cannot be had."""
+    """axe-core's script (npm's ``axe-core``, fetched into node_modules by ``make test``, or here
+    when missing, by tools/bundle_assets.py), or None where it cannot be had."""
     from book_support import bundle_assets
 
     path = bundle_assets.fetch_axe()
