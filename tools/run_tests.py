@@ -34,13 +34,16 @@ def install_system_tools() -> None:
     two processes start: two apt-get runs at once fight over dpkg's lock."""
     sys.path.insert(0, str(ROOT / "tests"))
     from browser_support import find_chromium, install_chromium
-    from sandbox_setup import install_bwrap
 
     if find_chromium() is None:
         print("installing chromium (the browser tests) ...", flush=True)
         path, why = install_chromium()
         if path is None:
             print(f"no chromium: {why}; the browser tests will skip", flush=True)
+    try:
+        from sandbox_setup import install_bwrap
+    except ImportError:  # the grader's tests install it themselves
+        return
     why = install_bwrap()
     if why:
         print(f"{why}; the grader's sandboxed tests will skip", flush=True)
