@@ -214,7 +214,7 @@ class Chromium:
         while time.monotonic() < deadline:
             if self.evaluate(session, expression):
                 return True
-            self.pump(0.2)
+            self.pump(0.05)
         return False
 
     def close(self) -> None:
