@@ -297,7 +297,7 @@ OPENED_JS = r"""
 def test_the_widget_renders_in_jupyterlab_in_a_browser(lab):
     path = find_chromium()
     if path is None:
-        pytest.skip("no Chromium to open JupyterLab (tests/test_browser.py installs it where it can)")
+        pytest.skip("no Chromium to open JupyterLab (`make test` installs it where it can)")
     chrome = Chromium(path)
     try:
         target, session = chrome.open_page()
