@@ -209,6 +209,7 @@ def test_widget_pages_embed_their_state(built_book):
     import json
 
     calling = {doc for doc in toc_files() if WIDGET_CALL.search(_code_of(source_of(doc)))}
+    bundled = bundle_assets.bundle_is_complete()  # reads every source: asked once
     assert len(calling) >= 10, f"only {sorted(calling)} call a widget: the chapters have lost theirs"
     showing = set()
     for doc in toc_files():
@@ -223,7 +224,7 @@ def test_widget_pages_embed_their_state(built_book):
         state = json.loads(match.group(1))["state"]
         missing = [model for model in views if model not in state]
         assert not missing, f"{doc}: widgets {missing} have no stored state"
-        if bundle_assets.bundle_is_complete():
+        if bundled:
             for name in (bundle_assets.REQUIRE_JS, bundle_assets.WIDGETS_JS):
                 assert f"_static/{name}" in html, f"{doc}: {name} is not loaded"
     assert showing == calling, (f"pages whose code calls a widget but show none: {sorted(calling - showing)}; "
