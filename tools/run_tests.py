@@ -15,6 +15,7 @@ pytest commands, e.g. ``python tools/run_tests.py -x``.
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import time
@@ -22,6 +23,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 BOOK_LOG = ROOT / "_build" / "test-book.log"
+STARTED = time.monotonic()
 
 
 def _fmt(seconds: float) -> str:
@@ -49,22 +51,33 @@ def install_system_tools() -> None:
         print(f"{why}; the grader's sandboxed tests will skip", flush=True)
 
 
+def _wait_saying_how_far(proc: subprocess.Popen, every: float = 30.0) -> int:
+    """Wait for the book's tests, printing every ``every`` seconds how far their log has got."""
+    while True:
+        try:
+            return proc.wait(timeout=every)
+        except subprocess.TimeoutExpired:
+            text = BOOK_LOG.read_text(encoding="utf-8", errors="replace")
+            done = re.findall(r"\[\s*(\d+)%\]", text)
+            where = f"{done[-1]} % of them done" if done else "building the book"
+            print(f"(the tests of the built book: {where}, {_fmt(time.monotonic() - STARTED)} so far)", flush=True)
+
+
 def main(argv: list[str]) -> int:
     install_system_tools()
     pytest = [sys.executable, "-m", "pytest"]
     BOOK_LOG.parent.mkdir(parents=True, exist_ok=True)
-    started = time.monotonic()
     print(f"The tests of the built book run alongside, in a second process: {BOOK_LOG.relative_to(ROOT)}, "
           "printed at the end.", flush=True)
     with open(BOOK_LOG, "w", encoding="utf-8") as log:
         # Only this process keeps pytest's cache (last failures): the two would overwrite each other's.
         book = subprocess.Popen(pytest + ["-m", "book", "-p", "no:cacheprovider", *argv], cwd=ROOT,
-                                stdout=log, stderr=subprocess.STDOUT, env=dict(os.environ, NO_COLOR="1"))
+                                stdout=log, stderr=subprocess.STDOUT, env=dict(os.environ, NO_COLOR="1", PYTHONUNBUFFERED="1"))
         try:
             rest = subprocess.run(pytest + ["-m", "not book", *argv], cwd=ROOT).returncode
-            rest_time = time.monotonic() - started
+            rest_time = time.monotonic() - STARTED
             print(f"\n(the other tests: {_fmt(rest_time)}; waiting for the tests of the built book)", flush=True)
-            book_status = book.wait()
+            book_status = _wait_saying_how_far(book)
         except BaseException:
             book.terminate()
             book.wait()
@@ -73,7 +86,7 @@ def main(argv: list[str]) -> int:
     print(BOOK_LOG.read_text(encoding="utf-8", errors="replace"), end="", flush=True)
     print(f"\nthe other tests: {'passed' if rest == 0 else f'FAILED (exit {rest})'} in {_fmt(rest_time)}; "
           f"the tests of the built book: {'passed' if book_status == 0 else f'FAILED (exit {book_status})'}; "
-          f"{_fmt(time.monotonic() - started)} in all", flush=True)
+          f"{_fmt(time.monotonic() - STARTED)} in all", flush=True)
     # pytest exits 5 when a selection has no test; either half may be empty when run on a subset.
     return 0 if {rest, book_status} <= {0, 5} else 1
 
