@@ -1,6 +1,7 @@
 # nnbook: two commands do the whole set-up on a fresh machine (Python 3.11, make, git, npm).
 #   make book   build the HTML book into _build/html
 #   make test   run the whole test suite (unit, notebook, grader, book build with -W, browser)
+# `make PYTHON=python3.11 book` picks the interpreter that creates .venv (default: python3).
 # `make` or `make help` lists every target: the text after "##" on a target's line.
 SHELL := /bin/bash
 PYTHON ?= python3
@@ -27,8 +28,8 @@ $(STAMP): requirements.txt pyproject.toml tools/ipython_kernel_config.py
 	touch $(STAMP)
 
 # JavaScript bundled into the site so that it works with no network (see tools/).
-assets: $(STAMP) ## bundle MathJax and the widget manager from npm into book/_static/vendor
-	@if [ -f tools/bundle_assets.py ]; then $(PY) tools/bundle_assets.py; fi
+assets: $(STAMP) ## bundle MathJax, the widget manager and the fonts from npm into book/_static/vendor
+	$(PY) tools/bundle_assets.py
 
 # The execution cache and Sphinx's saved pages key on the notebooks only: when the library
 # changes, start both afresh, so that no page (built by `make book` or by the tests) shows
@@ -40,8 +41,12 @@ define FORGET_OLD_PAGES
 		rm -rf _build/.jupyter_cache _build/.doctrees; echo "$(SRC_HASH)" > _build/.src-hash; fi
 endef
 
+# The notebooks are executed first, a kernel per core, into the execution cache, one line per
+# notebook with the count and its time (tools/execute_notebooks.py); Jupyter Book then reads
+# them from the cache and executes none itself.
 book: $(STAMP) assets ## build the book into _build/html (creates .venv on first use)
 	$(FORGET_OLD_PAGES)
+	$(PY) tools/execute_notebooks.py
 	$(VENV)/bin/jupyter-book build . -W --keep-going
 	@echo "The book: $(CURDIR)/_build/html/index.html"
 	@if [ -f book/_static/vendor/manifest.json ]; then \
@@ -50,9 +55,13 @@ book: $(STAMP) assets ## build the book into _build/html (creates .venv on first
 		echo "Built without the JavaScript bundle (no npm): math and widgets load from the public CDN."; \
 	fi
 
+# axe-core is the accessibility test's tool, not part of the site: fetched here, not by `make book`.
+# Two pytest processes side by side (tools/run_tests.py): the tests of the built book, which
+# build it as `make book` does (tests/book_support.py), and all the others.
 test: $(STAMP) assets ## run every test (unit, notebooks, grader, book build, browser)
 	$(FORGET_OLD_PAGES)
-	$(PY) -m pytest
+	$(PY) tools/bundle_assets.py --axe
+	$(PY) tools/run_tests.py
 
 # Kernels talk to the server over Unix sockets (IPC), not TCP ports. As root (a container),
 # Jupyter refuses to start without --allow-root.

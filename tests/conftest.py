@@ -1,9 +1,10 @@
 """Shared fixtures.
 
-The expensive ones live here, once per test session: the book build (``jupyter-book build . -W``,
-started in the background as soon as the tests are collected),
-the local server of ``_build/html``, one headless Chromium, and one visit of every page in it
-(``page_visits``), from which the browser, accessibility and layout tests all read.
+The expensive ones live here, once per test session: the book build (as ``make book`` builds it,
+``tests/book_support.py``, started in the background as soon as the tests are collected), the
+local server of ``_build/html``, headless Chromium, and one visit of every page
+(``page_visits``, one browser per core, ``tests/browser_support.py``), from which the browser,
+accessibility and layout tests all read.
 """
 
 import numpy as np
@@ -16,8 +17,9 @@ settings.load_profile("nnbook")
 
 
 # The book is built once, in a background thread started as soon as the tests are collected, and
-# the tests that read it run last: the build (mostly one notebook kernel at a time) overlaps with
-# the library, notebook and grader tests on the other core.
+# the tests that read it run last, so that the build overlaps with the other tests. Every test
+# that reads the book is marked ``book``: `make test` (tools/run_tests.py) runs `-m book` and
+# `-m "not book"` as two processes side by side.
 BOOK_FIXTURES = {"book_build", "built_book", "site", "browser", "axe_source", "page_visits"}
 
 
@@ -25,13 +27,17 @@ def _needs_book(item) -> bool:
     return bool(BOOK_FIXTURES & set(getattr(item, "fixturenames", ())))
 
 
+@pytest.hookimpl(tryfirst=True)  # before `-m` selects by the marks
 def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if _needs_book(item):
+            item.add_marker(pytest.mark.book)
     items.sort(key=_needs_book)  # stable: the order within each half is kept
 
 
 def pytest_collection_finish(session):
     if any(_needs_book(item) for item in session.items):
-        from test_book import start_build
+        from book_support import start_build
 
         start_build()
 
@@ -46,7 +52,7 @@ def rng():
 @pytest.fixture(scope="session")
 def book_build():
     """The session's one build of the book (tests/test_book.py), waited for."""
-    from test_book import session_build
+    from book_support import session_build
 
     return session_build()
 
@@ -62,7 +68,7 @@ def built_book(book_build):
 @pytest.fixture(scope="session")
 def site(built_book):
     """The built site served on 127.0.0.1 at a free port: (base URL, html directory)."""
-    from test_browser import serve
+    from browser_support import serve
 
     with serve(built_book) as base:
         yield base, built_book
@@ -71,7 +77,7 @@ def site(built_book):
 @pytest.fixture(scope="session")
 def browser():
     """One headless Chromium for the session (tests/test_browser.py); skips where there is none."""
-    from test_browser import launch_chromium
+    from browser_support import launch_chromium
 
     chrome = launch_chromium()
     try:
@@ -81,9 +87,9 @@ def browser():
 
 
 def _axe_script() -> str | None:
-    """axe-core's script (npm's ``axe-core``, fetched into node_modules by tools/bundle_assets.py),
-    or None where it cannot be had."""
-    from test_book import bundle_assets
+    """axe-core's script (npm's ``axe-core``, fetched into node_modules by ``make test``, or here
+    when missing, by tools/bundle_assets.py), or None where it cannot be had."""
+    from book_support import bundle_assets
 
     path = bundle_assets.fetch_axe()
     return path.read_text(encoding="utf-8") if path else None
@@ -101,7 +107,7 @@ def axe_source():
 def page_visits(site, browser):
     """{page: Visit} for every page of the book: each page loaded once, at 1280 px, then narrowed
     to 390 px (tests/test_browser.py, :func:`visit_pages`)."""
-    from test_browser import visit_pages
+    from browser_support import visit_pages
 
     return visit_pages(browser, *site, axe_source=_axe_script())
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import pytest
 
-from test_browser import PAGES, visit
+from browser_support import PAGES, visit
 
 def describe(page: str, violations: list[dict]) -> str:
     lines = [f"{page}:"]

@@ -1,182 +1,26 @@
-"""The whole book, built once per test session with ``jupyter-book build . -W``.
+"""The whole book, built once per test session as ``make book`` builds it.
 
-The build (into ``_build/html``, the path ``make book`` prints) is shared with the browser tests
-through the session fixtures ``book_build`` and ``built_book`` (``tests/conftest.py``). The tests
-here read the HTML: no warning in the build, every page titled, the table of contents in its five
-parts, every internal link and anchor resolving, every chapter downloadable as a notebook that
-runs, the launch buttons, and the JavaScript taken from the bundled copies rather than a CDN.
+The build (``tools/execute_notebooks.py``, then ``jupyter-book build . -W``, into ``_build/html``,
+the path ``make book`` prints) is shared with the browser tests through the session fixtures
+``book_build`` and ``built_book`` (``tests/conftest.py``, ``tests/book_support.py``). The tests
+here read the HTML: no warning in the build, every notebook executed before Sphinx reads it, every
+page titled, the table of contents in its five parts, every internal link and anchor resolving,
+every chapter downloadable as a notebook that runs, the launch buttons, and the JavaScript taken
+from the bundled copies rather than a CDN.
 
 Set ``NNBOOK_BOOK_OUTPUT=/some/dir`` to build into ``/some/dir/_build/html`` instead.
 """
 
 from __future__ import annotations
 
-import concurrent.futures
-import functools
-import os
 import re
-import subprocess
-import sys
-import threading
-from dataclasses import dataclass
-from html.parser import HTMLParser
-from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
-import yaml
 
-ROOT = Path(__file__).resolve().parent.parent
-OUTPUT = Path(os.environ.get("NNBOOK_BOOK_OUTPUT", ROOT)).resolve()
-HTML = OUTPUT / "_build" / "html"
+from book_support import ROOT, bundle_assets, is_notebook, parse_page, site_pages, source_of, toc, toc_files
+
 PARTS = ["Foundations", "Learning", "Practice", "Exercises", "Reference"]
-REPO_URL = "https://github.com/nnbook/nnbook"
-
-sys.path.insert(0, str(ROOT / "tools"))
-import bundle_assets  # noqa: E402
-
-
-@dataclass
-class BuildResult:
-    returncode: int
-    log: str
-    html: Path
-
-    @property
-    def warnings(self) -> list[str]:
-        # Sphinx writes "path:line: WARNING: ..." (kernels log "[IPKernelApp] WARNING | ..." to stderr).
-        return [line for line in self.log.splitlines() if re.search(r"\b(WARNING|ERROR|CRITICAL):", line)]
-
-
-@functools.cache
-def run_jupyter_book(timeout: float) -> tuple[int, str]:
-    """``jupyter-book build . -W --keep-going`` into OUTPUT: its exit code and its log, uncoloured."""
-    jb = Path(sys.executable).with_name("jupyter-book")
-    cmd = [str(jb), "build", str(ROOT), "-W", "--keep-going"]
-    if OUTPUT != ROOT:
-        cmd += ["--path-output", str(OUTPUT)]
-    env = dict(os.environ, NO_COLOR="1", PYTHONWARNINGS="ignore::DeprecationWarning")
-    proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, env=env, timeout=timeout)
-    return proc.returncode, re.sub(r"\x1b\[[0-9;]*m", "", proc.stdout + proc.stderr)
-
-
-def _build() -> BuildResult:
-    """Bundle the JavaScript (no-op when up to date) and build the book, once per process."""
-    bundle_assets.bundle()
-    returncode, log = run_jupyter_book(timeout=1800)
-    return BuildResult(returncode, log, HTML)
-
-
-_session_build: concurrent.futures.Future | None = None
-
-
-def start_build() -> None:
-    """Start the session's build in a background thread, once (tests/conftest.py does it when
-    the tests are collected): the tests that do not read the book run meanwhile."""
-    global _session_build
-    if _session_build is not None:
-        return
-    _session_build = future = concurrent.futures.Future()
-
-    def run():
-        try:
-            future.set_result(_build())
-        except BaseException as err:  # noqa: BLE001  (handed to whoever waits for the build)
-            future.set_exception(err)
-
-    threading.Thread(target=run, name="book-build", daemon=True).start()
-
-
-def session_build() -> BuildResult:
-    """The session's build (the fixture ``book_build``): started if need be, then waited for."""
-    start_build()
-    return _session_build.result()
-
-
-# ----------------------------------------------------------------------------- helpers
-
-def _toc() -> dict:
-    return yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
-
-
-def _toc_files() -> list[str]:
-    """Every file of the TOC (without suffix), root first."""
-    toc = _toc()
-    files = [toc["root"]]
-
-    def walk(entries):
-        for entry in entries or []:
-            if "file" in entry:
-                files.append(entry["file"])
-            walk(entry.get("sections"))
-
-    for part in toc.get("parts", []):
-        walk(part.get("chapters"))
-    walk(toc.get("chapters"))
-    return [re.sub(r"\.(md|ipynb)$", "", f) for f in files]
-
-
-def _source(docname: str) -> Path:
-    for suffix in (".md", ".ipynb"):
-        path = ROOT / f"{docname}{suffix}"
-        if path.is_file():
-            return path
-    raise FileNotFoundError(f"no source for TOC entry {docname!r}")
-
-
-def _is_notebook(path: Path) -> bool:
-    """A MyST Markdown notebook: its front matter names a kernel (plain Markdown pages do not)."""
-    text = path.read_text(encoding="utf-8")
-    match = re.match(r"---\n(.*?)\n---\n", text, flags=re.S)
-    return bool(match) and "kernelspec" in (yaml.safe_load(match.group(1)) or {})
-
-
-class _PageParser(HTMLParser):
-    """Collects a page's ids, links (href/src) and title."""
-
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.ids: set[str] = set()
-        self.links: list[tuple[str, str]] = []
-        self.title = ""
-        self.h1 = []
-        self._in = None
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        for key in ("id", "name"):
-            if attrs.get(key):
-                self.ids.add(attrs[key])
-        if tag in ("a", "link") and attrs.get("href") is not None:
-            self.links.append((tag, attrs["href"]))
-        if tag in ("img", "script", "source", "iframe") and attrs.get("src"):
-            self.links.append((tag, attrs["src"]))
-        if tag in ("title", "h1"):
-            self._in = tag
-            if tag == "h1":
-                self.h1.append("")
-
-    def handle_endtag(self, tag):
-        if tag == self._in:
-            self._in = None
-
-    def handle_data(self, data):
-        if self._in == "title":
-            self.title += data
-        elif self._in == "h1":
-            self.h1[-1] += data
-
-
-@functools.cache
-def _parse(path: Path) -> _PageParser:
-    parser = _PageParser()
-    parser.feed(path.read_text(encoding="utf-8"))
-    return parser
-
-
-def _site_pages(html: Path) -> list[Path]:
-    return [p for p in sorted(html.rglob("*.html"))
-            if not p.relative_to(html).as_posix().startswith(("_static/", "_sources/", "_images/"))]
 
 
 # ----------------------------------------------------------------------------- tests
@@ -189,23 +33,34 @@ def test_build_has_no_warnings(book_build):
     )
 
 
+def test_the_build_reads_every_notebook_from_the_cache(book_build):
+    """tools/execute_notebooks.py executed every notebook missing from the cache before the build,
+    and stored it under the key MyST-NB looks up: the build itself executed none."""
+    assert book_build.returncode == 0, book_build.log[-3000:]
+    executed = [line for line in book_build.log.splitlines() if "Executing notebook" in line]
+    assert not executed, ("the build executed notebooks the pre-execution should have cached:\n"
+                          + "\n".join(executed[:10]))
+    assert re.search(r"^(all \d+ notebooks are in the execution cache|executed \d+ notebooks in )",
+                     book_build.log, flags=re.M), book_build.log[:3000]
+
+
 def test_toc_has_the_five_parts_in_order(built_book):
-    captions = [part.get("caption") for part in _toc().get("parts", [])]
-    assert captions == PARTS, f"expected the TOC parts {PARTS}, _toc.yml has {captions}"
+    captions = [part.get("caption") for part in toc().get("parts", [])]
+    assert captions == PARTS, f"expected the TOC parts {PARTS}, toc.yml has {captions}"
     # The rendered sidebar shows them too, in the same order.
-    intro = (built_book / f"{_toc()['root']}.html").read_text(encoding="utf-8")
+    intro = (built_book / f"{toc()['root']}.html").read_text(encoding="utf-8")
     shown = re.findall(r'<p aria-level="2" class="caption" role="heading"><span class="caption-text">([^<]+)</span>', intro)
     assert shown == PARTS, f"the sidebar of the first page shows the parts {shown}, expected {PARTS}"
 
 
 def test_every_page_has_a_title(built_book):
     missing = []
-    for doc in _toc_files():
+    for doc in toc_files():
         page = built_book / f"{doc}.html"
         if not page.is_file():
             missing.append(f"{doc}: no {page.name} in the build")
             continue
-        parsed = _parse(page)
+        parsed = parse_page(page)
         title = parsed.title.strip()
         if not title or title.startswith("<no title>") or not any(h.strip() for h in parsed.h1):
             missing.append(f"{doc}: title {title!r}, h1 {parsed.h1!r}")
@@ -214,11 +69,11 @@ def test_every_page_has_a_title(built_book):
 
 def test_internal_links_and_anchors_resolve(built_book):
     broken = []
-    pages = _site_pages(built_book)
-    assert len(pages) >= len(_toc_files()), "fewer HTML pages than TOC entries"
+    pages = site_pages(built_book)
+    assert len(pages) >= len(toc_files()), "fewer HTML pages than TOC entries"
     n_checked = 0
     for page in pages:
-        for tag, url in _parse(page).links:
+        for tag, url in parse_page(page).links:
             parts = urlsplit(url)
             if parts.scheme or parts.netloc or url.startswith(("mailto:", "javascript:", "data:")):
                 continue
@@ -233,7 +88,7 @@ def test_internal_links_and_anchors_resolve(built_book):
                 broken.append(f"{rel}: <{tag}> {url} -> missing file")
                 continue
             if parts.fragment and target.suffix == ".html":
-                if unquote(parts.fragment) not in _parse(target).ids:
+                if unquote(parts.fragment) not in parse_page(target).ids:
                     broken.append(f"{rel}: <{tag}> {url} -> no anchor #{parts.fragment}")
     assert n_checked > 100, f"only {n_checked} local links were checked"
     assert not broken, f"{len(broken)} broken local links:\n" + "\n".join(broken[:80])
@@ -243,9 +98,9 @@ def test_every_chapter_downloads_as_a_notebook(built_book):
     import nbformat
 
     problems = []
-    for doc in _toc_files():
-        src = _source(doc)
-        if src.suffix != ".md" or not _is_notebook(src):
+    for doc in toc_files():
+        src = source_of(doc)
+        if src.suffix != ".md" or not is_notebook(src):
             continue
         ipynb = built_book / "_sources" / f"{doc}.ipynb"
         html = (built_book / f"{doc}.html").read_text(encoding="utf-8")
@@ -271,7 +126,7 @@ def test_downloaded_notebook_runs_as_it_is(built_book, tmp_path):
     import nbformat
     from nbclient import NotebookClient
 
-    doc = _toc()["root"]
+    doc = toc()["root"]
     nb = nbformat.read(built_book / "_sources" / f"{doc}.ipynb", as_version=4)
     for cell in nb.cells:
         if cell.cell_type == "code":
@@ -283,8 +138,8 @@ def test_downloaded_notebook_runs_as_it_is(built_book, tmp_path):
 
 def test_launch_buttons_and_thebe(built_book):
     problems = []
-    for doc in _toc_files():
-        if _source(doc).suffix != ".md" or not _is_notebook(_source(doc)):
+    for doc in toc_files():
+        if source_of(doc).suffix != ".md" or not is_notebook(source_of(doc)):
             continue
         html = (built_book / f"{doc}.html").read_text(encoding="utf-8")
         binder = f"https://mybinder.org/v2/gh/nnbook/nnbook/main?urlpath=lab/tree/{doc}.md"
@@ -298,8 +153,8 @@ def test_launch_buttons_and_thebe(built_book):
         if 'repo: "nnbook/nnbook"' not in html or 'ref: "main"' not in html:
             problems.append(f"{doc}: the Thebe configuration does not name nnbook/nnbook at main")
     # The notebooks of the TOC (exercises, solutions) open on Colab directly.
-    for doc in _toc_files():
-        if _source(doc).suffix == ".ipynb":
+    for doc in toc_files():
+        if source_of(doc).suffix == ".ipynb":
             html = (built_book / f"{doc}.html").read_text(encoding="utf-8")
             colab = f"https://colab.research.google.com/github/nnbook/nnbook/blob/main/{doc}.ipynb"
             if colab not in html:
@@ -314,7 +169,7 @@ def test_no_script_or_style_from_a_cdn(built_book):
     """On page load nothing comes from another host (Thebe's own code loads only when clicked)."""
     remote = re.compile(r'<(?:script|link)\b[^>]*\b(?:src|href)="(https?://[^"]+)"[^>]*>', re.I)
     problems = []
-    for page in _site_pages(built_book):
+    for page in site_pages(built_book):
         html = page.read_text(encoding="utf-8")
         for match in remote.finditer(html):
             tag = match.group(0)
@@ -329,41 +184,51 @@ def test_javascript_is_bundled(built_book):
         pytest.skip("no JavaScript bundle (npm unavailable): the site uses the public CDN")
     for name in bundle_assets.REQUIRED_FILES:
         assert (built_book / "_static" / name).is_file(), f"{name} is missing from the build"
-    pages_with_math = [p for p in _site_pages(built_book) if 'class="math' in p.read_text(encoding="utf-8")]
+    pages_with_math = [p for p in site_pages(built_book) if 'class="math' in p.read_text(encoding="utf-8")]
     assert pages_with_math, "no page with math to check MathJax on"
     for page in pages_with_math:
         assert bundle_assets.MATHJAX_JS in page.read_text(encoding="utf-8"), f"{page.name} does not load the bundled MathJax"
 
 
+WIDGET_CALL = re.compile(r"\bwidgets\.\w+\(")
+
+
+def _code_of(source) -> str:
+    """The code cells of a page's source (a MyST Markdown notebook or an .ipynb), joined."""
+    text = source.read_text(encoding="utf-8")
+    if source.suffix == ".ipynb":
+        import json
+
+        return "\n".join("".join(cell["source"]) for cell in json.loads(text)["cells"] if cell["cell_type"] == "code")
+    return "\n".join(re.findall(r"^```\{code-cell\}[^\n]*\n(.*?)^```", text, flags=re.S | re.M))
+
+
 def test_widget_pages_embed_their_state(built_book):
-    """A page whose notebook displays widgets carries their state and the bundled manager."""
+    """Every page whose code calls one of the book's widgets shows it (and no other page shows
+    one), and carries every shown widget's state and the bundled widget manager."""
     import json
 
-    import nbformat
-
-    n_widget_pages = 0
-    for doc in _toc_files():
-        ipynb = built_book / "_sources" / f"{doc}.ipynb"
-        if not ipynb.is_file():
-            continue
-        nb = nbformat.read(ipynb, as_version=4)
-        views = [out for cell in nb.cells if cell.cell_type == "code" for out in cell.get("outputs", [])
-                 if "application/vnd.jupyter.widget-view+json" in out.get("data", {})]
+    calling = {doc for doc in toc_files() if WIDGET_CALL.search(_code_of(source_of(doc)))}
+    bundled = bundle_assets.bundle_is_complete()  # reads every source: asked once
+    assert len(calling) >= 10, f"only {sorted(calling)} call a widget: the chapters have lost theirs"
+    showing = set()
+    for doc in toc_files():
+        html = (built_book / f"{doc}.html").read_text(encoding="utf-8")
+        views = [json.loads(view)["model_id"] for view in
+                 re.findall(r'<script type="application/vnd.jupyter.widget-view\+json">(.*?)</script>', html, re.S)]
         if not views:
             continue
-        n_widget_pages += 1
-        html = (built_book / f"{doc}.html").read_text(encoding="utf-8")
+        showing.add(doc)
         match = re.search(r'<script type="application/vnd.jupyter.widget-state\+json">(.*?)</script>', html, re.S)
         assert match, f"{doc}: widgets displayed but no widget state in the page"
         state = json.loads(match.group(1))["state"]
-        for out in views:
-            model = out["data"]["application/vnd.jupyter.widget-view+json"]["model_id"]
-            assert model in state, f"{doc}: widget {model} has no stored state"
-        if bundle_assets.bundle_is_complete():
+        missing = [model for model in views if model not in state]
+        assert not missing, f"{doc}: widgets {missing} have no stored state"
+        if bundled:
             for name in (bundle_assets.REQUIRE_JS, bundle_assets.WIDGETS_JS):
                 assert f"_static/{name}" in html, f"{doc}: {name} is not loaded"
-    if n_widget_pages == 0:
-        pytest.skip("no chapter displays a widget yet")
+    assert showing == calling, (f"pages whose code calls a widget but show none: {sorted(calling - showing)}; "
+                                f"pages that show a widget their code does not call: {sorted(showing - calling)}")
 
 
 # ----------------------------------------------------------------------------- the bundler

@@ -11,8 +11,8 @@ import numpy as np
 import pytest
 
 import nnbook as nb
-from test_browser import (CONTROLS_JS, _click, _control, _focus, _open_settled, _problems_from_events,
-                          _set_slider, _shown_numbers)
+from browser_support import (CONTROLS_JS, click, control_named, focus, open_settled, problems_from_events,
+                          set_slider, shown_numbers)
 
 
 @pytest.fixture
@@ -22,21 +22,21 @@ def page(site, browser):
     opened = []
 
     def open_page(name: str):
-        target, session = _open_settled(browser, f"{base}/book/{name}.html")
+        target, session = open_settled(browser, f"{base}/book/{name}.html")
         opened.append((target, session))
         return session, browser.evaluate(session, CONTROLS_JS)
 
     yield open_page
     for target, session in opened:
-        problems = sum(_problems_from_events(browser.events, session), [])
+        problems = sum(problems_from_events(browser.events, session), [])
         browser.events = [ev for ev in browser.events if ev.get("sessionId") != session]
         browser.close_page(target)
         assert not problems, problems
 
 
 def _click_control(browser, session, control):
-    where = _focus(browser, session, control["id"])
-    _click(browser, session, where["x"], where["y"])
+    where = focus(browser, session, control["id"])
+    click(browser, session, where["x"], where["y"])
     browser.pump(0.3)
 
 
@@ -50,10 +50,10 @@ def test_backprop_stepper_shows_the_layers_gradient(page, browser):
     from nnbook.widgets.backprop import backprop_steps
 
     session, controls = page("10-backpropagation")
-    _click_control(browser, session, _control(controls, "toggle", "input (x1, x2): (1, 2)"))
+    _click_control(browser, session, control_named(controls, "toggle", "input (x1, x2): (1, 2)"))
     k = next(i for i, s in enumerate(backprop_steps((1.0, 2.0))) if s["target"] == "w1")
-    step = _control(controls, "slider", "step")
-    _set_slider(browser, session, step, str(k))
+    step = control_named(controls, "slider", "step")
+    set_slider(browser, session, step, str(k))
     # ∂L/∂w1 of seed 002's network at x = (1, 2), every weight 1, from nnbook's layers.
     model = nb.Sequential(nb.Linear.from_weights(np.ones((2, 2)), 0.0), nb.Sigmoid(),
                           nb.Linear.from_weights(np.ones((1, 2)), 0.0), nb.Sigmoid())
@@ -61,16 +61,16 @@ def test_backprop_stepper_shows_the_layers_gradient(page, browser):
     loss.forward(model.forward(np.array([[1.0, 2.0]])), np.array([[1.0]]))
     model.backward(loss.backward())
     dW1 = model.layers[0].grads["W"][0, 0]
-    local, grad = _shown_numbers(browser, session, step["area"])
+    local, grad = shown_numbers(browser, session, step["area"])
     assert local == 1.0                                    # ∂z_h1/∂w1 = x1
     np.testing.assert_allclose(grad, dW1, atol=5e-5)
 
 
 def test_softmax_explorer_shows_the_loss(page, browser):
     session, controls = page("13-softmax")
-    z0 = _control(controls, "slider", "logit z0")
-    _set_slider(browser, session, z0, "5")
-    _click_control(browser, session, _control(controls, "toggle", "true class: 2"))
+    z0 = control_named(controls, "slider", "logit z0")
+    set_slider(browser, session, z0, "5")
+    _click_control(browser, session, control_named(controls, "toggle", "true class: 2"))
     z = np.array([5.0, 1.0, 0.1])
     loss = nb.SoftmaxCrossEntropyLoss()
     value = loss.forward(z, 2)
@@ -84,10 +84,10 @@ def test_training_playground_shows_the_trained_network(page, browser):
     from nnbook.widgets.training import EPOCH_VALUES, final_accuracy, training_snapshots
 
     session, controls = page("11-training")
-    _click_control(browser, session, _control(controls, "toggle", "data set: spiral"))
-    _click_control(browser, session, _control(controls, "toggle", "hidden units: 32"))
-    epochs = _control(controls, "slider", "epochs")
-    _set_slider(browser, session, epochs, str(EPOCH_VALUES[-1]))
+    _click_control(browser, session, control_named(controls, "toggle", "data set: spiral"))
+    _click_control(browser, session, control_named(controls, "toggle", "hidden units: 32"))
+    epochs = control_named(controls, "slider", "epochs")
+    set_slider(browser, session, epochs, str(EPOCH_VALUES[-1]))
     X, y, snaps = training_snapshots("spiral", 32, EPOCH_VALUES, rng=0)
     model, losses = snaps[-1]
     text = _readout(browser, session, epochs["area"])

@@ -35,7 +35,7 @@ from pathlib import Path
 
 import pytest
 
-from test_browser import SCREENSHOTS, Chromium, _find_chromium
+from browser_support import SCREENSHOTS, Chromium, find_chromium
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOK = "exercises/01-neuron.ipynb"
@@ -295,9 +295,9 @@ OPENED_JS = r"""
 
 
 def test_the_widget_renders_in_jupyterlab_in_a_browser(lab):
-    path = _find_chromium()
+    path = find_chromium()
     if path is None:
-        pytest.skip("no Chromium to open JupyterLab (tests/test_browser.py installs it where it can)")
+        pytest.skip("no Chromium to open JupyterLab (`make test` installs it where it can)")
     chrome = Chromium(path)
     try:
         target, session = chrome.open_page()

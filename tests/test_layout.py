@@ -14,9 +14,11 @@ metrics) and measured again.
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
-from test_browser import DESKTOP, PAGE_TIMEOUT, PAGES, PHONE, SETTLED_JS, visit
+from browser_support import DESKTOP, PAGE_TIMEOUT, PAGES, PHONE, SETTLED_JS, visit
 
 @pytest.fixture(scope="module")
 def layout(page_visits):
@@ -88,11 +90,30 @@ CJK_PROBES = [
 ]
 
 
+def _children(browser, session: str, node_id: int, timeout: float = 1.0) -> list[dict]:
+    """The children Chromium sends (DOM.setChildNodes) after DOM.requestChildNodes on ``node_id``;
+    none when it sends none (a lone text child: CSS.getPlatformFontsForNode on the node covers it)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        for ev in browser.events:
+            if ev.get("sessionId") == session and ev["method"] == "DOM.setChildNodes" \
+                    and ev["params"]["parentId"] == node_id:
+                return ev["params"]["nodes"]
+        if time.monotonic() > deadline:
+            return []
+        browser.pump(0.02)
+
+
+def _descendants(nodes: list[dict]) -> list[int]:
+    """The ids of ``nodes`` and of all the nodes nested in them (DOM.setChildNodes with depth -1)."""
+    return [i for n in nodes for i in [n["nodeId"], *_descendants(n.get("children", []))]]
+
+
 def test_chinese_renders_from_the_bundled_font(site, browser):
     """Chromium reports which fonts it drew a node's text with (CSS.getPlatformFontsForNode):
     the Chinese characters come from the bundled Noto Sans SC / TC, whatever fonts the machine
     has (this one may have none)."""
-    from test_book import bundle_assets
+    from book_support import bundle_assets
 
     if not bundle_assets.bundle_is_complete():
         pytest.skip("no bundle (npm unavailable): the fonts are not bundled")
@@ -113,19 +134,11 @@ def test_chinese_renders_from_the_bundled_font(site, browser):
             root = browser.call("DOM.getDocument", {"depth": 0}, session=session)["root"]["nodeId"]
             node = browser.call("DOM.querySelector", {"nodeId": root, "selector": "[data-cjk-probe]"},
                                 session=session)["nodeId"]
+            # The text nodes are the element's descendants: its whole subtree, asked for once.
+            browser.call("DOM.requestChildNodes", {"nodeId": node, "depth": -1}, session=session)
             fonts = []
-            stack = [node]
-            while stack:  # the text nodes are the element's descendants
-                nid = stack.pop()
+            for nid in [node, *_descendants(_children(browser, session, node))]:
                 fonts += browser.call("CSS.getPlatformFontsForNode", {"nodeId": nid}, session=session)["fonts"]
-                described = browser.call("DOM.describeNode", {"nodeId": nid, "depth": 1}, session=session)["node"]
-                if described.get("childNodeCount"):
-                    browser.call("DOM.requestChildNodes", {"nodeId": nid, "depth": -1}, session=session)
-                    browser.pump(0.2)
-                    for ev in browser.events:
-                        if ev.get("sessionId") == session and ev["method"] == "DOM.setChildNodes" \
-                                and ev["params"]["parentId"] == nid:
-                            stack += [c["nodeId"] for c in ev["params"]["nodes"]]
             used = {(f["familyName"], bool(f.get("isCustomFont"))) for f in fonts if f.get("glyphCount", 0) > 0}
             # A web font (isCustomFont) whose own name is Noto Sans SC/TC ("Noto Sans SC Thin" in
             # the name table of these regular-weight files): the bundled one, not a system font.
@@ -137,7 +150,7 @@ def test_chinese_renders_from_the_bundled_font(site, browser):
 
 
 def test_the_bundler_declares_the_fonts_for_chinese_code_points_only():
-    from test_book import bundle_assets as ba
+    from book_support import bundle_assets as ba
 
     css = ("@font-face { font-family: 'Noto Sans SC'; font-weight: 400;\n"
            "  src: url(./files/noto-sans-sc-7-400-normal.woff2) format('woff2'), url(x.woff) format('woff');\n"
@@ -152,7 +165,7 @@ def test_the_bundler_declares_the_fonts_for_chinese_code_points_only():
 
 
 def test_a_chinese_character_without_a_font_file_is_reported(monkeypatch):
-    from test_book import bundle_assets as ba
+    from book_support import bundle_assets as ba
 
     monkeypatch.setattr(ba, "site_cjk_chars", lambda: {"神", "经"})
     covered = [[ord("神"), ord("神")]]

@@ -14,7 +14,7 @@ import sys
 
 import yaml
 
-from test_book import ROOT, run_jupyter_book
+from book_support import ROOT, run_jupyter_book
 
 
 def test_the_build_prints_no_warning_line(book_build):

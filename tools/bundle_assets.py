@@ -16,8 +16,9 @@ Run as a script (``make assets`` does), it fetches packages from the npm registr
   the files a page needs and Chinese terms never show as empty boxes, even on a machine with no
   Chinese font. ``make assets`` bundles them again when a source gains a character they lack.
 
-It also fetches ``axe-core`` into ``node_modules/axe-core`` for the accessibility test; the site
-does not ship it.
+``python tools/bundle_assets.py --axe`` fetches ``axe-core`` into ``node_modules/axe-core`` instead,
+for the accessibility test (``make test`` runs it; the tests fetch it themselves when it is
+missing). The site does not ship it, so ``make book`` does not fetch it.
 
 Loaded as a Sphinx extension (``_config.yml`` lists it under ``sphinx.local_extensions``), it
 points Sphinx and MyST-NB at those local copies (``mathjax_path`` and ``nb_ipywidgets_js``).
@@ -28,7 +29,7 @@ script tag and a Colab button only where Colab can open the file. After the buil
 TrueType copies of fonts that are also there as WOFF2, and the theme's ``fontawesome.js``, which
 ``book/_templates/static/webpack-macros.html`` leaves out of the pages.
 
-Usage: ``python tools/bundle_assets.py [--force]``
+Usage: ``python tools/bundle_assets.py [--force]`` or ``python tools/bundle_assets.py --axe``
 """
 
 from __future__ import annotations
@@ -442,9 +443,11 @@ def setup(app):
 
 
 def main(argv: list[str]) -> int:
-    force = "--force" in argv
-    bundle(force=force)
-    fetch_axe()
+    if "--axe" in argv:
+        if fetch_axe() is None:
+            _log("axe-core could not be fetched (npm missing or offline): the accessibility test will skip")
+        return 0
+    bundle(force="--force" in argv)
     # A missing npm is not an error: the site then falls back to the CDN (and says so above).
     return 0
 

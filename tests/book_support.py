@@ -1,0 +1,200 @@
+"""The book build and the table of contents, for the tests that read the built site.
+
+Not a test module: ``tests/conftest.py`` builds the book once per session through
+:func:`start_build` and :func:`session_build` (the fixtures ``book_build`` and ``built_book``), and
+the tests of the built site read it with the helpers here.
+
+The build is what ``make book`` runs: ``tools/execute_notebooks.py`` executes the notebooks missing
+from the execution cache (a kernel per core), then ``jupyter-book build . -W --keep-going`` reads
+them from there. Set ``NNBOOK_BOOK_OUTPUT=/some/dir`` to build into ``/some/dir/_build/html``.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import functools
+import os
+import re
+import subprocess
+import sys
+import threading
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+OUTPUT = Path(os.environ.get("NNBOOK_BOOK_OUTPUT", ROOT)).resolve()
+HTML = OUTPUT / "_build" / "html"
+
+sys.path.insert(0, str(ROOT / "tools"))
+import bundle_assets  # noqa: E402
+
+
+@dataclass
+class BuildResult:
+    returncode: int
+    log: str
+    html: Path
+
+    @property
+    def warnings(self) -> list[str]:
+        # Sphinx writes "path:line: WARNING: ..." (kernels log "[IPKernelApp] WARNING | ..." to stderr).
+        return [line for line in self.log.splitlines() if re.search(r"\b(WARNING|ERROR|CRITICAL):", line)]
+
+
+def _env() -> dict:
+    return dict(os.environ, NO_COLOR="1", PYTHONWARNINGS="ignore::DeprecationWarning")
+
+
+def _run(cmd: list[str], timeout: float) -> tuple[int, str]:
+    proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, env=_env(), timeout=timeout)
+    return proc.returncode, re.sub(r"\x1b\[[0-9;]*m", "", proc.stdout + proc.stderr)
+
+
+def execute_notebooks(timeout: float) -> tuple[int, str]:
+    """``tools/execute_notebooks.py`` for OUTPUT: the notebooks missing from the execution cache
+    executed into it, a kernel per core. Its exit code and its log."""
+    return _run([sys.executable, str(ROOT / "tools" / "execute_notebooks.py"), "--path-output", str(OUTPUT)],
+                timeout)
+
+
+@functools.cache
+def run_jupyter_book(timeout: float) -> tuple[int, str]:
+    """``jupyter-book build . -W --keep-going`` into OUTPUT: its exit code and its log, uncoloured."""
+    jb = Path(sys.executable).with_name("jupyter-book")
+    cmd = [str(jb), "build", str(ROOT), "-W", "--keep-going"]
+    if OUTPUT != ROOT:
+        cmd += ["--path-output", str(OUTPUT)]
+    return _run(cmd, timeout)
+
+
+def build() -> BuildResult:
+    """Bundle the JavaScript (no-op when up to date), execute the notebooks on every core, and
+    build the book, as ``make book`` does. The log holds both steps' output."""
+    bundle_assets.bundle()
+    _, executed = execute_notebooks(timeout=1800)
+    returncode, log = run_jupyter_book(timeout=1800)
+    return BuildResult(returncode, executed + log, HTML)
+
+
+_session_build: concurrent.futures.Future | None = None
+
+
+def start_build() -> None:
+    """Start the session's build in a background thread, once (tests/conftest.py does it when
+    the tests are collected): the tests that do not read the book run meanwhile."""
+    global _session_build
+    if _session_build is not None:
+        return
+    _session_build = future = concurrent.futures.Future()
+
+    def run():
+        try:
+            future.set_result(build())
+        except BaseException as err:  # noqa: BLE001  (handed to whoever waits for the build)
+            future.set_exception(err)
+
+    threading.Thread(target=run, name="book-build", daemon=True).start()
+
+
+def session_build() -> BuildResult:
+    """The session's build (the fixture ``book_build``): started if need be, then waited for."""
+    start_build()
+    return _session_build.result()
+
+
+# ----------------------------------------------------------------------------- the sources
+
+def toc() -> dict:
+    return yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
+
+
+def toc_files() -> list[str]:
+    """Every file of the TOC (without suffix), root first."""
+    contents = toc()
+    files = [contents["root"]]
+
+    def walk(entries):
+        for entry in entries or []:
+            if "file" in entry:
+                files.append(entry["file"])
+            walk(entry.get("sections"))
+
+    for part in contents.get("parts", []):
+        walk(part.get("chapters"))
+    walk(contents.get("chapters"))
+    return [re.sub(r"\.(md|ipynb)$", "", f) for f in files]
+
+
+def source_of(docname: str) -> Path:
+    for suffix in (".md", ".ipynb"):
+        path = ROOT / f"{docname}{suffix}"
+        if path.is_file():
+            return path
+    raise FileNotFoundError(f"no source for TOC entry {docname!r}")
+
+
+def is_notebook(path: Path) -> bool:
+    """A MyST Markdown notebook: its front matter names a kernel (plain Markdown pages do not)."""
+    text = path.read_text(encoding="utf-8")
+    match = re.match(r"---\n(.*?)\n---\n", text, flags=re.S)
+    return bool(match) and "kernelspec" in (yaml.safe_load(match.group(1)) or {})
+
+
+# ----------------------------------------------------------------------------- the built pages
+
+class PageParser(HTMLParser):
+    """Collects a page's ids, links (href/src) and title."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.ids: set[str] = set()
+        self.links: list[tuple[str, str]] = []
+        self.title = ""
+        self.h1 = []
+        self._in = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        for key in ("id", "name"):
+            if attrs.get(key):
+                self.ids.add(attrs[key])
+        if tag in ("a", "link") and attrs.get("href") is not None:
+            self.links.append((tag, attrs["href"]))
+        if tag in ("img", "script", "source", "iframe") and attrs.get("src"):
+            self.links.append((tag, attrs["src"]))
+        if tag in ("title", "h1"):
+            self._in = tag
+            if tag == "h1":
+                self.h1.append("")
+
+    def handle_endtag(self, tag):
+        if tag == self._in:
+            self._in = None
+
+    def handle_data(self, data):
+        if self._in == "title":
+            self.title += data
+        elif self._in == "h1":
+            self.h1[-1] += data
+
+
+@functools.cache
+def parse_page(path: Path) -> PageParser:
+    parser = PageParser()
+    parser.feed(path.read_text(encoding="utf-8"))
+    return parser
+
+
+def site_pages(html: Path) -> list[Path]:
+    return [p for p in sorted(html.rglob("*.html"))
+            if not p.relative_to(html).as_posix().startswith(("_static/", "_sources/", "_images/"))]
+
+
+def widget_pages(html_dir: Path) -> list[str]:
+    """The TOC's pages (``book/01-neuron.html``, …) whose HTML displays a widget."""
+    pages = [f"{doc}.html" for doc in toc_files()]
+    return [p for p in pages
+            if "application/vnd.jupyter.widget-view+json" in (html_dir / p).read_text(encoding="utf-8")]

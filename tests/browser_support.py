@@ -1,0 +1,836 @@
+"""Headless Chromium for the tests of the built site, and what they read from its pages.
+
+Not a test module: the fixtures of ``tests/conftest.py`` (``site``, ``browser``, ``page_visits``)
+and the browser, accessibility, layout and widget tests use these helpers.
+
+The site is served on 127.0.0.1 by a thread running ``http.server``; Chromium is driven through
+the Chrome DevTools Protocol over ``--remote-debugging-pipe`` (JSON messages on two pipes), so
+no WebSocket client or browser-automation package is needed. Chromium is Debian's ``chromium``
+package: :func:`launch_chromium` installs it with apt-get where it is missing and it can (as root),
+and skips the test with the reason where it cannot.
+
+Every page is loaded once per session (:func:`visit_pages`): the report of what it shows, a
+screenshot, its layout at 1280 px and at 390 px and axe-core's audit are all read in that one
+visit (:class:`Visit`).
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import contextlib
+import functools
+import http.server
+import json
+import os
+import select
+import shutil
+import subprocess
+import tempfile
+import threading
+import time
+from base64 import b64decode
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from book_support import OUTPUT, bundle_assets, toc_files
+
+SCREENSHOTS = OUTPUT / "_build" / "screenshots"
+CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+CHROMIUM_FLAGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--disable-default-apps", "--disable-extensions", "--mute-audio", "--hide-scrollbars",
+    "--window-size=1280,900",
+    # Tabs loading behind the one being inspected run their timers (MathJax, the widgets) at full speed.
+    "--disable-background-timer-throttling", "--disable-renderer-backgrounding",
+    "--disable-backgrounding-occluded-windows",
+    # Any host but the local server fails at once instead of waiting on a closed network;
+    # the request is still seen (and counted as a failure) by the test.
+    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1",
+    "--remote-debugging-pipe",
+]
+PAGE_TIMEOUT = 30.0
+
+
+# ----------------------------------------------------------------------------- Chromium
+
+def find_chromium() -> str | None:
+    for name in CHROMIUM_NAMES:
+        path = shutil.which(name)
+        if path:
+            return path
+    return None
+
+
+def install_chromium() -> tuple[str | None, str]:
+    """Install Debian's chromium with apt-get where possible; (path or None, reason)."""
+    if shutil.which("apt-get") is None:
+        return None, "apt-get is not available to install it"
+    if os.geteuid() != 0:
+        return None, "installing it with apt-get needs root"
+    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+    for cmd in (["apt-get", "update", "-qq"], ["apt-get", "install", "-y", "-qq", "chromium"]):
+        try:
+            result = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=900)
+        except subprocess.TimeoutExpired:
+            return None, f"`{' '.join(cmd)}` timed out"
+        if result.returncode != 0:
+            return None, f"`{' '.join(cmd)}` failed: {result.stderr.strip()[-300:]}"
+    path = find_chromium()
+    return path, "" if path else "apt-get installed chromium but no chromium binary was found"
+
+
+class CDPError(RuntimeError):
+    pass
+
+
+class Chromium:
+    """Headless Chromium driven by the DevTools Protocol over ``--remote-debugging-pipe``.
+
+    Chromium reads NUL-terminated JSON messages on file descriptor 3 and writes its answers and
+    events on descriptor 4. Calls are synchronous: :meth:`call` sends one command and reads
+    until its answer arrives, keeping the events that arrive meanwhile in :attr:`events`.
+    """
+
+    def __init__(self, executable: str):
+        self.executable = executable
+        self.profile = tempfile.mkdtemp(prefix="nnbook-chromium-")
+        self._log = open(Path(self.profile) / "chromium-stderr.log", "wb")
+        to_chrome_r, self._to_chrome = os.pipe()
+        self._from_chrome, from_chrome_w = os.pipe()
+        # Move the child's ends above 3 and 4 so that the redirections cannot overwrite them.
+        to_chrome_r, from_chrome_w = (self._high_fd(fd) for fd in (to_chrome_r, from_chrome_w))
+        # bash (dash reads one-digit descriptors only) puts the pipe ends on descriptors 3 and 4,
+        # then becomes Chromium.
+        script = f'exec "$0" "$@" 3<&{to_chrome_r} 4>&{from_chrome_w}'
+        self.proc = subprocess.Popen(
+            [shutil.which("bash") or "/bin/bash", "-c", script, executable, *CHROMIUM_FLAGS,
+             f"--user-data-dir={self.profile}", "about:blank"],
+            pass_fds=(to_chrome_r, from_chrome_w),
+            # A file, not a pipe: Chromium logs freely, and a full pipe would stall it.
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=self._log,
+        )
+        os.close(to_chrome_r)
+        os.close(from_chrome_w)
+        self._buffer = b""
+        self._next_id = 0
+        self.events: list[dict] = []
+        self.call("Browser.getVersion", timeout=60)
+
+    @staticmethod
+    def _high_fd(fd: int) -> int:
+        import fcntl
+
+        high = fcntl.fcntl(fd, fcntl.F_DUPFD_CLOEXEC, 10)
+        os.close(fd)
+        return high
+
+    # -- transport
+    def _read_message(self, deadline: float) -> dict:
+        while b"\0" not in self._buffer:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise TimeoutError("no message from Chromium in time")
+            ready, _, _ = select.select([self._from_chrome], [], [], remaining)
+            if not ready:
+                continue
+            chunk = os.read(self._from_chrome, 1 << 20)
+            if not chunk:
+                self._log.flush()
+                err = (Path(self.profile) / "chromium-stderr.log").read_bytes().decode(errors="replace")[-2000:]
+                raise CDPError(f"Chromium closed the DevTools pipe; its stderr ends: {err}")
+            self._buffer += chunk
+        raw, self._buffer = self._buffer.split(b"\0", 1)
+        return json.loads(raw)
+
+    def call(self, method: str, params: dict | None = None, session: str | None = None,
+             timeout: float = PAGE_TIMEOUT) -> dict:
+        self._next_id += 1
+        message = {"id": self._next_id, "method": method, "params": params or {}}
+        if session:
+            message["sessionId"] = session
+        data = json.dumps(message).encode() + b"\0"
+        while data:
+            data = data[os.write(self._to_chrome, data):]
+        deadline = time.monotonic() + timeout
+        while True:
+            msg = self._read_message(deadline)
+            if msg.get("id") == self._next_id:
+                if "error" in msg:
+                    raise CDPError(f"{method}: {msg['error']}")
+                return msg.get("result", {})
+            if "method" in msg:
+                self.events.append(msg)
+
+    def pump(self, seconds: float) -> None:
+        """Read events for ``seconds`` (the page keeps working meanwhile)."""
+        deadline = time.monotonic() + seconds
+        while True:
+            try:
+                msg = self._read_message(deadline)
+            except TimeoutError:
+                return
+            if "method" in msg:
+                self.events.append(msg)
+
+    def wait_for_event(self, method: str, session: str, timeout: float) -> dict | None:
+        deadline = time.monotonic() + timeout
+        while True:
+            for ev in self.events:
+                if ev["method"] == method and ev.get("sessionId") == session:
+                    return ev
+            try:
+                msg = self._read_message(deadline)
+            except TimeoutError:
+                return None
+            if "method" in msg:
+                self.events.append(msg)
+
+    # -- pages
+    def open_page(self) -> tuple[str, str]:
+        target = self.call("Target.createTarget", {"url": "about:blank"})["targetId"]
+        session = self.call("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
+        for domain in ("Page", "Runtime", "Network", "Log"):
+            self.call(f"{domain}.enable", session=session)
+        self.call("Emulation.setDeviceMetricsOverride",
+                  {"width": 1280, "height": 900, "deviceScaleFactor": 1, "mobile": False}, session=session)
+        return target, session
+
+    def close_page(self, target: str) -> None:
+        self.call("Target.closeTarget", {"targetId": target})
+
+    def evaluate(self, session: str, expression: str, timeout: float = PAGE_TIMEOUT):
+        result = self.call("Runtime.evaluate", {"expression": expression, "returnByValue": True,
+                                                "awaitPromise": True}, session=session, timeout=timeout)
+        if "exceptionDetails" in result:
+            raise CDPError(f"evaluating {expression[:80]!r}: {result['exceptionDetails']}")
+        return result["result"].get("value")
+
+    def wait_until(self, session: str, expression: str, timeout: float) -> bool:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.evaluate(session, expression):
+                return True
+            self.pump(0.05)
+        return False
+
+    def close(self) -> None:
+        try:
+            self.call("Browser.close", timeout=10)
+        except (CDPError, TimeoutError, OSError):
+            pass
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+        self._log.close()
+        for fd in (self._to_chrome, self._from_chrome):
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+        shutil.rmtree(self.profile, ignore_errors=True)
+
+
+# ----------------------------------------------------------------------------- the server, the browser
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):  # noqa: A002  (the base class's name)
+        pass
+
+
+@contextlib.contextmanager
+def serve(html_dir: Path):
+    """Serve ``html_dir`` on 127.0.0.1 at a free port; yields the base URL."""
+    handler = functools.partial(_QuietHandler, directory=str(html_dir))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+
+
+def launch_chromium() -> Chromium:
+    """Headless Chromium, installed with apt-get where missing; skips the test where it cannot."""
+    if not bundle_assets.bundle_is_complete():
+        pytest.skip("the site was built without the JavaScript bundle (npm was unavailable), so it "
+                    "loads MathJax and the widget manager from the public CDN; run `make assets` "
+                    "to bundle them and check the site offline")
+    path = find_chromium()
+    if path is None:
+        path, reason = install_chromium()
+        if path is None:
+            pytest.skip(f"no Chromium to run the browser test ({reason}); "
+                        "install Debian's `chromium` package to run it")
+    return Chromium(path)
+
+
+# Every page of the book (the TOC's, in order) and the index and search pages.
+PAGES = [f"{doc}.html" for doc in toc_files()] + ["genindex.html", "search.html"]
+
+
+def pages_in(html_dir: Path) -> list[str]:
+    """:data:`PAGES`, each checked to be in the build."""
+    missing = [page for page in PAGES if not (html_dir / page).is_file()]
+    assert not missing, f"pages missing from the build: {missing}"
+    return PAGES
+
+
+# ----------------------------------------------------------------------------- page checks
+
+# Runs in the page: everything the test reads after the page has settled.
+PAGE_REPORT_JS = r"""
+(() => {
+  const clone = document.body.cloneNode(true);
+  for (const el of clone.querySelectorAll('pre, code, script, style, mjx-container, textarea, .highlight'))
+    el.remove();
+  const text = clone.textContent;
+  const maths = Array.from(document.querySelectorAll('.math'));
+  const images = Array.from(document.images).map(img => ({
+      src: img.currentSrc || img.src, complete: img.complete, width: img.naturalWidth}));
+  return {
+    title: document.title,
+    rawDisplayMath: text.includes('$$'),
+    rawInlineMath: text.includes('\\(') || text.includes('\\['),
+    mathElements: maths.length,
+    mathUnrendered: maths.filter(m => !m.querySelector('mjx-container')).length,
+    images: images,
+    widgetViews: document.querySelectorAll('script[type="application/vnd.jupyter.widget-view+json"]').length,
+    widgetAreas: document.querySelectorAll('.widget-subarea').length,
+    renderedWidgets: document.querySelectorAll('.widget-subarea .jupyter-widgets, .widget-subarea .lm-Widget').length,
+    sliders: document.querySelectorAll('input[type=range], .widget-slider, .noUi-target').length,
+    searchHits: Array.from(document.querySelectorAll('#search-results ul.search li a')).map(a => a.getAttribute('href')),
+  };
+})()
+"""
+
+# Settled: MathJax (where the page has math) has typeset, every image has finished loading.
+SETTLED_JS = r"""
+(async () => {
+  if (document.readyState !== 'complete') return false;
+  if (document.querySelector('.math')) {
+    if (!(window.MathJax && MathJax.startup && MathJax.startup.promise)) return false;
+    await MathJax.startup.promise;
+  }
+  return Array.from(document.images).every(img => img.complete);
+})()
+"""
+
+WIDGETS_SHOWN_JS = r"""
+(() => {
+  const views = document.querySelectorAll('script[type="application/vnd.jupyter.widget-view+json"]').length;
+  const areas = Array.from(document.querySelectorAll('.widget-subarea')).filter(a => a.children.length > 0).length;
+  return views === 0 || areas >= views;
+})()
+"""
+
+
+def is_local(url: str) -> bool:
+    parts = urlsplit(url)
+    if parts.scheme in ("data", "blob", "about", "chrome", "devtools", "file"):
+        return True
+    return parts.hostname in ("127.0.0.1", "localhost")
+
+
+def problems_from_events(events: list[dict], session: str) -> tuple[list[str], list[str]]:
+    """(JavaScript errors, failed requests) among the events of one page."""
+    js_errors, failed = [], []
+    urls = {}
+    for ev in events:
+        if ev.get("sessionId") != session:
+            continue
+        method, params = ev["method"], ev.get("params", {})
+        if method == "Runtime.exceptionThrown":
+            details = params["exceptionDetails"]
+            desc = details.get("exception", {}).get("description") or details.get("text")
+            js_errors.append(f"uncaught: {desc}")
+        elif method == "Runtime.consoleAPICalled" and params.get("type") == "error":
+            args = " ".join(str(a.get("value", a.get("description", ""))) for a in params.get("args", []))
+            js_errors.append(f"console.error: {args}")
+        elif method == "Log.entryAdded" and params["entry"].get("level") == "error":
+            entry = params["entry"]
+            js_errors.append(f"log ({entry.get('source')}): {entry.get('text')} {entry.get('url', '')}".strip())
+        elif method == "Network.requestWillBeSent":
+            url = params["request"]["url"]
+            urls[params["requestId"]] = url
+            if not is_local(url):
+                failed.append(f"request to a remote host: {url}")
+        elif method == "Network.responseReceived":
+            status = params["response"]["status"]
+            if status >= 400:
+                failed.append(f"HTTP {status}: {params['response']['url']}")
+        elif method == "Network.loadingFailed":
+            url = urls.get(params["requestId"], params["requestId"])
+            if is_local(url) and not params.get("canceled"):
+                failed.append(f"failed ({params.get('errorText')}): {url}")
+    return js_errors, failed
+
+
+def start_page(browser: Chromium, url: str) -> tuple[str, str]:
+    """Open ``url`` in a fresh tab; returns (target, session) at once, the page loading meanwhile."""
+    target, session = browser.open_page()
+    browser.call("Page.navigate", {"url": url}, session=session)
+    return target, session
+
+
+def settle(browser: Chromium, url: str, session: str, settle_js: str = SETTLED_JS) -> tuple[bool, bool]:
+    """Wait until the tab has loaded and settled: (settled, widgets drawn)."""
+    if browser.wait_for_event("Page.loadEventFired", session, PAGE_TIMEOUT) is None:
+        raise AssertionError(f"{url}: the page did not finish loading in {PAGE_TIMEOUT:.0f} s")
+    settled = browser.wait_until(session, settle_js, PAGE_TIMEOUT)
+    widgets_shown = browser.wait_until(session, WIDGETS_SHOWN_JS, PAGE_TIMEOUT)
+    return settled, widgets_shown
+
+
+def take_screenshot(browser: Chromium, session: str, path: Path) -> None:
+    browser.call("Page.bringToFront", session=session)  # headless Chromium paints only the tab in front
+    shot = browser.call("Page.captureScreenshot", {"format": "png"}, session=session)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(b64decode(shot["data"]))
+
+
+def finish_page(browser: Chromium, url: str, target: str, session: str, screenshot: Path | None,
+            settle_js: str = SETTLED_JS):
+    """Wait until the tab has settled; (report, JS errors, failed requests). Closes the tab."""
+    try:
+        settled, widgets_shown = settle(browser, url, session, settle_js)
+        browser.pump(0.3)  # late console messages and requests
+        report = browser.evaluate(session, PAGE_REPORT_JS)
+        report["settled"], report["widgetsShown"] = settled, widgets_shown
+        if screenshot is not None:
+            take_screenshot(browser, session, screenshot)
+        js_errors, failed = problems_from_events(browser.events, session)
+        return report, js_errors, failed
+    finally:
+        browser.events = [ev for ev in browser.events if ev.get("sessionId") != session]
+        browser.close_page(target)
+
+
+# ----------------------------------------------------------------------------- one visit per page
+
+DESKTOP, PHONE = 1280, 390
+
+# Runs in the page: what scrolls sideways (tests/test_layout.py reads it).
+MEASURE_JS = r"""
+(() => {
+  const main = document.querySelector('main, .bd-main') || document.body;
+  const firstLine = t => (t.split('\n').find(l => l.trim()) || '').trim().slice(0, 100);
+  const longestLine = t => t.split('\n').reduce((a, b) => b.length > a.length ? b : a, '').trim().slice(0, 100);
+  const blocks = [];
+  for (const pre of main.querySelectorAll('pre')) {
+    if (pre.closest('.widget-subarea, .jupyter-widgets')) continue;  // drawn by a widget
+    const over = pre.scrollWidth - pre.clientWidth;
+    if (over > 1 && pre.offsetParent !== null) {
+      const kind = pre.closest('.cell_output, .output') ? 'output' : 'code';
+      blocks.push({kind, overflow: over, first: firstLine(pre.textContent), longest: longestLine(pre.textContent)});
+    }
+  }
+  const items = (window.MathJax && MathJax.startup && MathJax.startup.document)
+    ? Array.from(MathJax.startup.document.math) : [];
+  const equations = [];
+  for (const eq of main.querySelectorAll('mjx-container[display="true"]')) {
+    const over = eq.scrollWidth - eq.clientWidth;
+    if (over > 1) {
+      const item = items.find(m => m.typesetRoot === eq);
+      equations.push({overflow: over, tex: (item ? item.math : eq.textContent).trim().replace(/\s+/g, ' ').slice(0, 100)});
+    }
+  }
+  const pageOverflow = document.documentElement.scrollWidth - document.documentElement.clientWidth;
+  const wide = [];
+  if (pageOverflow > 1) {
+    const limit = document.documentElement.clientWidth + 1;
+    for (const el of document.body.querySelectorAll('*')) {
+      const r = el.getBoundingClientRect();
+      if (r.right <= limit || r.width === 0) continue;
+      let clipped = false;
+      for (let a = el.parentElement; a && a !== document.body; a = a.parentElement) {
+        const o = getComputedStyle(a).overflowX;
+        if (o !== 'visible' || getComputedStyle(a).position === 'fixed') { clipped = true; break; }
+      }
+      if (clipped || getComputedStyle(el).position === 'fixed') continue;
+      const parentWide = el.parentElement && el.parentElement.getBoundingClientRect().right > limit;
+      if (!parentWide || el.parentElement === document.body) {
+        wide.push(`${el.tagName.toLowerCase()}.${[...el.classList].slice(0, 2).join('.')} ` +
+                  `(${Math.round(r.right)} px): ${firstLine(el.textContent)}`);
+      }
+    }
+  }
+  return {blocks, equations, pageOverflow, wide: wide.slice(0, 8)};
+})()
+"""
+
+# Runs in the page once axe-core is injected: its WCAG 2 A/AA violations (tests/test_accessibility.py).
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+AXE_RUN_JS = """
+(async () => {
+  const result = await axe.run(document, {
+    runOnly: {type: 'tag', values: %s},
+    resultTypes: ['violations'],
+  });
+  return result.violations.map(v => ({
+    id: v.id, impact: v.impact, help: v.help,
+    nodes: v.nodes.map(n => ({target: n.target.join(' '), html: n.html.slice(0, 160),
+                              summary: (n.failureSummary || '').split('\\n').slice(1, 2).join('')})),
+  }));
+})()
+""" % json.dumps(WCAG_TAGS)
+
+
+@dataclass
+class Visit:
+    """What the tests read from one page, loaded once."""
+
+    report: dict  # PAGE_REPORT_JS, with "settled" and "widgetsShown"
+    js_errors: list[str]
+    failed: list[str]  # failed requests, and requests to other hosts
+    desktop: dict  # MEASURE_JS at 1280 px
+    phone: dict  # MEASURE_JS once the same page is narrowed to 390 px
+    axe: list[dict] | None  # axe-core's violations at 1280 px; None when axe-core was not given
+
+
+def set_width(browser: Chromium, session: str, width: int) -> None:
+    browser.call("Emulation.setDeviceMetricsOverride",
+                 {"width": width, "height": 900 if width == DESKTOP else 844, "deviceScaleFactor": 1,
+                  "mobile": width != DESKTOP}, session=session)
+
+
+def inspect_page(browser: Chromium, url: str, target: str, session: str, screenshot: Path | None,
+             axe_source: str | None) -> Visit:
+    """Read everything from a loading tab: report, screenshot, layout at 1280 px, axe-core's audit,
+    layout at 390 px, errors. Closes the tab."""
+    try:
+        settled, widgets_shown = settle(browser, url, session)
+        # In front: timers run at full speed there (nnbook.js refits equations on a timer).
+        browser.call("Page.bringToFront", session=session)
+        browser.pump(0.25)  # late console messages and requests
+        report = browser.evaluate(session, PAGE_REPORT_JS)
+        report["settled"], report["widgetsShown"] = settled, widgets_shown
+        if screenshot is not None:
+            take_screenshot(browser, session, screenshot)
+        desktop = browser.evaluate(session, MEASURE_JS)
+        axe = None
+        if axe_source is not None:
+            browser.evaluate(session, axe_source + "\n;true")
+            axe = browser.evaluate(session, AXE_RUN_JS, timeout=120)
+        set_width(browser, session, PHONE)
+        # The reflow, and nnbook.js refitting the equations 150 ms after a resize: waited for in the
+        # page (the tab is in front, so its timers run on time), then a frame drawn.
+        browser.evaluate(session, "new Promise(r => setTimeout(() => requestAnimationFrame(() => r(true)), 250))")
+        phone = browser.evaluate(session, MEASURE_JS)
+        js_errors, failed = problems_from_events(browser.events, session)
+        return Visit(report, js_errors, failed, desktop, phone, axe)
+    finally:
+        browser.events = [ev for ev in browser.events if ev.get("sessionId") != session]
+        browser.close_page(target)
+
+
+def visit(browser: Chromium, url: str, axe_source: str | None = None, screenshot: Path | None = None) -> Visit:
+    """One page, inspected as :func:`visit_pages` inspects every page."""
+    return inspect_page(browser, url, *start_page(browser, url), screenshot, axe_source)
+
+
+def cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
+
+
+def _visit_in_order(browser: Chromium, base: str, pages: list[str], axe_source: str | None,
+                    tabs: int) -> dict[str, Visit]:
+    """{page: Visit} for ``pages`` in one browser: ``tabs`` load while the first is inspected."""
+    visits = {}
+    for start in range(0, len(pages), tabs):
+        opened = [(page, *start_page(browser, f"{base}/{page}")) for page in pages[start:start + tabs]]
+        for page, target, session in opened:
+            shot = SCREENSHOTS / (page[: -len(".html")].replace("/", "__") + ".png")
+            visits[page] = inspect_page(browser, f"{base}/{page}", target, session, shot, axe_source)
+    return visits
+
+
+def visit_pages(browser: Chromium, base: str, html_dir: Path, axe_source: str | None = None,
+                tabs: int = 2, browsers: int | None = None) -> dict[str, Visit]:
+    """{page: Visit} for every page of the book, in the book's order, shared among one browser per
+    core (:func:`share_among_browsers`); a screenshot of each page at 1280 px goes to
+    ``_build/screenshots``."""
+    pages = pages_in(html_dir)
+    if SCREENSHOTS.exists():
+        shutil.rmtree(SCREENSHOTS)
+    return share_among_browsers(browser, pages, lambda chrome, share: _visit_in_order(chrome, base, share,
+                                                                                      axe_source, tabs),
+                                browsers)
+
+
+def share_among_browsers(browser: Chromium, items: list, work, browsers: int | None = None) -> dict:
+    """``work(chrome, share)`` (a dict keyed by the share's items) over ``items`` shared among
+    ``browsers`` Chromium instances (one per core by default: ``browser`` and fresh ones, closed
+    afterwards), each driven from its own thread; the results merged in the order of ``items``.
+
+    A page's work (axe-core's audit, a widget redrawn) runs in one renderer process: one browser
+    keeps one core busy, so the pages go to as many browsers as there are cores."""
+    n = max(1, min(browsers or cores(), len(items)))
+    shares = [items[k::n] for k in range(n)]  # interleaved: each gets chapters and exercises alike
+    extra = [Chromium(browser.executable) for _ in range(n - 1)]
+    try:
+        with concurrent.futures.ThreadPoolExecutor(n) as pool:
+            parts = list(pool.map(work, [browser, *extra], shares))
+    finally:
+        for chrome in extra:
+            chrome.close()
+    found = {item: result for part in parts for item, result in part.items()}
+    return {item: found[item] for item in items}
+
+
+SEARCH_DONE_JS = r"""
+(() => {
+  const results = document.querySelectorAll('#search-results ul.search li');
+  const status = document.querySelector('#search-results p.search-summary, #search-results .search-summary');
+  return results.length > 0 || (status !== null && status.textContent.trim().length > 0);
+})()
+"""
+
+
+
+# ----------------------------------------------------------------------------- widgets at work
+
+# Runs in the page: tags every control of every widget with data-nnbook-control="k" and returns
+# them. A control belongs to the widget output (.widget-subarea) that holds it; the "view" of
+# that widget is everything in it that is not a control (the precomputed figure and readout).
+CONTROLS_JS = r"""
+(() => {
+  const out = [];
+  document.querySelectorAll('.widget-subarea').forEach((area, a) => {
+    const add = (el, kind, name) => {
+      el.setAttribute('data-nnbook-control', String(out.length));
+      el.setAttribute('data-nnbook-area', String(a));
+      out.push({id: out.length, area: a, kind: kind, name: name});
+    };
+    const nameOf = (box) => {
+      const label = box && box.querySelector('.widget-label');
+      return label ? label.textContent.trim() : '';
+    };
+    area.querySelectorAll('.noUi-handle').forEach(h => add(h, 'slider', h.getAttribute('aria-label') || ''));
+    // The button already chosen last: by its turn another one is chosen, so clicking it changes the view.
+    area.querySelectorAll('.widget-toggle-buttons').forEach(box => {
+      const buttons = Array.from(box.querySelectorAll('button'));
+      buttons.filter(b => !b.classList.contains('mod-active')).concat(buttons.filter(b => b.classList.contains('mod-active')))
+        .forEach(b => add(b, 'toggle', nameOf(box) + ': ' + b.textContent.trim()));
+    });
+    area.querySelectorAll('.widget-dropdown select').forEach(s => add(s, 'dropdown', nameOf(s.closest('.widget-dropdown'))));
+    area.querySelectorAll('.widget-play').forEach(box => {
+      const play = Array.from(box.querySelectorAll('button')).find(b => b.querySelector('.fa-play'));
+      if (play) add(play, 'play', box.getAttribute('title') || 'play');
+    });
+    area.querySelectorAll('button.widget-button, .widget-button button').forEach(b => {
+      if (!b.closest('.widget-toggle-buttons, .widget-play')) add(b, 'button', b.textContent.trim());
+    });
+  });
+  return out;
+})()
+"""
+
+# The view of widget area k: its text and pictures outside the controls.
+VIEW_JS = r"""
+((k) => {
+  const area = document.querySelectorAll('.widget-subarea')[k];
+  const controls = '.widget-slider, .widget-hslider, .widget-vslider, .widget-toggle-buttons, ' +
+                   '.widget-dropdown, .widget-play, .widget-button';
+  const parts = [];
+  area.querySelectorAll('.widget-html-content, img, canvas, svg').forEach(el => {
+    if (el.closest(controls)) return;
+    if (el.offsetParent === null && el.tagName !== 'svg') return;  // a hidden Stack child
+    if (el.tagName === 'IMG') parts.push('img:' + el.currentSrc.length + ':' + el.currentSrc.slice(-64) + ':' + el.alt);
+    else if (el.tagName === 'CANVAS') parts.push('canvas:' + el.toDataURL().length);
+    else parts.push(el.textContent.trim().replace(/\s+/g, ' '));
+  });
+  return parts.join(' | ');
+})
+"""
+
+CENTER_JS = r"""
+((id) => {
+  const el = document.querySelector('[data-nnbook-control="' + id + '"]');
+  el.scrollIntoView({block: 'center', inline: 'center'});
+  const r = el.getBoundingClientRect();
+  return {x: r.left + r.width / 2, y: r.top + r.height / 2,
+          now: el.getAttribute('aria-valuenow'), max: el.getAttribute('aria-valuemax'),
+          min: el.getAttribute('aria-valuemin'), active: el.classList.contains('mod-active'),
+          options: el.tagName === 'SELECT' ? el.options.length : 0,
+          selected: el.tagName === 'SELECT' ? el.selectedIndex : -1};
+})
+"""
+
+KEYS = {"ArrowRight": 39, "ArrowLeft": 37, "ArrowDown": 40, "ArrowUp": 38, "Home": 36, "End": 35}
+
+
+def press(browser: Chromium, session: str, key: str) -> None:
+    code = KEYS[key]
+    for kind in ("rawKeyDown", "keyUp"):
+        browser.call("Input.dispatchKeyEvent", {"type": kind, "key": key, "code": key,
+                                                "windowsVirtualKeyCode": code, "nativeVirtualKeyCode": code},
+                     session=session)
+
+
+def click(browser: Chromium, session: str, x: float, y: float) -> None:
+    for kind in ("mousePressed", "mouseReleased"):
+        browser.call("Input.dispatchMouseEvent", {"type": kind, "x": x, "y": y, "button": "left",
+                                                  "clickCount": 1}, session=session)
+
+
+def focus(browser: Chromium, session: str, control_id: int) -> dict:
+    where = browser.evaluate(session, f"({CENTER_JS})({control_id})")
+    browser.evaluate(session, f"document.querySelector('[data-nnbook-control=\"{control_id}\"]').focus()")
+    return where
+
+
+def operate(browser: Chromium, session: str, control: dict) -> str:
+    """Operate one control as a reader would; returns what was done."""
+    where = focus(browser, session, control["id"])
+    kind = control["kind"]
+    if kind == "slider":
+        # An arrow key on the focused handle: one step up, or down from the top.
+        key = "ArrowLeft" if where["now"] is not None and float(where["now"]) >= float(where["max"]) else "ArrowRight"
+        press(browser, session, key)
+        return f"pressed {key}"
+    if kind == "dropdown":
+        key = "ArrowUp" if where["selected"] == where["options"] - 1 else "ArrowDown"
+        press(browser, session, key)
+        return f"pressed {key}"
+    click(browser, session, where["x"], where["y"])
+    return "clicked"
+
+
+def wait_for_change(browser: Chromium, session: str, area: int, before: str, timeout: float = 5.0) -> str:
+    deadline = time.monotonic() + timeout
+    now = before
+    while time.monotonic() < deadline:
+        now = browser.evaluate(session, f"({VIEW_JS})({area})")
+        if now != before:
+            return now
+        browser.pump(0.1)
+    return now
+
+
+def open_settled(browser: Chromium, url: str) -> tuple[str, str]:
+    target, session = start_page(browser, url)
+    settled, widgets_shown = settle(browser, url, session)
+    assert settled, f"{url}: the page did not settle"
+    assert widgets_shown, f"{url}: the widgets were not drawn"
+    browser.call("Page.bringToFront", session=session)
+    browser.pump(0.5)
+    return target, session
+
+
+# The widgets' own accessibility: every control has an accessible name and takes the keyboard,
+# every picture has a text alternative. (A site-wide axe-core audit is a separate test.)
+WIDGET_A11Y_JS = r"""
+(() => {
+  const problems = [];
+  const name = (el) => (el.getAttribute('aria-label') || el.getAttribute('title') || el.textContent || '').trim() ||
+                       (el.labels && Array.from(el.labels).map(l => l.textContent).join('').trim()) || '';
+  document.querySelectorAll('.widget-subarea').forEach((area, a) => {
+    area.querySelectorAll('[role=slider]').forEach(el => {
+      if (!el.getAttribute('aria-label') && !el.getAttribute('aria-labelledby')) problems.push(`widget ${a}: a slider handle has no accessible name`);
+      if (el.tabIndex < 0) problems.push(`widget ${a}: slider ${name(el)} cannot take the keyboard focus`);
+    });
+    area.querySelectorAll('button, select, input:not([type=hidden])').forEach(el => {
+      if (el.offsetParent !== null && !name(el)) problems.push(`widget ${a}: a ${el.tagName.toLowerCase()} has no accessible name`);
+      if (el.offsetParent !== null && el.tabIndex < 0) problems.push(`widget ${a}: ${el.tagName.toLowerCase()} ${name(el)} cannot take the keyboard focus`);
+    });
+    area.querySelectorAll('img').forEach(img => {
+      if (!(img.getAttribute('alt') || '').trim()) problems.push(`widget ${a}: an image has no alt text`);
+    });
+  });
+  return problems;
+})()
+"""
+
+
+def operate_every_control(browser: Chromium, url: str) -> tuple[list[str], int]:
+    """Open ``url`` and operate every control of its widgets; (problems found, controls operated)."""
+    target, session = open_settled(browser, url)
+    issues = []
+    try:
+        issues += browser.evaluate(session, WIDGET_A11Y_JS)
+        controls = browser.evaluate(session, CONTROLS_JS)
+        areas = browser.evaluate(session, "document.querySelectorAll('.widget-subarea').length")
+        without = sorted(set(range(areas)) - {c["area"] for c in controls})
+        if without:
+            issues.append(f"widget outputs {without} have no control")
+        for control in controls:
+            if not control["name"].strip(" :"):
+                issues.append(f"a {control['kind']} control has no name")
+            before = browser.evaluate(session, f"({VIEW_JS})({control['area']})")
+            done = operate(browser, session, control)
+            after = wait_for_change(browser, session, control["area"], before)
+            if control["kind"] == "play":  # stop the sequence where it is
+                browser.evaluate(session, "(() => { const b = document.querySelector("
+                                 "'[data-nnbook-control=\"%d\"]').closest('.widget-play')"
+                                 ".querySelector('.fa-pause'); if (b) b.closest('button').click(); })()"
+                                 % control["id"])
+            if after == before:
+                issues.append(f"{control['kind']} {control['name']!r} ({done}): the view did not change")
+        browser.pump(0.3)
+        js_errors, failed = problems_from_events(browser.events, session)
+        issues += js_errors + failed
+    finally:
+        browser.events = [ev for ev in browser.events if ev.get("sessionId") != session]
+        browser.close_page(target)
+    return issues, len(controls)
+
+
+
+# ----------------------------------------------------------------------------- what the page shows
+
+SLIDER_READOUT_JS = r"""
+((id) => {
+  const box = document.querySelector('[data-nnbook-control="' + id + '"]').closest('.widget-slider, .widget-hslider');
+  return box.querySelector('.widget-readout').textContent.trim();
+})
+"""
+
+BOLD_NUMBERS_JS = r"""
+((k) => {
+  const area = document.querySelectorAll('.widget-subarea')[k];
+  return Array.from(area.querySelectorAll('.widget-html-content b'))
+    .filter(b => b.offsetParent !== null).map(b => b.textContent.trim());
+})
+"""
+
+
+def control_named(controls: list[dict], kind: str, name: str) -> dict:
+    found = [c for c in controls if c["kind"] == kind and c["name"] == name]
+    assert found, f"no {kind} named {name!r} among {[(c['kind'], c['name']) for c in controls]}"
+    return found[0]
+
+
+def set_slider(browser: Chromium, session: str, control: dict, label: str, max_steps: int = 20) -> None:
+    """Move a slider with the keyboard (Home, then →) until its readout shows ``label``."""
+    focus(browser, session, control["id"])
+    press(browser, session, "Home")
+    for _ in range(max_steps):
+        browser.pump(0.05)
+        if browser.evaluate(session, f"({SLIDER_READOUT_JS})({control['id']})") == label:
+            return
+        press(browser, session, "ArrowRight")
+    raise AssertionError(f"slider {control['name']!r} never showed {label!r}")
+
+
+def shown_numbers(browser: Chromium, session: str, area: int) -> list[float]:
+    browser.pump(0.2)
+    return [float(v.replace("−", "-")) for v in browser.evaluate(session, f"({BOLD_NUMBERS_JS})({area})")]
+
+
+
+# The names under which tests/test_digitpad.py imports these helpers.
+_problems_from_events = problems_from_events
+_start = start_page
