@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from test_book import ROOT
+from book_support import ROOT
 
 GLOSSARY_DIR = ROOT / "book" / "_glossary"
 sys.path.insert(0, str(ROOT / "tools"))

@@ -39,7 +39,7 @@ from browser_support import SCREENSHOTS, Chromium, find_chromium
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOK = "exercises/01-neuron.ipynb"
-WIDGET_CELL = "nb.widgets.neuron_playground()"
+WIDGET_CELL = "import nnbook.widgets\nnb.widgets.neuron_playground()"
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 START_TIMEOUT = 120.0
 

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from test_book import ROOT
+from book_support import ROOT
 
 from nnbook import _links
 from nnbook.checks import _core, check
