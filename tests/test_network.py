@@ -106,7 +106,8 @@ def test_progress_bar_can_be_turned_off(capsys):
     captured = capsys.readouterr()
     assert captured.err == "" and captured.out == ""
     nb.MLP([2, 2, 1], output_activation="sigmoid", rng=0).fit(X, y, loss="mse", optimizer=nb.SGD(0.5), epochs=3, progress=True)
-    assert "training" in capsys.readouterr().err
+    drawn = capsys.readouterr()
+    assert "training" in drawn.err + drawn.out  # tqdm's stream: stderr in a terminal, the cell's output in Jupyter
 
 
 def test_save_and_load_round_trip(tmp_path, rng):
@@ -146,3 +147,12 @@ def test_datasets_are_deterministic_and_shaped():
     assert Xtr.shape[1] == 64 and len(Xtr) + len(Xte) == 1797 and Xtr.max() <= 1.0
     X, y = nb.datasets.sum_of_inputs(10, rng=0)
     np.testing.assert_allclose(y[:, 0], X.sum(axis=1))
+
+
+def test_history_holds_plain_floats():
+    """The book glues History's numbers with format specs: they are Python floats, not NumPy scalars."""
+    X, y = nb.datasets.xor()
+    h = nb.MLP([2, 4, 2], output_activation="identity", rng=0).fit(
+        X, y.ravel().astype(int), loss="softmax_cross_entropy", optimizer=nb.SGD(0.5), epochs=3, progress=False)
+    assert h.loss and h.accuracy
+    assert all(type(v) is float for v in h.loss + h.accuracy), [type(v) for v in h.loss + h.accuracy]

@@ -144,9 +144,9 @@ def fit(model, X, y, *, loss, optimizer, epochs, batch_size=None, rng=None, prog
                     total += L * len(Xb)
                     if classifier:
                         predicted[rows] = classes(out)
-                history.loss.append(total / n)
+                history.loss.append(float(total / n))
                 if classifier:
-                    history.accuracy.append(np.count_nonzero(predicted == labels) / n)
+                    history.accuracy.append(float(np.count_nonzero(predicted == labels) / n))
                 if bar is not None:
                     bar.update(1)
                     if epoch == epochs or epoch % max(1, epochs // 20) == 0:
