@@ -232,6 +232,12 @@ def build(locales=("zh_CN", "zh_TW")) -> dict[str, float]:
     if not cache.is_dir():
         raise RuntimeError(f"no execution cache at {cache}: build the English edition first "
                            "(jupyter-book build .), whose notebooks the Chinese editions reuse")
+    from jupyter_cache import get_cache
+
+    def records():
+        return {record.hashkey for record in get_cache(str(cache)).list_cache_records()}
+
+    cached = records()
     times = {}
     for locale in locales:
         language, folder, lang = EDITIONS[locale]
@@ -239,7 +245,7 @@ def build(locales=("zh_CN", "zh_TW")) -> dict[str, float]:
         start = time.perf_counter()
         status = _build_sphinx(work / "html", "html", {
             "language": language,
-            # Reuse the English cache; a notebook missing from it is an error, not a run.
+            # Reuse the English cache (a notebook missing from it would run: checked below).
             "nb_execution_mode": "cache",
             "nb_execution_cache_path": str(cache),
             "nb_execution_excludepatterns": [],
@@ -247,6 +253,9 @@ def build(locales=("zh_CN", "zh_TW")) -> dict[str, float]:
         }, work / ".doctrees")
         if status:
             raise RuntimeError(f"the {locale} build failed (status {status})")
+        if records() != cached:
+            raise RuntimeError(f"the {locale} build executed notebooks that the English build had "
+                               "not cached: its numbers would not be the English pages' numbers")
         set_lang_attribute(work / "html", lang)
         target = BUILD / "html" / folder
         if target.exists():
@@ -271,6 +280,57 @@ def set_lang_attribute(html_dir: Path, lang: str) -> int:
     return count
 
 
+# ---------------------------------------------------------------- checks
+# What a translation must keep verbatim from its English message: roles ({glue:text}`name:.2f`,
+# {doc}`page`, ...), inline code, math, and link targets. Order may change; the count may not.
+_ROLE = re.compile(r"\{[\w:.-]+\}`[^`]*`")
+_CODE = re.compile(r"``[^`]+``|`[^`]+`")
+_MATH = re.compile(r"\$\$.+?\$\$|(?<![\\$])\$[^$]+\$")
+_LINK = re.compile(r"\]\(([^)\s]+)\)")
+
+
+def verbatim_parts(text: str) -> list[str]:
+    """The parts of a message a translation must repeat exactly, sorted."""
+    parts = _ROLE.findall(text)
+    rest = _ROLE.sub(" ", text)
+    parts += _CODE.findall(rest)
+    rest = _CODE.sub(" ", rest)
+    parts += _MATH.findall(rest)
+    parts += [f"]({target})" for target in _LINK.findall(rest)]
+    return sorted(parts)
+
+
+def broken_parts(msgid: str, msgstr: str) -> list[str]:
+    """The verbatim parts of ``msgid`` that ``msgstr`` lost or changed (empty: none)."""
+    missing = list(verbatim_parts(msgid))
+    for part in verbatim_parts(msgstr):
+        if part in missing:
+            missing.remove(part)
+    return missing
+
+
+_PASTED = re.compile(r'<span class="pasted-text">(.*?)</span>', re.S)
+
+
+def glued_values(html: str) -> list[str]:
+    """Every number or text glued into a page's prose ({glue:text}), sorted."""
+    return sorted(_PASTED.findall(html))
+
+
+def compare_editions(english: Path, translated: Path) -> list[str]:
+    """The pages of ``translated`` whose glued values differ from the English page's."""
+    problems = []
+    for page in PAGES:
+        en, zh = english / f"{page}.html", translated / f"{page}.html"
+        if not en.exists() or not zh.exists():
+            problems.append(f"{page}: missing from {'the English' if not en.exists() else 'the translated'} site")
+            continue
+        en_values, zh_values = glued_values(en.read_text(encoding="utf-8")), glued_values(zh.read_text(encoding="utf-8"))
+        if en_values != zh_values:
+            problems.append(f"{page}: glued values differ ({len(en_values)} in English, {len(zh_values)} translated)")
+    return problems
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("command", choices=["extract", "update", "convert", "status", "build"])
@@ -293,7 +353,13 @@ def main(argv=None) -> int:
         print(f"{'all':32s} {sum(r[1] for r in rows):4d} / {sum(r[2] for r in rows):4d}")
     elif args.command == "build":
         for locale, seconds in build().items():
-            print(f"{locale}: built in {seconds:.0f} s into _build/html/{EDITIONS[locale][1]}")
+            folder = EDITIONS[locale][1]
+            print(f"{locale}: built in {seconds:.0f} s into _build/html/{folder}")
+            problems = compare_editions(BUILD / "html", BUILD / "html" / folder)
+            if problems:
+                print("\n".join(problems), file=sys.stderr)
+                return 1
+            print(f"{locale}: every glued value is the English page's")
     return 0
 
 

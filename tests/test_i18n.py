@@ -1,0 +1,204 @@
+"""The Chinese editions' catalogues (locales/): syntax, terms, and the 繁體 derived from 简体.
+
+Fast: no book is built. The builds themselves are checked by ``python tools/i18n.py build``,
+which compares every glued value of each Chinese page with the English page's.
+"""
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tools"))
+
+import glossary  # noqa: E402
+import i18n  # noqa: E402
+
+LOCALES = ("zh_CN", "zh_TW")
+CATALOGUES = [(locale, path) for locale in LOCALES for path in i18n.catalogue_paths(locale)]
+IDS = [f"{locale}/{path.stem}" for locale, path in CATALOGUES]
+
+
+def _messages(path):
+    return [message for message in i18n.read_po(path) if message.id]
+
+
+def test_every_page_has_a_catalogue_in_both_scripts():
+    for locale in LOCALES:
+        base = i18n.LOCALES / locale / "LC_MESSAGES"
+        missing = [page for page in i18n.PAGES if not (base / f"{page}.po").exists()]
+        assert not missing, f"{locale}: no catalogue for {missing}"
+
+
+@pytest.mark.parametrize("locale, path", CATALOGUES, ids=IDS)
+def test_catalogue_parses_and_has_no_fuzzy_entry(locale, path):
+    messages = _messages(path)  # babel raises on a syntax error (abort_invalid)
+    assert messages, f"{path}: no messages"
+    fuzzy = [m.id[:60] for m in messages if m.fuzzy]
+    assert not fuzzy, f"{path}: fuzzy entries (translate or clear them): {fuzzy}"
+    headers = dict(i18n.read_po(path).mime_headers)
+    assert headers["Language"] == locale
+
+
+@pytest.mark.skipif(shutil.which("msgfmt") is None, reason="GNU gettext's msgfmt is not installed")
+@pytest.mark.parametrize("locale, path", CATALOGUES, ids=IDS)
+def test_msgfmt_accepts_the_catalogue(locale, path, tmp_path):
+    result = subprocess.run(["msgfmt", "--check-format", "--check-domain", "-o", str(tmp_path / "out.mo"), str(path)],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize("locale, path", CATALOGUES, ids=IDS)
+def test_translations_keep_roles_code_math_and_links_verbatim(locale, path):
+    broken = []
+    for message in _messages(path):
+        if message.string:
+            lost = i18n.broken_parts(message.id, message.string)
+            if lost:
+                broken.append(f"{message.id[:50]!r} lost {lost}")
+    assert not broken, f"{path}:\n" + "\n".join(broken)
+
+
+def test_the_verbatim_check_catches_a_changed_glue_role_code_or_math():
+    msgid = "After {glue:text}`ch08_w1:.2f` steps, `nb.SGD(lr)` gives $w = 3$ ([see](errata.md))."
+    good = "经过 {glue:text}`ch08_w1:.2f` 步，`nb.SGD(lr)` 给出 $w = 3$（[见](errata.md)）。"
+    assert i18n.broken_parts(msgid, good) == []
+    assert i18n.broken_parts(msgid, good.replace(":.2f", ":.3f")) == ["{glue:text}`ch08_w1:.2f`"]
+    assert i18n.broken_parts(msgid, good.replace("`nb.SGD(lr)`", "nb.SGD(lr)")) == ["`nb.SGD(lr)`"]
+    assert i18n.broken_parts(msgid, good.replace("$w = 3$", "$w=3$")) == ["$w = 3$"]
+    assert i18n.broken_parts(msgid, good.replace("errata.md", "glossary.md")) == ["](errata.md)"]
+
+
+# ---------------------------------------------------------------- 繁體 = OpenCC(简体) + overrides
+def test_zh_tw_is_regenerated_from_zh_cn():
+    overrides = i18n.load_overrides()
+    stale = []
+    for source in i18n.catalogue_paths("zh_CN"):
+        target = i18n.LOCALES / "zh_TW" / "LC_MESSAGES" / source.relative_to(i18n.LOCALES / "zh_CN" / "LC_MESSAGES")
+        assert target.exists(), f"{target} is missing: run python tools/i18n.py convert"
+        expected = {(m.id, m.context): m.string for m in _messages(source)}
+        expected = {key: i18n.to_traditional(value, overrides) if value else "" for key, value in expected.items()}
+        committed = {(m.id, m.context): m.string for m in _messages(target)}
+        if committed != expected:
+            stale.append(target.name)
+    assert not stale, f"zh_TW differs from OpenCC(zh_CN) + overrides in {stale}: run python tools/i18n.py convert"
+
+
+def _first_form(term):
+    return term.split("/")[0].split("（")[0].strip()
+
+
+def test_glossary_terms_convert_to_the_glossarys_traditional_spelling():
+    wrong = []
+    for entry in glossary.load_glossary(i18n.GLOSSARY_DIR):
+        hans, hant = _first_form(entry["zh_hans"]), _first_form(entry["zh_hant"])
+        if i18n.to_traditional(hans) != hant:
+            wrong.append(f"{entry['en']}: {hans} -> {i18n.to_traditional(hans)}, glossary {hant}")
+    assert not wrong, "add these to tools/zh_overrides.tsv:\n" + "\n".join(wrong)
+
+
+def test_every_override_is_needed_and_reaches_the_glossary_spelling():
+    import opencc
+
+    plain = opencc.OpenCC("s2twp")
+    for wrong, right, _ in i18n.load_overrides():
+        assert wrong != right
+        # The text replaced is a conversion OpenCC really makes (of the 简体 spelling of the term).
+        assert plain.convert(opencc.OpenCC("t2s").convert(wrong)) == wrong, wrong
+
+
+def test_a_malformed_override_line_is_named(tmp_path):
+    path = tmp_path / "overrides.tsv"
+    path.write_text("# comment\n啟用函式\t激勵函數\tok\n只有一列\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="line 3: expected 'OpenCC output<TAB>glossary term"):
+        i18n.load_overrides(path)
+
+
+# ---------------------------------------------------------------- terms in the 简体 text
+def _chapter_terms():
+    """{chapter page: [(English term, 简体 term)]} for the terms each chapter introduces."""
+    terms = {}
+    for entry in glossary.load_glossary(i18n.GLOSSARY_DIR):
+        terms.setdefault(f"book/{entry['chapter']}", []).append((entry["en"], _first_form(entry["zh_hans"])))
+    return terms
+
+
+def _english_forms(term):
+    """'rectified linear unit (ReLU)' -> the term, 'rectified linear unit' and 'ReLU'."""
+    forms = {term}
+    inner = re.findall(r"\(([^)]*)\)", term)
+    forms |= set(inner)
+    forms.add(re.sub(r"\s*\([^)]*\)", "", term).strip())
+    return {form for form in forms if form}
+
+
+def term_problems(text, terms):
+    """For each (English, 简体) term: the 简体 term must appear, and its first use must be
+    followed (within a few characters) by the English term in parentheses."""
+    problems = []
+    for english, hans in terms:
+        at = text.find(hans)
+        if at < 0:
+            problems.append(f"{english}: the glossary's 简体 term {hans} is not used")
+            continue
+        after = text[at + len(hans): at + len(hans) + 12 + len(english)]
+        match = re.match(r"\*{0,2}\s*[（(]\s*([^）)]*)[）)]", after)
+        given = match.group(1).replace("*", "").strip().lower() if match else ""
+        if not any(given.startswith(form.lower()) for form in _english_forms(english)):
+            problems.append(f"{english}: the first {hans} is not followed by ({english})")
+    return problems
+
+
+def test_term_check_catches_a_missing_term_and_a_missing_english_name():
+    terms = [("neuron", "神经元"), ("bias", "偏置")]
+    assert term_problems("**神经元**（neuron）……**偏置**（bias）", terms) == []
+    assert term_problems("神经元（neuron）……偏置", terms) == ["bias: the first 偏置 is not followed by (bias)"]
+    assert term_problems("神经元（neuron）", terms) == ["bias: the glossary's 简体 term 偏置 is not used"]
+
+
+def _translation(page):
+    path = i18n.LOCALES / "zh_CN" / "LC_MESSAGES" / f"{page}.po"
+    messages = _messages(path)
+    return messages, "\n".join(m.string for m in messages)
+
+
+def complete_chapters():
+    pages = []
+    for page, terms in sorted(_chapter_terms().items()):
+        messages, _ = _translation(page)
+        if all(m.string for m in messages):
+            pages.append(page)
+    return pages
+
+
+@pytest.mark.parametrize("page", complete_chapters() or [pytest.param(None, marks=pytest.mark.skip(
+    reason="no chapter is completely translated yet"))])
+def test_translated_chapter_uses_the_glossary_terms(page):
+    _, text = _translation(page)
+    problems = term_problems(text, _chapter_terms()[page])
+    assert not problems, f"{page}:\n" + "\n".join(problems)
+
+
+# ---------------------------------------------------------------- the built pages
+def test_lang_attribute_is_the_editions_tag(tmp_path):
+    page = tmp_path / "book" / "intro.html"
+    page.parent.mkdir()
+    page.write_text('<!DOCTYPE html>\n<html data-content_root="../" lang="zh_CN" >\n<body></body></html>')
+    assert i18n.set_lang_attribute(tmp_path, "zh-Hans") == 1
+    assert '<html data-content_root="../" lang="zh-Hans" >' in page.read_text()
+
+
+def test_compare_editions_finds_a_changed_glued_number(tmp_path):
+    for site, value in (("en", "2.9539"), ("zh", "2.9539")):
+        for page in i18n.PAGES:
+            path = tmp_path / site / f"{page}.html"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(f'<p>w = <span class="pasted-text">{value}</span></p>')
+    assert i18n.compare_editions(tmp_path / "en", tmp_path / "zh") == []
+    (tmp_path / "zh" / "book" / "08-gradient-descent.html").write_text('<p><span class="pasted-text">2.95</span></p>')
+    assert i18n.compare_editions(tmp_path / "en", tmp_path / "zh") == [
+        "book/08-gradient-descent: glued values differ (1 in English, 1 translated)"]
