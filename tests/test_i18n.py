@@ -136,12 +136,37 @@ def _english_forms(term):
     return {form for form in forms if form}
 
 
-def term_problems(text, terms):
-    """For each (English, 简体) term: the 简体 term must appear, and its first use must be
-    followed (within a few characters) by the English term in parentheses."""
+def _is_heading(message):
+    """A title or a table cell: short, without a sentence's punctuation or a parenthesis. The English name is
+    given where the term is first used in the text, not in a heading."""
+    return len(message) <= 40 and not re.search(r"[。，；？！（）,;?!()]", message)
+
+
+def _all_hans_terms():
+    return {_first_form(entry["zh_hans"]) for entry in glossary.load_glossary(i18n.GLOSSARY_DIR)}
+
+
+def _first_use(text, term, longer):
+    """Where ``term`` is first used on its own: not as part of a longer glossary term
+    (感知器 inside 多层感知器, 层 inside 隐藏层)."""
+    covered = set()
+    for other in longer:
+        for match in re.finditer(re.escape(other), text):
+            covered.update(range(match.start(), match.end()))
+    for match in re.finditer(re.escape(term), text):
+        if match.start() not in covered:
+            return match.start()
+    return -1
+
+
+def term_problems(messages, terms, vocabulary=()):
+    """For each (English, 简体) term: the 简体 term must appear, and its first use in the text
+    (headings aside) must be followed by the English term in parentheses."""
+    text = "\n".join(message for message in messages if not _is_heading(message))
     problems = []
     for english, hans in terms:
-        at = text.find(hans)
+        longer = [other for other in vocabulary if hans in other and other != hans]
+        at = _first_use(text, hans, longer)
         if at < 0:
             problems.append(f"{english}: the glossary's 简体 term {hans} is not used")
             continue
@@ -154,23 +179,27 @@ def term_problems(text, terms):
 
 
 def test_term_check_catches_a_missing_term_and_a_missing_english_name():
-    terms = [("neuron", "神经元"), ("bias", "偏置")]
-    assert term_problems("**神经元**（neuron）……**偏置**（bias）", terms) == []
-    assert term_problems("神经元（neuron）……偏置", terms) == ["bias: the first 偏置 is not followed by (bias)"]
-    assert term_problems("神经元（neuron）", terms) == ["bias: the glossary's 简体 term 偏置 is not used"]
+    terms = [("neuron", "神经元"), ("bias", "偏置"), ("perceptron", "感知器")]
+    vocabulary = {"神经元", "偏置", "感知器", "多层感知器"}
+    good = ["神经元", "**神经元**（neuron）有偏置（bias）。", "多层感知器（multilayer perceptron），感知器（perceptron）。"]
+    assert term_problems(good, terms, vocabulary) == []
+    assert term_problems(good[:2] + ["感知器（perceptron），多层感知器。"], terms, vocabulary) == []
+    assert term_problems(good, terms) == ["perceptron: the first 感知器 is not followed by (perceptron)"]
+    assert term_problems(["神经元（neuron），偏置。"] + good[2:], terms, vocabulary) == [
+        "bias: the first 偏置 is not followed by (bias)"]
+    assert term_problems(["神经元（neuron）。"] + good[2:], terms, vocabulary) == [
+        "bias: the glossary's 简体 term 偏置 is not used"]
 
 
 def _translation(page):
     path = i18n.LOCALES / "zh_CN" / "LC_MESSAGES" / f"{page}.po"
-    messages = _messages(path)
-    return messages, "\n".join(m.string for m in messages)
+    return _messages(path)
 
 
 def complete_chapters():
     pages = []
     for page, terms in sorted(_chapter_terms().items()):
-        messages, _ = _translation(page)
-        if all(m.string for m in messages):
+        if all(m.string for m in _translation(page)):
             pages.append(page)
     return pages
 
@@ -178,8 +207,8 @@ def complete_chapters():
 @pytest.mark.parametrize("page", complete_chapters() or [pytest.param(None, marks=pytest.mark.skip(
     reason="no chapter is completely translated yet"))])
 def test_translated_chapter_uses_the_glossary_terms(page):
-    _, text = _translation(page)
-    problems = term_problems(text, _chapter_terms()[page])
+    messages = [m.string for m in _translation(page)]
+    problems = term_problems(messages, _chapter_terms()[page], _all_hans_terms())
     assert not problems, f"{page}:\n" + "\n".join(problems)
 
 
