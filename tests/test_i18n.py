@@ -71,6 +71,10 @@ def test_the_verbatim_check_catches_a_changed_glue_role_code_or_math():
     assert i18n.broken_parts(msgid, good.replace("`nb.SGD(lr)`", "nb.SGD(lr)")) == ["`nb.SGD(lr)`"]
     assert i18n.broken_parts(msgid, good.replace("$w = 3$", "$w=3$")) == ["$w = 3$"]
     assert i18n.broken_parts(msgid, good.replace("errata.md", "glossary.md")) == ["](errata.md)"]
+    # A role's title may be translated, its target may not.
+    titled = "a slip ({ref}`errata <errata-003-dot-product>`)"
+    assert i18n.broken_parts(titled, "笔误（{ref}`勘误 <errata-003-dot-product>`）") == []
+    assert i18n.broken_parts(titled, "笔误（{ref}`勘误 <errata-003>`）") == ["{ref}`…<errata-003-dot-product>`"]
 
 
 # ---------------------------------------------------------------- 繁體 = OpenCC(简体) + overrides

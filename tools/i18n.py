@@ -284,6 +284,7 @@ def set_lang_attribute(html_dir: Path, lang: str) -> int:
 # What a translation must keep verbatim from its English message: roles ({glue:text}`name:.2f`,
 # {doc}`page`, ...), inline code, math, and link targets. Order may change; the count may not.
 _ROLE = re.compile(r"\{[\w:.-]+\}`[^`]*`")
+_TITLED = re.compile(r"^(\{[\w:.-]+\}`)[^`<]*<([^>`]+)>`$")
 _CODE = re.compile(r"``[^`]+``|`[^`]+`")
 _MATH = re.compile(r"\$\$.+?\$\$|(?<![\\$])\$[^$]+\$")
 _LINK = re.compile(r"\]\(([^)\s]+)\)")
@@ -291,7 +292,8 @@ _LINK = re.compile(r"\]\(([^)\s]+)\)")
 
 def verbatim_parts(text: str) -> list[str]:
     """The parts of a message a translation must repeat exactly, sorted."""
-    parts = _ROLE.findall(text)
+    # A role's own title may be translated ({ref}`errata <target>`): its name and target may not.
+    parts = [_TITLED.sub(r"\1…<\2>`", role) for role in _ROLE.findall(text)]
     rest = _ROLE.sub(" ", text)
     parts += _CODE.findall(rest)
     rest = _CODE.sub(" ", rest)
