@@ -287,6 +287,7 @@ _ROLE = re.compile(r"\{[\w:.-]+\}`[^`]*`")
 _TITLED = re.compile(r"^(\{[\w:.-]+\}`)[^`<]*<([^>`]+)>`$")
 _CODE = re.compile(r"``[^`]+``|`[^`]+`")
 _MATH = re.compile(r"\$\$.+?\$\$|(?<![\\$])\$[^$]+\$")
+_TEXT = re.compile(r"\\text\{[^{}]*\}")
 _LINK = re.compile(r"\]\(([^)\s]+)\)")
 
 
@@ -297,7 +298,8 @@ def verbatim_parts(text: str) -> list[str]:
     rest = _ROLE.sub(" ", text)
     parts += _CODE.findall(rest)
     rest = _CODE.sub(" ", rest)
-    parts += _MATH.findall(rest)
+    # Words in math (\text{column }) may be translated, and spacing may change; the symbols may not.
+    parts += [re.sub(r"\s+", "", _TEXT.sub("", math)) for math in _MATH.findall(rest)]
     parts += [f"]({target})" for target in _LINK.findall(rest)]
     return sorted(parts)
 
