@@ -179,7 +179,7 @@ def term_problems(messages, terms, vocabulary=()):
             problems.append(f"{english}: the glossary's 简体 term {hans} is not used")
             continue
         after = text[at + len(hans): at + len(hans) + 12 + len(english)]
-        match = re.match(r"\*{0,2}\s*[（(]\s*([^）)]*)[）)]", after)
+        match = re.match(r"\*{0,2}\s*[（(]\s*\**([^）)，,;；*]*)", after)
         given = match.group(1).replace("*", "").strip().lower() if match else ""
         # The English name, or its head (collapse for "collapse of linear layers").
         if not any(given.startswith(form.lower()) or (len(given) >= 4 and form.lower().startswith(given))
