@@ -170,7 +170,8 @@ def _first_use(text, term, longer):
 def term_problems(messages, terms, vocabulary=()):
     """For each (English, 简体) term: the 简体 term must appear, and its first use in the text
     (headings aside) must be followed by the English term in parentheses."""
-    text = "\n".join(message for message in messages if not _is_heading(message))
+    # Display math (a message that starts on a new line) is not running text either.
+    text = "\n".join(message for message in messages if not _is_heading(message) and not message.startswith("\n"))
     problems = []
     for english, hans in terms:
         longer = [other for other in vocabulary if hans in other and other != hans]
