@@ -48,7 +48,7 @@ def test_catalogue_parses_and_has_no_fuzzy_entry(locale, path):
 @pytest.mark.parametrize("locale, path", CATALOGUES, ids=IDS)
 def test_msgfmt_accepts_the_catalogue(locale, path, tmp_path):
     result = subprocess.run(["msgfmt", "--check-format", "--check-domain", "-o", str(tmp_path / "out.mo"), str(path)],
-                            capture_output=True, text=True)
+                            capture_output=True, text=True, errors="replace")
     assert result.returncode == 0, result.stderr
 
 

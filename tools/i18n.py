@@ -131,6 +131,11 @@ def write_po(path: Path, catalog) -> None:
         how="derived from zh_CN by `python tools/i18n.py convert`: do not edit" if zh_tw
         else "`python tools/i18n.py update` merges the English changes")
     catalog.revision_date = catalog.creation_date
+    # Babel flags a message with braces as a Python format string; the book's messages are
+    # MyST ({glue:text}`name`, \text{…}), and msgfmt would check them as Python formats.
+    for message in catalog:
+        message.flags.discard("python-format")
+        message.flags.discard("python-brace-format")
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "wb") as handle:
         _write(handle, catalog, width=0, omit_header=False, include_previous=True)
