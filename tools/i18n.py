@@ -227,6 +227,49 @@ def convert() -> list[Path]:
 
 
 # ---------------------------------------------------------------- the builds
+_PAGE = {"document": None}
+_RENDERERS: dict = {}
+
+
+def glue_in_translations() -> None:
+    """Let a translated paragraph paste the numbers its page glued.
+
+    Sphinx parses each translated message as a small Markdown document of its own, after the
+    page's notebook renderer (which holds the glue data) has been detached from the page, so
+    myst-nb's {glue:text} roles would find no key and paste nothing. The page's renderer is
+    remembered while its English text is parsed (every glued key of a translation is glued by
+    the English text too), and a translated message's roles read it.
+    """
+    from myst_nb.ext.glue import directives, roles, utils
+    from sphinx.transforms import i18n as sphinx_i18n
+
+    if getattr(sphinx_i18n.Locale.apply, "_nnbook_glue", False):
+        return
+    original_apply, original_retrieve = sphinx_i18n.Locale.apply, utils.retrieve_glue_data
+
+    def apply(self, **kwargs):
+        _PAGE["document"] = self.document
+        try:
+            return original_apply(self, **kwargs)
+        finally:
+            _PAGE["document"] = None
+
+    def retrieve_glue_data(document, key):
+        if "nb_renderer" in document:
+            _RENDERERS[document.get("source")] = document["nb_renderer"]
+        else:
+            page = _PAGE["document"]
+            renderer = _RENDERERS.get(page.get("source")) if page is not None else None
+            if renderer is not None:
+                document = {"nb_renderer": renderer}
+        return original_retrieve(document, key)
+
+    apply._nnbook_glue = True
+    sphinx_i18n.Locale.apply = apply
+    for module in (utils, roles, directives):
+        module.retrieve_glue_data = retrieve_glue_data
+
+
 def build(locales=("zh_CN", "zh_TW")) -> dict[str, float]:
     """Build each edition into _build/html/<zh-cn|zh-tw> from the English execution cache.
 
@@ -243,13 +286,16 @@ def build(locales=("zh_CN", "zh_TW")) -> dict[str, float]:
         return {record.hashkey for record in get_cache(str(cache)).list_cache_records()}
 
     cached = records()
+    glue_in_translations()
     times = {}
     for locale in locales:
         language, folder, lang = EDITIONS[locale]
         work = BUILD / "i18n" / folder  # jupyter_execute/ and .doctrees/ of this edition
         start = time.perf_counter()
+        compiled = compile_catalogues(locale, work / "locales")
         status = _build_sphinx(work / "html", "html", {
             "language": language,
+            "locale_dirs": [str(compiled)],
             # Reuse the English cache (a notebook missing from it would run: checked below).
             "nb_execution_mode": "cache",
             "nb_execution_cache_path": str(cache),
@@ -268,6 +314,25 @@ def build(locales=("zh_CN", "zh_TW")) -> dict[str, float]:
         shutil.copytree(work / "html", target)
         times[locale] = time.perf_counter() - start
     return times
+
+
+def compile_catalogues(locale: str, target: Path) -> Path:
+    """Compile the .po files of ``locale`` into .mo files under ``target`` (not the sources).
+
+    Sphinx reads only compiled catalogues; the builds point ``locale_dirs`` at ``target``.
+    """
+    from babel.messages.mofile import write_mo
+
+    source = LOCALES / locale / "LC_MESSAGES"
+    out = target / locale / "LC_MESSAGES"
+    if out.exists():
+        shutil.rmtree(out)
+    for path in catalogue_paths(locale):
+        mo = out / path.relative_to(source).with_suffix(".mo")
+        mo.parent.mkdir(parents=True, exist_ok=True)
+        with open(mo, "wb") as handle:
+            write_mo(handle, read_po(path))
+    return target
 
 
 _HTML_LANG = re.compile(r'<html([^>]*?)\slang="[^"]*"')
