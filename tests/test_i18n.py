@@ -242,3 +242,24 @@ def test_compare_editions_finds_a_changed_glued_number(tmp_path):
     (tmp_path / "zh" / "book" / "08-gradient-descent.html").write_text('<p><span class="pasted-text">2.95</span></p>')
     assert i18n.compare_editions(tmp_path / "en", tmp_path / "zh") == [
         "book/08-gradient-descent: glued values differ (1 in English, 1 translated)"]
+
+
+# ---------------------------------------------------------------- source quotes
+# On these pages the Chinese in an English message is a quotation from a source; every
+# translation, in either script, keeps it in the script the source wrote it in.
+QUOTING_PAGES = ("book/bibliography", "book/notation", "book/errata")
+_CJK_RUN = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uff01-\uff60【】、。]+")
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_source_quotes_stay_in_the_sources_script(locale):
+    lost = []
+    for page in QUOTING_PAGES:
+        path = i18n.LOCALES / locale / "LC_MESSAGES" / f"{page}.po"
+        for message in _messages(path):
+            if not message.string:
+                continue
+            for quote in _CJK_RUN.findall(message.id):
+                if len(quote) >= 2 and quote not in message.string:
+                    lost.append(f"{page}: {quote}")
+    assert not lost, "source quotes changed (add an override to tools/zh_overrides.tsv):\n" + "\n".join(lost)
