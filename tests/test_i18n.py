@@ -263,3 +263,14 @@ def test_source_quotes_stay_in_the_sources_script(locale):
                 if len(quote) >= 2 and quote not in message.string:
                     lost.append(f"{page}: {quote}")
     assert not lost, "source quotes changed (add an override to tools/zh_overrides.tsv):\n" + "\n".join(lost)
+
+
+def test_a_built_page_must_show_its_own_editions_title(tmp_path):
+    page = tmp_path / "book" / "intro.html"
+    page.parent.mkdir()
+    title = {m.id: m.string for m in _translation("book/intro")}["Neural Networks from First Principles"]
+    page.write_text(f"<html><h1>{title}<a class=\"headerlink\"></a></h1></html>", encoding="utf-8")
+    assert [p for p in i18n.untranslated_titles("zh_CN", tmp_path) if p.startswith("book/intro")] == []
+    # The 简体 page where the 繁體 edition should be: the check names it.
+    assert [p for p in i18n.untranslated_titles("zh_TW", tmp_path) if p.startswith("book/intro")] == [
+        f"book/intro: the title {title!r} is not a zh_TW translation"]

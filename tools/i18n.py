@@ -280,6 +280,7 @@ def build(locales=("zh_CN", "zh_TW")) -> dict[str, float]:
     if not cache.is_dir():
         raise RuntimeError(f"no execution cache at {cache}: build the English edition first "
                            "(jupyter-book build .), whose notebooks the Chinese editions reuse")
+    import sphinx.locale
     from jupyter_cache import get_cache
 
     def records():
@@ -293,6 +294,9 @@ def build(locales=("zh_CN", "zh_TW")) -> dict[str, float]:
         work = BUILD / "i18n" / folder  # jupyter_execute/ and .doctrees/ of this edition
         start = time.perf_counter()
         compiled = compile_catalogues(locale, work / "locales")
+        # Sphinx keeps each page's translator for the life of the process and would fall back
+        # from it to this edition's catalogue: the second edition would get the first's text.
+        sphinx.locale.translators.clear()
         status = _build_sphinx(work / "html", "html", {
             "language": language,
             "locale_dirs": [str(compiled)],
@@ -405,6 +409,29 @@ def compare_editions(english: Path, translated: Path) -> list[str]:
     return problems
 
 
+def untranslated_titles(locale: str, site: Path) -> list[str]:
+    """The built pages of ``locale`` whose <h1> is not the catalogue's translation of it.
+
+    A check that the edition really reads its own catalogue (and not, say, another edition's).
+    """
+    import html as html_module
+
+    problems = []
+    base = LOCALES / locale / "LC_MESSAGES"
+    for path in catalogue_paths(locale):
+        page = path.relative_to(base).with_suffix("").as_posix()
+        built = site / f"{page}.html"
+        if not built.exists():
+            continue
+        match = re.search(r"<h1>(.*?)<", built.read_text(encoding="utf-8"), re.S)
+        title = html_module.unescape(match.group(1)).strip() if match else ""
+        translations = {m.id: m.string for m in read_po(path) if m.id and m.string}
+        expected = [string for string in translations.values() if string == title]
+        if translations and not expected:
+            problems.append(f"{page}: the title {title!r} is not a {locale} translation")
+    return problems
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("command", choices=["extract", "update", "convert", "status", "build"])
@@ -430,10 +457,11 @@ def main(argv=None) -> int:
             folder = EDITIONS[locale][1]
             print(f"{locale}: built in {seconds:.0f} s into _build/html/{folder}")
             problems = compare_editions(BUILD / "html", BUILD / "html" / folder)
+            problems += untranslated_titles(locale, BUILD / "html" / folder)
             if problems:
                 print("\n".join(problems), file=sys.stderr)
                 return 1
-            print(f"{locale}: every glued value is the English page's")
+            print(f"{locale}: every glued value is the English page's, every translated title shown")
     return 0
 
 
