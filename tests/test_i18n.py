@@ -88,8 +88,10 @@ def test_zh_tw_is_regenerated_from_zh_cn():
     for source in i18n.catalogue_paths("zh_CN"):
         target = i18n.LOCALES / "zh_TW" / "LC_MESSAGES" / source.relative_to(i18n.LOCALES / "zh_CN" / "LC_MESSAGES")
         assert target.exists(), f"{target} is missing: run python tools/i18n.py convert"
-        expected = {(m.id, m.context): m.string for m in _messages(source)}
-        expected = {key: i18n.to_traditional(value, overrides) if value else "" for key, value in expected.items()}
+        page = source.relative_to(i18n.LOCALES / "zh_CN" / "LC_MESSAGES").with_suffix("").as_posix()
+        quoting = page in i18n.QUOTING_PAGES
+        expected = {(m.id, m.context): i18n.traditional_message(m.id, m.string, overrides, quoting) if m.string else ""
+                    for m in _messages(source)}
         committed = {(m.id, m.context): m.string for m in _messages(target)}
         if committed != expected:
             stale.append(target.name)
@@ -247,8 +249,8 @@ def test_compare_editions_finds_a_changed_glued_number(tmp_path):
 # ---------------------------------------------------------------- source quotes
 # On these pages the Chinese in an English message is a quotation from a source; every
 # translation, in either script, keeps it in the script the source wrote it in.
-QUOTING_PAGES = ("book/bibliography", "book/notation", "book/errata")
-_CJK_RUN = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uff01-\uff60【】、。]+")
+QUOTING_PAGES = i18n.QUOTING_PAGES
+_CJK_RUN = i18n._CJK_RUN
 
 
 @pytest.mark.parametrize("locale", LOCALES)
@@ -274,3 +276,12 @@ def test_a_built_page_must_show_its_own_editions_title(tmp_path):
     # The 简体 page where the 繁體 edition should be: the check names it.
     assert [p for p in i18n.untranslated_titles("zh_TW", tmp_path) if p.startswith("book/intro")] == [
         f"book/intro: the title {title!r} is not a zh_TW translation"]
+
+
+def test_traditional_message_keeps_quotations_only_on_quoting_pages():
+    msgid = "The seed writes `隐藏层到输出层:` and 全剧 for 全局."
+    msgstr = "原文写作 `隐藏层到输出层:`，并把 全局 误写为 全剧。"
+    quoted = i18n.traditional_message(msgid, msgstr, quoting=True)
+    assert "`隐藏层到输出层:`" in quoted and "全剧" in quoted and "全局" in quoted
+    assert quoted.startswith("原文寫作")  # the translation's own words are converted
+    assert "`隱藏層到輸出層:`" in i18n.traditional_message(msgid, msgstr, quoting=False)

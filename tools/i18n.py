@@ -195,7 +195,31 @@ def to_traditional(text: str, overrides=None) -> str:
     return converted
 
 
-def traditional_catalog(simplified, overrides):
+# Pages where the Chinese of an English message is a quotation from a source: a translation
+# keeps such quotations in the script the source wrote them in, in either edition.
+QUOTING_PAGES = ("book/bibliography", "book/notation", "book/errata")
+_CJK_RUN = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uff01-\uff60【】、。]+")
+
+
+def traditional_message(msgid: str, msgstr: str, overrides=None, quoting: bool = False) -> str:
+    """The 繁體 translation of one message; on a quoting page the source quotations that the
+    English message contains (runs of Chinese, and inline code holding Chinese) are carried
+    over unconverted."""
+    if not quoting:
+        return to_traditional(msgstr, overrides)
+    candidates = {q for q in _CJK_RUN.findall(msgid) if len(q) >= 2}
+    candidates |= {code for code in re.findall(r"`[^`]+`", msgid) if _CJK_RUN.search(code)}
+    quotes = sorted((q for q in candidates if q in msgstr), key=len, reverse=True)
+    protected = msgstr
+    for number, quote in enumerate(quotes):
+        protected = protected.replace(quote, chr(0xE000 + number))
+    converted = to_traditional(protected, overrides)
+    for number, quote in enumerate(quotes):
+        converted = converted.replace(chr(0xE000 + number), quote)
+    return converted
+
+
+def traditional_catalog(simplified, overrides, quoting: bool = False):
     """The zh_TW catalogue of one page: the zh_CN one with every translation converted."""
     from babel.messages.catalog import Catalog
 
@@ -206,7 +230,7 @@ def traditional_catalog(simplified, overrides):
     for message in simplified:
         if not message.id:
             continue
-        string = to_traditional(message.string, overrides) if message.string else ""
+        string = traditional_message(message.id, message.string, overrides, quoting) if message.string else ""
         catalog.add(message.id, string, locations=message.locations, flags=message.flags,
                     auto_comments=message.auto_comments, user_comments=message.user_comments,
                     context=message.context)
@@ -221,7 +245,8 @@ def convert() -> list[Path]:
     target = LOCALES / "zh_TW" / "LC_MESSAGES"
     for path in catalogue_paths("zh_CN"):
         out = target / path.relative_to(source)
-        write_po(out, traditional_catalog(read_po(path), overrides))
+        page = path.relative_to(source).with_suffix("").as_posix()
+        write_po(out, traditional_catalog(read_po(path), overrides, quoting=page in QUOTING_PAGES))
         written.append(out)
     return written
 
