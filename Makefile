@@ -11,10 +11,10 @@ STAMP := $(VENV)/.installed
 # Extra options for `make lab`, e.g. make lab LAB_ARGS="--no-browser --port 8890"
 LAB_ARGS ?=
 
-.PHONY: help book test lab exercises bench assets clean
+.PHONY: help book test lab exercises bench assets clean translations editions
 
 help: ## list the targets and what they do
-	@awk 'BEGIN {FS = ":.*## "} /^[a-z][a-z0-9_-]*:.*## / {printf "make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+	@awk 'BEGIN {FS = ":.*## "} /^[a-z][a-z0-9_-]*:.*## / {printf "make %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
 # The kernel configuration quietens ipykernel's TCP notice (see the file).
 $(STAMP): requirements.txt pyproject.toml tools/ipython_kernel_config.py
@@ -72,6 +72,12 @@ lab: $(STAMP) ## start JupyterLab on exercises/ (http://127.0.0.1:8888, with a t
 
 exercises: $(STAMP) ## regenerate exercises/ (and the Exercises part of _toc.yml) from solutions/
 	$(PY) tools/make_exercises.py
+
+translations: $(STAMP) ## after an English change: update locales/ and list what needs translating
+	$(PY) tools/i18n.py update
+
+editions: book ## build 简体 and 繁體 into _build/html/zh-cn and zh-tw from the English execution cache
+	$(PY) tools/i18n.py build
 
 bench: $(STAMP) ## run the benchmarks and write benchmarks/results.md
 	$(PY) benchmarks/run.py
