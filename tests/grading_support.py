@@ -1,4 +1,4 @@
-"""What the grader's tests build submissions from (not a test module).
+"""What the exercise and grader tests build notebooks from (not a test module).
 
 A small solution notebook of a test-only chapter "99" (two questions worth 3 points, registered
 from a file passed as ``--checks``), its exercise made by tools/make_exercises.py, the book's
@@ -78,7 +78,8 @@ def sample_solution() -> nbformat.NotebookNode:
     nb = new_notebook()
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     nb.cells = [
-        new_markdown_cell("# Solutions 99: a sample chapter"),
+        new_markdown_cell("# Solutions 99: a sample chapter\n\n"
+                          "[Open in Colab](https://colab.research.google.com/github/nnbook/nnbook/blob/main/solutions/99-sample.ipynb)"),
         new_code_cell(SETUP),
         new_code_cell(SAMPLE_QUESTIONS),
         new_markdown_cell("### Question 99.1 (2 points)\n\nWrite the sigmoid."),

@@ -13,7 +13,6 @@ the machinery be tested whatever chapters exist.
 from __future__ import annotations
 
 import ast
-import importlib.util
 import json
 import os
 import re
@@ -25,88 +24,10 @@ from pathlib import Path
 import nbformat
 import pytest
 from nbclient import NotebookClient
-from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-ROOT = Path(__file__).resolve().parents[1]
+from grading_support import EXERCISES, ROOT, SAMPLE_QUESTIONS, SOLUTIONS, gen, sample_solution
+
 SANITIZE = ROOT / "tests" / "nbval_sanitize.cfg"
-SOLUTIONS = sorted((ROOT / "solutions").glob("*.ipynb"))
-EXERCISES = sorted((ROOT / "exercises").glob("*.ipynb"))
-
-
-def _load_generator():
-    spec = importlib.util.spec_from_file_location("make_exercises", ROOT / "tools" / "make_exercises.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-gen = _load_generator()
-
-# --------------------------------------------------------------------------------------------
-# A small solution notebook, shared with tests/test_grading.py
-
-SETUP = '''# Setup: installs nnbook when it is missing (Colab, Binder), then imports it.
-try:
-    import nnbook
-except ImportError:
-    %pip install --quiet "nnbook[book] @ git+https://github.com/nnbook/nnbook"
-    import nnbook
-import numpy as np
-import nnbook as nb
-from nnbook.checks import check, score'''
-
-SAMPLE_QUESTIONS = '''# Test-only questions (a real chapter keeps them in src/nnbook/checks/chNN.py).
-import numpy as np
-import nnbook as nb
-from nnbook.checks import CheckFailed, question
-
-@question("99.1", points=2, title="The sigmoid", section="04-activations.html", hint="sigma(z) = 1 / (1 + exp(-z)).")
-def _check_99_1(answer, rng):
-    for _ in range(3):
-        z = rng.normal(size=(int(rng.integers(1, 5)), int(rng.integers(1, 4))))
-        got = np.asarray(answer(z), dtype=float)
-        if got.shape != z.shape or not np.allclose(got, nb.sigmoid(z)):
-            raise CheckFailed(f"expected sigmoid(z) of shape {z.shape}, got {got!r}")
-
-@question("99.2", points=1, title="sigma(0)", section="04-activations.html", hint="exp(0) = 1.")
-def _check_99_2(answer, rng):
-    got = answer()
-    if not isinstance(got, (int, float)) or abs(got - 0.5) > 1e-12:
-        raise CheckFailed(f"expected a number close to sigma(0), got {got!r}")'''
-
-SIGMOID_SOLUTION = '''def my_sigmoid(z):
-    """Elementwise sigmoid."""
-    ### BEGIN SOLUTION
-    z = np.asarray(z, dtype=float)
-    return 1 / (1 + np.exp(-z))
-    ### END SOLUTION'''
-
-ANSWER_SOLUTION = '''def answer_99_2():
-    ### BEGIN SOLUTION
-    return 0.5
-    ### END SOLUTION'''
-
-
-def sample_solution() -> nbformat.NotebookNode:
-    """A solution notebook in the book's layout, with two questions of the test-only chapter 99."""
-    nb = new_notebook()
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nb.cells = [
-        new_markdown_cell("# Solutions 99: a sample chapter\n\n"
-                          "[Open in Colab](https://colab.research.google.com/github/nnbook/nnbook/blob/main/solutions/99-sample.ipynb)"),
-        new_code_cell(SETUP),
-        new_code_cell(SAMPLE_QUESTIONS),
-        new_markdown_cell("### Question 99.1 (2 points)\n\nWrite the sigmoid."),
-        new_code_cell(SIGMOID_SOLUTION),
-        new_code_cell('check("99.1", my_sigmoid)'),
-        new_markdown_cell("### Question 99.2 (1 point)\n\nWhat is sigma(0)?"),
-        new_code_cell(ANSWER_SOLUTION),
-        new_code_cell('check("99.2", answer_99_2)'),
-        new_code_cell('score("99")'),
-    ]
-    for i, cell in enumerate(nb.cells):
-        cell.id = f"cell-{i}"
-    return nb
 
 
 def register_sample_questions() -> None:
