@@ -30,12 +30,17 @@ def test_own_weight_counts_the_html_and_the_files_only_it_loads(tmp_path):
     assert (shared, n_shared) == (5000, 1)
 
 
+def test_a_first_visit_loads_the_shared_files_too(tmp_path):
+    root, size_a, size_b = _site(tmp_path)
+    assert page_weight.first_visit(root) == {"a.html": size_a + 700 + 5000, "b.html": size_b + 5000}
+
+
 def test_main_reports_pages_over_the_budget(tmp_path, capsys):
     root, size_a, _ = _site(tmp_path)
     assert page_weight.main([str(root)]) == 0
     assert page_weight.main([str(root), "--budget", str((size_a + 100) / page_weight.MB)]) == 1
     out = capsys.readouterr().out
-    assert "a.html" in out and "over the" in out
+    assert "a.html" in out and "over the" in out and "first visit" in out
 
 
 def test_an_empty_folder_is_an_error(tmp_path):
