@@ -113,14 +113,18 @@ CLICK_FIRST_OFF_TOGGLE_JS = r"""
 
 LIVE_RESULTS_JS = r"""
 (() => {
+  // A widget's result: the HTML it shows outside its controls (the precomputed state: readout
+  // and figure). It changes when a control moves, so it must sit in a live region.
+  const controls = '.widget-slider, .widget-toggle-buttons, .widget-dropdown, .widget-play, .widget-button';
   const problems = [];
-  const readouts = Array.from(document.querySelectorAll('.widget-subarea .nnbook-readout'));
-  readouts.forEach(r => {
+  const results = Array.from(document.querySelectorAll('.widget-subarea .widget-html-content'))
+    .filter(r => !r.closest(controls));
+  results.forEach(r => {
     const live = r.closest('[aria-live]');
     if (!live || !['polite', 'assertive'].includes(live.getAttribute('aria-live')))
       problems.push(`a result ("${r.textContent.trim().slice(0, 60)}") is in no aria-live region`);
   });
-  return {n: readouts.length, problems};
+  return {n: results.length, problems};
 })()
 """
 
