@@ -189,10 +189,15 @@ def precomputed(controls: Sequence, state: Callable[..., str]):
         states[combo] = text
 
     layers: list[list] = [[] for _ in controls]  # the Stacks at each depth
+    first = [True]
 
     def build(depth: int, prefix: tuple):
         if depth == len(controls):
-            return w.HTML(value=states[prefix])
+            # The first state carries the style that keeps the sliders' readouts from taking typing
+            # where the book's own script does not run (a live kernel in JupyterLab, Colab, Binder):
+            # the widget manager draws them as editable boxes whose text moves nothing.
+            style, first[0] = (READOUT_STYLE if first[0] else ""), False
+            return w.HTML(value=style + states[prefix])
         children = [build(depth + 1, prefix + (v,)) for v in value_lists[depth]]
         stack = w.Stack(children=children, selected_index=controls[depth].index)
         layers[depth].append(stack)
@@ -216,10 +221,14 @@ def precomputed(controls: Sequence, state: Callable[..., str]):
         node = view
         while isinstance(node, w.Stack):
             node = node.children[node.selected_index]
-        return node.value
+        return node.value.removeprefix(READOUT_STYLE)
 
     view.controls, view.states, view.links, view.current = controls, states, links, current
     return view
+
+
+READOUT_STYLE = ("<style>.widget-slider .widget-readout{-webkit-user-modify:read-only;"
+                 "user-modify:read-only;pointer-events:none}</style>")
 
 
 def readout(*lines: str) -> str:
