@@ -49,7 +49,7 @@ def figure_to_png(fig: Figure, dpi: int = DPI, colors: int = 32) -> bytes:
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=dpi)
     image = Image.open(io.BytesIO(buf.getvalue())).convert("RGB")
-    palette = image.quantize(colors=colors, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+    palette = image.quantize(colors=colors, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE)
     out = io.BytesIO()
     palette.save(out, format="png", optimize=True)
     return out.getvalue()
