@@ -90,7 +90,7 @@ def test_curve_widget_shows_where_the_start_by_the_hump_ends_up():
     c["step"].index = len(CURVE_STEPS) - 1
     end = descent_path("1-D curve", (0.2,), CURVE_LR, CURVE_STEPS[-1])[-1, 0]
     grad = PROBLEMS["1-D curve"].grad(np.array([end]))
-    assert end < -1.5 and abs(float(grad[0])) < 1e-3, (end, grad)   # settled in the left valley
+    assert end < -1.5 and abs(float(grad[0])) < 1e-2, (end, grad)   # settled in the left valley
     assert f"step {CURVE_STEPS[-1]}: w = ({end:.4g})" in view.current()
 
 
