@@ -358,3 +358,33 @@ def test_no_image_alt_text_is_a_file_name(site):
     assert not problems, (f"{sum(map(len, problems.values()))} images without a text alternative that says "
                           "what they show:\n" + json.dumps(problems, indent=1, ensure_ascii=False))
     assert n > 100, n
+
+
+# ----------------------------------------------------------------------------- the wide graph of chapter 9
+
+GRAPH_SCALE_JS = r"""
+(() => Array.from(document.querySelectorAll('.widget-subarea .nnbook-scroll img'))
+  .filter(img => img.offsetParent !== null)
+  .map(img => ({scale: img.getBoundingClientRect().width / img.naturalWidth,
+                box: img.closest('.nnbook-scroll').getBoundingClientRect().right,
+                page: document.documentElement.clientWidth})))()
+"""
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_the_computation_graph_keeps_its_size_on_every_screen(browser, site, width):
+    # Drawn at 110 dpi with 8 pt labels (nnbook.widgets.graphs), shown unscaled its labels are
+    # 8 × 110 / 72 ≈ 12 px high; the box scrolls sideways instead of the page.
+    from nnbook.widgets.graphs import GRAPH_DPI
+
+    base, _ = site
+    tab = _Page(browser, f"{base}/book/09-computation-graphs.html", width=width)
+    try:
+        shown = tab.js(GRAPH_SCALE_JS)
+    finally:
+        tab.close()
+    assert shown, "the computation-graph widget shows no figure"
+    for img in shown:
+        assert abs(img["scale"] - 1) < 0.01, img
+        assert img["box"] <= img["page"] + 1, img
+    assert 8 * GRAPH_DPI / 72 >= 11
