@@ -132,3 +132,29 @@ def test_an_undescribed_figure_is_outlined_from_its_own_words():
     assert outline(fig) == "Two activations: a plot of f(z) against z; showing sigmoid, tanh."
     assert alt_text(fig, fallback=True) == outline(fig)
     assert outline(Figure()) is None
+
+
+def test_the_build_writes_a_figures_description_into_its_page(tmp_path):
+    # tools/figure_alt.py: MyST-NB names an output image by the sha256 of its bytes and gives it
+    # the file's path as alt; the description from the output's metadata replaces it.
+    import base64
+    import hashlib
+    import json
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tools"))
+    import figure_alt
+
+    png = b"\x89PNG\r\n\x1a\nfake"
+    digest = hashlib.sha256(png).hexdigest()
+    output = {"output_type": "display_data", "data": {"image/png": base64.b64encode(png).decode()},
+              "metadata": {"image/png": {"alt": 'Decision regions of "XOR"'}}}
+    (tmp_path / "book").mkdir()
+    (tmp_path / "book" / "a.ipynb").write_text(json.dumps({"cells": [{"outputs": [output]}]}))
+    alts = figure_alt.alt_texts(tmp_path)
+    assert alts == {digest: 'Decision regions of "XOR"'}
+    page = f'<img alt="../_images/{digest}.png" src="../_images/{digest}.png"><img alt="../_images/{"0" * 64}.png">'
+    new, count = figure_alt.fill_alts(page, alts)
+    assert count == 1
+    assert new.startswith('<img alt="Decision regions of &quot;XOR&quot;" src=') and f'alt="../_images/{"0" * 64}.png"' in new

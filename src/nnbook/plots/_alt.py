@@ -84,7 +84,29 @@ def install() -> None:
     if not getattr(shell, "_nnbook_alt_hook", False):
         shell.events.register("pre_run_cell", lambda *args: _install_formatter())
         shell._nnbook_alt_hook = True
+        _follow_figure_formats()
     _install_formatter()
+
+
+def _follow_figure_formats() -> None:
+    """Wrap the inline backend's formatter as soon as it is set (the cell that first imports pyplot
+    may show a figure before the next cell starts)."""
+    import sys
+
+    from IPython.core import pylabtools
+
+    def follow(select):
+        def select_figure_formats(*args, **kwargs):
+            select(*args, **kwargs)
+            _install_formatter()
+        select_figure_formats._nnbook = True
+        return select_figure_formats
+
+    if not getattr(pylabtools.select_figure_formats, "_nnbook", False):
+        pylabtools.select_figure_formats = follow(pylabtools.select_figure_formats)
+    inline = sys.modules.get("matplotlib_inline.backend_inline")
+    if inline is not None and not getattr(inline.select_figure_formats, "_nnbook", False):
+        inline.select_figure_formats = follow(inline.select_figure_formats)
 
 
 _FALLBACK = False
