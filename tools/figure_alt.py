@@ -4,8 +4,9 @@ In the kernel, ``nnbook.plots`` puts what a figure shows into its output's metad
 (``{"image/png": {"alt": ...}}``, see ``src/nnbook/plots/_alt.py``). MyST-NB writes each output
 image to ``_images/<sha256 of its bytes>.png`` but reads only its width and height from that
 metadata, and gives the ``<img>`` the file's path as alt text. After the build this extension
-reads the executed notebooks (``_build/jupyter_execute``), maps each image's hash to its alt text,
-and writes it into the pages. An image with no description keeps what MyST-NB wrote.
+reads the executed notebooks (MyST-NB's execution cache, ``_build/.jupyter_cache``, and
+``_build/jupyter_execute``), maps each image's hash to its alt text, and writes it into the
+pages. An image with no description keeps what MyST-NB wrote.
 """
 
 from __future__ import annotations
@@ -58,7 +59,8 @@ def _write_alts(app, exception) -> None:
     if exception is not None or app.builder.format != "html":
         return
     outdir = Path(app.outdir)
-    alts = alt_texts(outdir.parent / "jupyter_execute")
+    cache = getattr(app.config, "nb_execution_cache_path", "") or outdir.parent / ".jupyter_cache"
+    alts = {**alt_texts(Path(cache)), **alt_texts(outdir.parent / "jupyter_execute")}
     if not alts:
         return
     total = 0
