@@ -67,6 +67,9 @@ WIDGETS_JS = "vendor/html-manager/embed-amd.js"
 WIDGETS_PATH_JS = "nnbook-widgets.js"
 
 CJK_CSS = "vendor/fonts/cjk.css"
+# How cjk.css declares the font files; a bundle written another way is bundled again.
+# 2: each file for the sources' characters it holds (1: for all of the characters it holds).
+CJK_CSS_FORMAT = 2
 
 REQUIRED_FILES = (MATHJAX_JS, REQUIRE_JS, WIDGETS_JS, CJK_CSS)
 
@@ -136,7 +139,7 @@ def _manifest_if_present() -> dict | None:
         manifest = json.loads(MANIFEST.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    if manifest.get("packages") != PACKAGES:
+    if manifest.get("packages") != PACKAGES or manifest.get("cjk_css") != CJK_CSS_FORMAT:
         return None
     if not all((STATIC / name).is_file() for name in REQUIRED_FILES):
         return None
@@ -331,7 +334,7 @@ def bundle(force: bool = False) -> bool:
                 shutil.copy2(lic, staged / f"LICENSE-{name.replace('@', '').replace('/', '-')}")
         (staged / "manifest.json").write_text(
             json.dumps({"packages": PACKAGES, "files": {"html-manager": n_manager, "mathjax": n_mathjax},
-                        "cjk_ranges": cjk_ranges}) + "\n",
+                        "cjk_ranges": cjk_ranges, "cjk_css": CJK_CSS_FORMAT}) + "\n",
             encoding="utf-8",
         )
         if VENDOR.exists():
