@@ -85,3 +85,76 @@ def test_loss_curve_rejects_bad_input():
         loss_curve([1.0, 2.0], x=[1, 2, 3])
     with pytest.raises(TypeError, match="numeric"):
         loss_curve(["a", "b"])
+
+
+def test_figures_carry_a_text_alternative_into_the_notebook_output():
+    # In a notebook the figure's PNG output carries {"alt": ...} (the book's <img alt>), made of
+    # what each helper drew, never a file name.
+    from IPython.core.interactiveshell import InteractiveShell
+    from IPython.core.pylabtools import select_figure_formats
+    from matplotlib.figure import Figure
+
+    from nnbook.plots import decision_boundary, loss_curve
+    from nnbook.plots._alt import alt_text
+
+    shell = InteractiveShell.instance()
+    try:
+        select_figure_formats(shell, {"png"})
+        shell.display_formatter.formatters["image/png"].enabled = True
+        X = np.array([[0.0, 0.0], [1.0, 1.0], [0.0, 1.0], [1.0, 0.0]])
+        y = np.array([0, 0, 1, 1])
+        fig = Figure()
+        ax1, ax2 = fig.subplots(1, 2)
+        decision_boundary(nb.MLP([2, 4, 1], rng=0), X, y, ax=ax1, title="XOR")
+        loss_curve([0.7, 0.5, 0.25], ax=ax2)
+        data, metadata = shell.display_formatter.format(fig)
+        alt = metadata["image/png"]["alt"]
+        assert alt == alt_text(fig) and "image/png" in data
+        assert alt.startswith("XOR: decision regions of a classifier") and "4 data points of 2 classes" in alt
+        assert "The loss per epoch, from 0.7 to 0.25 over 3 epochs." in alt
+        assert ".png" not in alt
+    finally:
+        InteractiveShell.clear_instance()
+
+
+def test_an_undescribed_figure_is_outlined_from_its_own_words():
+    from matplotlib.figure import Figure
+
+    from nnbook.plots._alt import alt_text, outline
+
+    fig = Figure()
+    ax = fig.subplots()
+    ax.plot([0, 1], [1, 0], label="sigmoid")
+    ax.plot([0, 1], [0, 1], label="tanh")
+    ax.set(title="Two activations", xlabel="$z$", ylabel="f(z)")
+    ax.legend()
+    assert alt_text(fig) is None
+    assert outline(fig) == "Two activations: a plot of f(z) against z; showing sigmoid, tanh."
+    assert alt_text(fig, fallback=True) == outline(fig)
+    assert outline(Figure()) is None
+
+
+def test_the_build_writes_a_figures_description_into_its_page(tmp_path):
+    # tools/figure_alt.py: MyST-NB names an output image by the sha256 of its bytes and gives it
+    # the file's path as alt; the description from the output's metadata replaces it.
+    import base64
+    import hashlib
+    import json
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tools"))
+    import figure_alt
+
+    png = b"\x89PNG\r\n\x1a\nfake"
+    digest = hashlib.sha256(png).hexdigest()
+    output = {"output_type": "display_data", "data": {"image/png": base64.b64encode(png).decode()},
+              "metadata": {"image/png": {"alt": 'Decision regions of "XOR"'}}}
+    (tmp_path / "book").mkdir()
+    (tmp_path / "book" / "a.ipynb").write_text(json.dumps({"cells": [{"outputs": [output]}]}))
+    alts = figure_alt.alt_texts(tmp_path)
+    assert alts == {digest: 'Decision regions of "XOR"'}
+    page = f'<img alt="../_images/{digest}.png" src="../_images/{digest}.png"><img alt="../_images/{"0" * 64}.png">'
+    new, count = figure_alt.fill_alts(page, alts)
+    assert count == 1
+    assert new.startswith('<img alt="Decision regions of &quot;XOR&quot;" src=') and f'alt="../_images/{"0" * 64}.png"' in new

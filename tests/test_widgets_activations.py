@@ -82,7 +82,7 @@ def test_widget_is_callable_through_the_namespace():
     "call, error, match",
     [
         (lambda: mod.activation_at("softplus", 0.0), ValueError, "unknown activation 'softplus'"),
-        (lambda: mod.activation_at("tanh", "1"), TypeError, "expected z as a real number"),
+        (lambda: mod.activation_at("tanh", "1"), TypeError, "expected z as a finite real number"),
         (lambda: mod.activation_at("tanh", float("inf")), ValueError, "finite"),
         (lambda: mod.activation_explorer("step"), ValueError, "expected one of"),
         (lambda: mod.activation_explorer(z=0.25), ValueError, "start value of control 'input z'"),

@@ -147,5 +147,17 @@ def test_the_saved_widget_state_holds_the_links():
     (link,) = links("LinkModel", play)
     assert link["target"] == [ref(steps.model_id), "index"]
     children = models[view.model_id]["state"]["children"]
-    assert [models[child[len("IPY_MODEL_"):]]["state"]["value"] for child in children] == ["<p>0</p>", "<p>1</p>",
-                                                                                           "<p>2</p>"]
+    assert [models[child[len("IPY_MODEL_"):]]["state"]["value"].removeprefix(c.READOUT_STYLE)
+            for child in children] == ["<p>0</p>", "<p>1</p>", "<p>2</p>"]
+
+
+def test_the_first_state_carries_the_read_only_readout_style():
+    # Where the book's script does not run (a live kernel), the style keeps readouts from typing.
+    from nnbook.widgets._common import READOUT_STYLE
+
+    ctl = c.choice("n", [1, 2, 3])
+    view = c.precomputed([ctl], lambda n: f"<p>n = {n}</p>")
+    values = [child.value for child in view.children]
+    assert values[0] == READOUT_STYLE + "<p>n = 1</p>" and values[1:] == ["<p>n = 2</p>", "<p>n = 3</p>"]
+    assert view.current() == "<p>n = 1</p>" and "read-only" in READOUT_STYLE
+    assert "nnbook-result" in view._dom_classes

@@ -6,7 +6,7 @@ import pytest
 pytest.importorskip("ipywidgets")
 
 import nnbook as nb
-from nnbook.widgets.descent import (BOWL_KAPPA, CURVE_LR, LR_VALUES, MAX_STEPS, PROBLEMS, START_VALUES,
+from nnbook.widgets.descent import (BOWL_KAPPA, CURVE_LR, CURVE_STEPS, LR_VALUES, MAX_STEPS, PROBLEMS, START_VALUES,
                                     descent_path, gradient_descent_stepper, path_figure, path_losses)
 
 
@@ -76,10 +76,22 @@ def test_curve_widget_moves_the_start():
     box = gradient_descent_stepper("1-D curve", start=-1.0, steps=MAX_STEPS)
     c, view = box.controls, box.view
     assert set(c) == {"start", "step", "play"}
+    assert [v for _, v in c["step"].options] == list(CURVE_STEPS) and c["play"].max == len(CURVE_STEPS) - 1
     path = descent_path("1-D curve", (-1.0,), CURVE_LR, MAX_STEPS)
     assert f"w = ({path[-1, 0]:.4g})" in view.current()
     c["start"].value = 2.2
     assert f"w = ({descent_path('1-D curve', (2.2,), CURVE_LR, MAX_STEPS)[-1, 0]:.4g})" in view.current()
+
+
+def test_curve_widget_shows_where_the_start_by_the_hump_ends_up():
+    # From w0 = 0.2 (left of the hump at w ≈ 0.25) the iterates creep, then slide to the left valley.
+    box = gradient_descent_stepper("1-D curve", start=0.2, steps=0)
+    c, view = box.controls, box.view
+    c["step"].index = len(CURVE_STEPS) - 1
+    end = descent_path("1-D curve", (0.2,), CURVE_LR, CURVE_STEPS[-1])[-1, 0]
+    grad = PROBLEMS["1-D curve"].grad(np.array([end]))
+    assert end < -1.5 and abs(float(grad[0])) < 1e-2, (end, grad)   # settled in the left valley
+    assert f"step {CURVE_STEPS[-1]}: w = ({end:.4g})" in view.current()
 
 
 def test_divergent_path_is_reported_not_raised():
@@ -103,5 +115,5 @@ def test_bad_input():
         gradient_descent_stepper("2-D bowl", lr=0.3)
     with pytest.raises(ValueError, match="start among the widget's values"):
         gradient_descent_stepper("1-D curve", start=0.0)
-    with pytest.raises(ValueError, match="steps in 0..10"):
+    with pytest.raises(ValueError, match="expected steps among"):
         gradient_descent_stepper("2-D bowl", steps=50)

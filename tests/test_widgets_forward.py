@@ -86,7 +86,7 @@ def test_explorer_accepts_fixed_values_through_the_namespace():
         ({"w1": 1.0}, ValueError, "missing"),
         (dict(mod.SEED_002, w7=1.0), ValueError, "unknown"),
         (dict(mod.SEED_002, w1="a"), TypeError, "expected w1 as a finite real number"),
-        (dict(mod.SEED_002, b3=float("nan")), TypeError, "expected b3"),
+        (dict(mod.SEED_002, b3=float("nan")), ValueError, "expected b3 as a finite real number"),
         ([1, 2], TypeError, "expected a dict"),
     ],
 )

@@ -76,7 +76,7 @@ def test_explorer_wants_a_listed_z():
         ((0.0, 2), ValueError, "expected the label y as 0 or 1"),
         ((0.0, True), ValueError, "expected the label y"),
         (("a", 1), TypeError, "expected z"),
-        ((float("nan"), 1), TypeError, "expected z"),
+        ((float("nan"), 1), ValueError, "expected z as a finite real number"),
     ],
 )
 def test_bad_input(args, error, match):

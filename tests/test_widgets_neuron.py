@@ -43,7 +43,7 @@ def test_step_activation_is_a_threshold():
     "args, error, match",
     [
         (([1, 2], 0.0, [1, 2, 3]), ValueError, "same length"),
-        (([1, 2], "b", [1, 2]), TypeError, "expected b as a real number"),
+        (([1, 2], "b", [1, 2]), TypeError, "expected b as a finite real number"),
         (([1, 2], float("nan"), [1, 2]), ValueError, "finite"),
         (([[1, 2]], 0.0, [[1, 2]]), ValueError, "1-D"),
     ],
@@ -114,7 +114,7 @@ def test_controls_have_names(playground):
 
 
 def test_playground_rejects_bad_start_values():
-    with pytest.raises(TypeError, match="expected w2 as a real number"):
+    with pytest.raises(TypeError, match="expected w2 as a finite real number"):
         nb.widgets.neuron_playground(w2="one")
     with pytest.raises(ValueError, match="start value of control 'bias b'"):
         nb.widgets.neuron_playground(b=0.5)
@@ -123,5 +123,5 @@ def test_playground_rejects_bad_start_values():
 def test_activation_plot_rejects_bad_input():
     with pytest.raises(ValueError, match="unknown activation"):
         mod.activation_plot_png(0.0, 0.5, "relu")
-    with pytest.raises(TypeError, match="expected z as a real number"):
+    with pytest.raises(TypeError, match="expected z as a finite real number"):
         mod.activation_plot_png("0", 0.5)

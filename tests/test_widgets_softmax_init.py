@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 
 import nnbook as nb
-from nnbook.widgets.init import DEPTH_VALUES, INITS, init_explorer, layer_activations
+from nnbook.widgets.init import DEPTH_VALUES, INITS, init_explorer, input_spread, layer_activations
 from nnbook.widgets.softmax import Z0_VALUES, softmax_explorer, softmax_readout
 
 pytest.importorskip("ipywidgets")
@@ -44,6 +44,12 @@ def test_layer_activations_shapes_and_saturation():
     assert np.mean(np.abs(acts[-1]) > 0.99) > 0.3  # N(0, 1) weights saturate tanh
     small = layer_activations("small", "tanh", depth=3, width=50, n_samples=200, rng=0)
     assert small[-1].std() < 1e-3 < small[0].std()  # ×0.01 weights shrink the signal layer by layer
+    # With the sigmoid every unit settles at 0.5 whatever the input: the values still differ from
+    # unit to unit (their std stays), but what depends on the input shrinks layer by layer.
+    sig = layer_activations("small", "sigmoid", depth=4, width=50, n_samples=200, rng=0)
+    spreads = [input_spread(A) for A in sig]
+    assert all(b < 0.1 * a for a, b in zip(spreads, spreads[1:])) and spreads[-1] < 1e-6, spreads
+    assert sig[-1].std() > 1e-3                    # the plain std would not show it
     with pytest.raises(ValueError, match="initializer"):
         layer_activations("zeros")
     with pytest.raises(ValueError, match="depth"):
@@ -56,12 +62,12 @@ def test_init_explorer_states_follow_the_controls():
     assert len(view.states) == len(INITS) * 3 * len(DEPTH_VALUES)
     assert len(set(view.states.values())) == len(view.states)     # every state differs
     acts = layer_activations("xavier", "tanh", 5)
-    assert f"{acts[0].std():.3g}, " in view.current()
+    assert f"{input_spread(acts[0]):.3g}, " in view.current()
     c["init"].value = "normal"
     c["depth"].value = 10
     acts = layer_activations("normal", "tanh", 10)
     shown = view.current()
-    assert ", ".join(f"{A.std():.3g}" for A in acts) in shown and "saturated" in shown
+    assert ", ".join(f"{input_spread(A):.3g}" for A in acts) in shown and "saturated" in shown
     assert "each of 10 hidden layers with init = normal" in shown
     c["activation"].value = "relu"
     assert "zeros" in view.current()

@@ -80,6 +80,10 @@ def test_widget_states_follow_the_controls(playground):
     assert losses[-1] < 0.5 * losses[0]
     c["epochs"].index = 0                                         # back to the start
     assert "epoch 0" in view.current()
+    # Before training the loss plot is not empty: it shows the start, the first loss of the run.
+    start = training_snapshots("spiral", 32, (0, 1), rng=0)[2][1][1][0]
+    assert f"loss <b>{start:.4f}</b>" in view.current()
+    assert f"the loss at the start, {start:.3f}, as one point" in view.current()
 
 
 def test_more_hidden_units_fit_the_spiral_better():

@@ -68,6 +68,9 @@ WIDGETS_JS = "vendor/html-manager/embed-amd.js"
 WIDGETS_PATH_JS = "nnbook-widgets.js"
 
 CJK_CSS = "vendor/fonts/cjk.css"
+# How cjk.css declares the font files; a bundle written another way is bundled again.
+# 2: each file for the sources' characters it holds (1: for all of the characters it holds).
+CJK_CSS_FORMAT = 2
 
 REQUIRED_FILES = (MATHJAX_JS, REQUIRE_JS, WIDGETS_JS, CJK_CSS)
 
@@ -137,7 +140,7 @@ def _manifest_if_present() -> dict | None:
         manifest = json.loads(MANIFEST.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    if manifest.get("packages") != PACKAGES:
+    if manifest.get("packages") != PACKAGES or manifest.get("cjk_css") != CJK_CSS_FORMAT:
         return None
     if not all((STATIC / name).is_file() for name in REQUIRED_FILES):
         return None
@@ -206,41 +209,60 @@ def _intersect(ranges, blocks):
     return out
 
 
+def _unicode_range(codes) -> str:
+    """A CSS ``unicode-range`` for a set of code points: runs of consecutive points as ranges."""
+    runs: list[list[int]] = []
+    for code in sorted(codes):
+        if runs and code == runs[-1][1] + 1:
+            runs[-1][1] = code
+        else:
+            runs.append([code, code])
+    return ",".join(f"U+{lo:x}" if lo == hi else f"U+{lo:x}-{hi:x}" for lo, hi in runs)
+
+
 def _bundle_cjk_fonts(unpacked: dict, staged: Path) -> list[list[int]]:
     """Copy the font files that hold the sources' Chinese characters and write their stylesheet;
-    returns the code point ranges they cover."""
+    returns the code points they are declared for.
+
+    Each file is declared for the sources' characters it holds, not for all of its few hundred:
+    the stylesheet stays small (a few kB, where the full ranges took 120 kB on every page), and a
+    page downloads a file only when it shows one of those characters; a page without Chinese
+    downloads none. A character a source gains later is reported by :func:`missing_cjk_chars`.
+    """
     chars = {ord(ch) for ch in site_cjk_chars()}
     fonts = staged / "fonts"
     fonts.mkdir(parents=True, exist_ok=True)
-    rules, covered = [], []
+    rules, covered = [], set()
     for package, family in CJK_FONTS:
         pkg = unpacked[package]
         for stem, ranges in _fontsource_subsets((pkg / "400.css").read_text(encoding="utf-8")):
             cjk = _intersect(ranges, CJK_BLOCKS)
-            if not any(_in_ranges(code, cjk) for code in chars):
+            # Each character from the first file that has it (the SC font first, then the TC font).
+            mine = {code for code in chars - covered if _in_ranges(code, cjk)}
+            if not mine:
                 continue
             shutil.copy2(pkg / "files" / f"{stem}.woff2", fonts / f"{stem}.woff2")
-            unicode_range = ",".join(f"U+{lo:x}" if lo == hi else f"U+{lo:x}-{hi:x}" for lo, hi in cjk)
             rules.append(
                 "@font-face {\n"
                 f"  font-family: '{family}';\n  font-style: normal;\n  font-weight: 400;\n"
                 "  font-display: swap;\n"
                 f"  src: url(./{stem}.woff2) format('woff2');\n"
-                f"  unicode-range: {unicode_range};\n}}\n")
-            covered.extend(cjk)
+                f"  unicode-range: {_unicode_range(mine)};\n}}\n")
+            covered |= mine
         lic = pkg / "LICENSE"
         if lic.is_file():
             shutil.copy2(lic, fonts / f"LICENSE-{family.replace(' ', '-')}")
     (fonts / "cjk.css").write_text(
         "/* Noto Sans SC and TC (SIL Open Font License), only the files that hold the Chinese\n"
-        "   characters of the book; written by tools/bundle_assets.py. */\n" + "\n".join(rules),
+        "   characters of the book, each declared for those characters; written by\n"
+        "   tools/bundle_assets.py. */\n" + "\n".join(rules),
         encoding="utf-8")
     merged: list[list[int]] = []
-    for lo, hi in sorted(covered):
-        if merged and lo <= merged[-1][1] + 1:
-            merged[-1][1] = max(merged[-1][1], hi)
+    for code in sorted(covered):
+        if merged and code == merged[-1][1] + 1:
+            merged[-1][1] = code
         else:
-            merged.append([lo, hi])
+            merged.append([code, code])
     return merged
 
 
@@ -313,7 +335,7 @@ def bundle(force: bool = False) -> bool:
                 shutil.copy2(lic, staged / f"LICENSE-{name.replace('@', '').replace('/', '-')}")
         (staged / "manifest.json").write_text(
             json.dumps({"packages": PACKAGES, "files": {"html-manager": n_manager, "mathjax": n_mathjax},
-                        "cjk_ranges": cjk_ranges}) + "\n",
+                        "cjk_ranges": cjk_ranges, "cjk_css": CJK_CSS_FORMAT}) + "\n",
             encoding="utf-8",
         )
         if VENDOR.exists():
@@ -407,6 +429,82 @@ def _colab_for_notebooks_only(app, pagename, templatename, context, doctree) -> 
         group["buttons"] = kept
 
 
+# The widget manager's bundle (3.6 MB) defines, besides what the book's widgets use, the modules
+# of ipywidgets 7 (@jupyter-widgets/base7 and controls7, 0.8 MB), which only widgets saved by
+# ipywidgets 7 would ask for, and carries a source map of each of its stylesheets (0.5 MB),
+# which browsers never read. _slim_widget_manager moves the former to a file of their own,
+# WIDGETS_7_JS (nnbook-widgets.js tells RequireJS where they are, so such a widget still draws),
+# and drops the latter.
+WIDGETS_7_JS = "vendor/html-manager/embed-amd-7.js"
+_DEFINE = re.compile(r'define\("(@jupyter-widgets/[\w/-]+)"')
+
+
+def _css_source_maps(text: str):
+    """(start, end) of each inline source map object ``{version:3,sources:[...],...}`` in ``text``."""
+    for match in re.finditer(r"\{version:3,sources:\[", text):
+        depth, i, quote = 0, match.start(), None
+        while i < len(text):
+            c = text[i]
+            if quote:
+                if c == "\\":
+                    i += 2
+                    continue
+                if c == quote:
+                    quote = None
+            elif c in "\"'`":
+                quote = c
+            elif c in "{[":
+                depth += 1
+            elif c in "}]":
+                depth -= 1
+                if depth == 0:
+                    yield match.start(), i + 1
+                    break
+            i += 1
+
+
+def slim_widget_manager(text: str) -> tuple[str, str]:
+    """The widget manager's bundle split in two: (what every widget page loads, the ipywidgets 7
+    modules), without the stylesheets' source maps. Raises ``ValueError`` if the bundle does not
+    have the expected modules (another version of the manager)."""
+    starts = {m.group(1): m.start() for m in _DEFINE.finditer(text)}
+    wanted = ("@jupyter-widgets/base", "@jupyter-widgets/controls", "@jupyter-widgets/base7",
+              "@jupyter-widgets/controls7", "@jupyter-widgets/html-manager")
+    if not all(name in starts for name in wanted) or not (
+            starts["@jupyter-widgets/controls"] < starts["@jupyter-widgets/base7"]
+            < starts["@jupyter-widgets/controls7"] < starts["@jupyter-widgets/html-manager"]):
+        raise ValueError(f"unexpected widget manager bundle: modules {sorted(starts)}")
+    a, b = starts["@jupyter-widgets/base7"], starts["@jupyter-widgets/html-manager"]
+    main, v7 = text[:a] + "\n" + text[b:], text[a:b]
+    pieces, last = [], 0
+    for start, end in _css_source_maps(main):
+        pieces.append(main[last:start])
+        pieces.append("0")  # css-loader reads a falsy map as "no source map"
+        last = end
+    pieces.append(main[last:])
+    return "".join(pieces), v7
+
+
+def _slim_widget_manager(static: Path) -> int:
+    """Apply :func:`slim_widget_manager` to the built site's copy; returns the bytes saved."""
+    js = static / WIDGETS_JS
+    if not js.is_file():
+        return 0
+    text = js.read_text(encoding="utf-8")
+    if 'define("@jupyter-widgets/base7"' not in text:
+        return 0  # done already
+    from sphinx.util import logging
+
+    try:
+        main, v7 = slim_widget_manager(text)
+    except ValueError as err:
+        logging.getLogger(__name__).warning(f"bundle_assets: left the widget manager whole: {err}")
+        return 0
+    (static / WIDGETS_7_JS).write_text(v7, encoding="utf-8")
+    js.write_text(main, encoding="utf-8")
+    return len(text.encode()) - len(main.encode())
+
+
 def _trim_static(app, exception) -> None:
     """build-finished: remove from _build/html/_static what no reader ever downloads."""
     if exception is not None or app.builder.format != "html":
@@ -420,6 +518,7 @@ def _trim_static(app, exception) -> None:
     for path in set(unused):
         removed += path.stat().st_size
         path.unlink()
+    removed += _slim_widget_manager(static)
     locales = static / "locales"  # the theme's message catalogues, used when the page is written
     if locales.is_dir():
         removed += sum(p.stat().st_size for p in locales.rglob("*") if p.is_file())

@@ -15,12 +15,19 @@ window.FontAwesomeConfig = Object.assign({ autoReplaceSvg: "nest" }, window.Font
   // .../html-manager/dist/libembed-amd, all defined in embed-amd.js) find their icon fonts next
   // to the URL that RequireJS derives from their names: map those names onto the bundled copy.
   // (RequireJS reads a global `require` object as its configuration when it loads.)
+  // The build moves the modules of ipywidgets 7 out of embed-amd.js into embed-amd-7.js
+  // (tools/bundle_assets.py): a widget saved by ipywidgets 7 fetches them from there; the
+  // book's widgets (ipywidgets 8) never do.
   window.require = {
     paths: {
       "@jupyter-widgets": vendor + "html-manager",
       "@jupyter-widgets/html-manager/dist": vendor + "html-manager",
     },
+    bundles: {
+      "nnbook-widgets-7": ["@jupyter-widgets/base7", "@jupyter-widgets/controls7"],
+    },
   };
+  window.require.paths["nnbook-widgets-7"] = vendor + "html-manager/embed-amd-7";
   window.__jupyter_widgets_assets_path__ = vendor + "html-manager/";
 
   // Thebe's code (fetched only when the reader clicks "Live Code") is a UMD bundle: with
@@ -53,41 +60,80 @@ window.FontAwesomeConfig = Object.assign({ autoReplaceSvg: "nest" }, window.Font
   });
 })();
 
-// Accessible names for the widgets' controls. The widget manager draws a slider as a
-// noUiSlider whose handle (role="slider", the element that takes the keyboard) is not tied to
-// its description label, and the Play control's buttons show only icons. Name them from what
-// the page already shows: the description, the readout, the icon.
+// What a screen reader and a keyboard need from the widgets' controls, which the widget manager
+// does not give: the slider handle (a noUiSlider, role="slider") named after its description and
+// announcing the readout's text; the readout beside it read-only (the manager draws it as an
+// editable box whose typed text moved nothing and became what the slider announced); each group
+// of toggle buttons named, each button saying whether it is pressed; the Play control's buttons
+// named after the icon they show now (play or pause); every result that changes announced
+// (aria-live). Kept up to date as the manager redraws (a MutationObserver).
 (function () {
   var PLAY_ICONS = { "fa-play": "play", "fa-pause": "pause", "fa-stop": "stop", "fa-retweet": "repeat" };
-  function text(node) { return node ? node.textContent.trim() : ""; }
-  function label(root) {
+  function text(node) { return node ? node.textContent.replace(/\s+/g, " ").trim() : ""; }
+  function set(el, name, value) { if (el.getAttribute(name) !== value) el.setAttribute(name, value); }
+  function sliders() {
     document.querySelectorAll(".widget-slider, .widget-hslider, .widget-vslider").forEach(function (box) {
       var name = text(box.querySelector(".widget-label")) || box.getAttribute("title") || "";
-      var valueText = text(box.querySelector(".widget-readout"));
+      var readout = box.querySelector(".widget-readout");
+      if (readout) {
+        set(readout, "contenteditable", "false");
+        set(readout, "aria-hidden", "true"); // the handle announces the same text
+      }
+      var valueText = text(readout);
       box.querySelectorAll(".noUi-handle").forEach(function (handle) {
-        if (name && handle.getAttribute("aria-label") !== name) handle.setAttribute("aria-label", name);
-        if (valueText && handle.getAttribute("aria-valuetext") !== valueText) {
-          handle.setAttribute("aria-valuetext", valueText);
+        if (name) set(handle, "aria-label", name);
+        if (valueText) set(handle, "aria-valuetext", valueText);
+      });
+    });
+  }
+  function toggles() {
+    document.querySelectorAll(".widget-toggle-buttons").forEach(function (box) {
+      var group = box.querySelector(".widget-toggle-button") ? box.querySelector(".widget-toggle-button").parentElement : null;
+      var name = text(box.querySelector(".widget-label")) || box.getAttribute("title") || "";
+      if (group) {
+        set(group, "role", "group");
+        if (name) set(group, "aria-label", name);
+      }
+      box.querySelectorAll("button").forEach(function (button) {
+        set(button, "aria-pressed", button.classList.contains("mod-active") ? "true" : "false");
+      });
+    });
+  }
+  function players() {
+    document.querySelectorAll(".widget-play").forEach(function (box) {
+      box.querySelectorAll("button").forEach(function (button) {
+        var icon = button.querySelector("i");
+        if (!icon) return;
+        for (var cls in PLAY_ICONS) {
+          if (icon.classList.contains(cls)) {
+            set(button, "aria-label", PLAY_ICONS[cls]);
+            if (cls === "fa-retweet") set(button, "aria-pressed", button.classList.contains("mod-active") ? "true" : "false");
+            return;
+          }
         }
       });
     });
-    document.querySelectorAll(".widget-play button, .jupyter-widgets.widget-play button").forEach(function (button) {
-      if (button.getAttribute("aria-label")) return;
-      var icon = button.querySelector("i");
-      if (!icon) return;
-      for (var cls in PLAY_ICONS) {
-        if (icon.classList.contains(cls)) { button.setAttribute("aria-label", PLAY_ICONS[cls]); return; }
-      }
+  }
+  function results() {
+    // The precomputed view (nnbook.widgets: the class nnbook-result) holds the figure and readout
+    // of the state shown; a change of state is announced, politely.
+    document.querySelectorAll(".nnbook-result").forEach(function (view) {
+      if (view.parentElement && view.parentElement.closest(".nnbook-result")) return; // the outer one speaks
+      set(view, "aria-live", "polite");
     });
   }
+  function update() { sliders(); toggles(); players(); results(); }
   var pending = false;
   var observer = new MutationObserver(function () {
     if (pending) return;
     pending = true;
-    window.requestAnimationFrame(function () { pending = false; label(); });
+    window.requestAnimationFrame(function () { pending = false; update(); });
   });
   document.addEventListener("DOMContentLoaded", function () {
-    observer.observe(document.body, { childList: true, subtree: true, characterData: true });
-    label();
+    observer.observe(document.body, {
+      childList: true, subtree: true, characterData: true,
+      attributes: true, attributeFilter: ["class", "contenteditable"],
+    });
+    update();
   });
 })();

@@ -13,6 +13,7 @@ import numbers
 import numpy as np
 
 from .._validation import as_float_array
+from ._alt import describe
 
 __all__ = ["decision_boundary", "loss_curve", "class_labels", "grid_predictions"]
 
@@ -120,7 +121,19 @@ def decision_boundary(model, X, y, ax=None, *, resolution: int = 150, padding: f
         ax.set_title(title)
     if len(np.unique(labels)) <= 6:
         ax.legend(loc="best", fontsize=7, framealpha=0.7)
+    right = float(np.mean(_predicted_classes(out, xx, yy, X) == labels))
+    describe(ax, (f"decision regions of a classifier in the plane (x1, x2), shaded by the class it predicts, "
+                  f"with the {X.shape[0]} data points of {n_classes} classes coloured by their label; "
+                  f"{right:.0%} of the points lie in the region of their class."), title)
     return ax
+
+
+def _predicted_classes(out, xx, yy, X) -> np.ndarray:
+    """The class of the grid cell nearest to each point (what the shaded regions show there)."""
+    i = np.clip(np.searchsorted(yy[:, 0], X[:, 1]), 0, yy.shape[0] - 1)
+    j = np.clip(np.searchsorted(xx[0, :], X[:, 0]), 0, xx.shape[1] - 1)
+    cell = out[i, j]
+    return (cell[:, 0] > 0.5).astype(int) if out.shape[2] == 1 else cell.argmax(axis=1)
 
 
 def loss_curve(history, ax=None, *, label: str | None = None, logy: bool = False,
@@ -158,6 +171,8 @@ def loss_curve(history, ax=None, *, label: str | None = None, logy: bool = False
     elif not hasattr(ax, "plot"):
         raise TypeError(f"expected a matplotlib Axes or None for ax, got {type(ax).__name__}")
     ax.plot(x, values, label=label, **plot_kwargs)
+    describe(ax, (f"the loss{' of ' + label if label else ''} per {xlabel}, from {values[0]:.3g} to "
+                  f"{values[-1]:.3g} over {len(values)} {xlabel}s."), title)
     if logy:
         ax.set_yscale("log")
     ax.set_xlabel(xlabel)

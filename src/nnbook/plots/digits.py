@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ._alt import describe
+
 __all__ = ["show_digits", "confusion_matrix", "confusion_matrix_plot", "first_layer_weights", "digit_mosaic"]
 
 GAP = 1  # pixels between the cells of a mosaic
@@ -117,6 +119,17 @@ def show_digits(images, labels=None, predicted=None, *, ncols: int = 10, ax=None
         spine.set_visible(False)
     if title:
         ax.set_title(title, fontsize=10)
+    if labels is not None and predicted is not None:
+        wrong = int(np.sum(labels != predicted))
+        pairs = ", ".join(f"{t}→{p}" for t, p in zip(labels[:12], predicted[:12]))
+        what = (f"{n} handwritten digits ({side}×{side} pixels) captioned true→predicted label, "
+                f"{wrong} of them wrongly predicted: {pairs}{' …' if n > 12 else ''}.")
+    elif labels is not None:
+        what = (f"{n} handwritten digits ({side}×{side} pixels) with their labels: "
+                f"{', '.join(str(t) for t in labels[:30])}{' …' if n > 30 else ''}.")
+    else:
+        what = f"{n} handwritten digits ({side}×{side} pixels)."
+    describe(ax, what, title)
     return ax
 
 
@@ -169,6 +182,11 @@ def confusion_matrix_plot(y_true, y_pred, n_classes: int | None = None, *, ax=No
     ax.set_ylabel("true class")
     if title:
         ax.set_title(title, fontsize=10)
+    off = C - np.diag(np.diag(C))
+    i, j = np.unravel_index(int(off.argmax()), off.shape)
+    worst = f"; the most frequent mistake is a true {i} predicted as {j} ({off[i, j]} times)" if off[i, j] else ""
+    describe(ax, (f"confusion matrix of {C.sum()} predictions over {k} classes, true classes in rows and "
+                  f"predicted ones in columns: {np.trace(C)} on the diagonal (correct){worst}."), title)
     return ax
 
 
@@ -227,4 +245,8 @@ def first_layer_weights(model, n_units: int | None = None, *, ncols: int = 16, a
         spine.set_visible(False)
     if title:
         ax.set_title(title, fontsize=10)
+    shown = ("incoming weights" if relative_to is None else
+             "change of the incoming weights since the reference (what training added)")
+    describe(ax, (f"the {shown} of {W.shape[0]} hidden units, each as a {side}×{side} image of the input "
+                  "pixels, red where a weight is positive and blue where it is negative."), title)
     return ax

@@ -12,6 +12,7 @@ import numpy as np
 from .._validation import as_float_array
 from ..activations import sigmoid
 from ..layers import Linear
+from ._alt import describe
 
 __all__ = ["draw_network", "network_layers"]
 
@@ -172,6 +173,19 @@ def draw_network(model_or_weights, ax=None, *, x=None, activation=sigmoid, show_
     if title is None:
         title = "Network " + "–".join(str(s) for s in sizes) + " (blue w > 0, red w < 0, width ∝ |w|)"
     ax.set_title(title, fontsize=9)
+    shown = []
+    if values is not None:
+        shown.append("each neuron's value for the input x = ["
+                     + ", ".join(value_fmt.format(float(v)) for v in values[0]) + "]"
+                     + " and the output " + ", ".join(value_fmt.format(float(v)) for v in values[-1]))
+    if show_weights:
+        shown.append("every weight written on its edge")
+    if show_biases:
+        shown.append("every bias under its neuron")
+    describe(ax, (f"diagram of a fully connected network with layers of {', '.join(str(n) for n in sizes)} "
+                  "neurons, each neuron joined to every neuron of the next layer by an edge coloured by the "
+                  "sign of its weight and as wide as its size" + ("; " + "; ".join(shown) if shown else "")
+                  + "."), title)
     return ax
 
 

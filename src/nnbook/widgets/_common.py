@@ -38,33 +38,49 @@ def new_figure(figsize=(5, 3.2)) -> Figure:
     return Figure(figsize=figsize, layout="constrained")
 
 
-def figure_to_png(fig: Figure, dpi: int = DPI, colors: int = 128) -> bytes:
-    """Render a figure to PNG bytes with a palette of at most ``colors`` colours (small files)."""
+def figure_to_png(fig: Figure, dpi: int = DPI, colors: int = 32) -> bytes:
+    """Render a figure to PNG bytes with a palette of at most ``colors`` colours (small files).
+
+    The widgets' figures are lines, dots and a few fills: 32 colours draw them without visible
+    banding, in files a quarter smaller than with 128 (every state of a widget is in its page).
+    """
     from PIL import Image
 
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=dpi)
     image = Image.open(io.BytesIO(buf.getvalue())).convert("RGB")
-    palette = image.quantize(colors=colors, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+    palette = image.quantize(colors=colors, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE)
     out = io.BytesIO()
     palette.save(out, format="png", optimize=True)
     return out.getvalue()
 
 
-def image_html(png: bytes, alt: str) -> str:
-    """An ``<img>`` of PNG bytes, inline, with the text alternative ``alt`` (required)."""
+def image_html(png: bytes, alt: str, *, natural_size: bool = False) -> str:
+    """An ``<img>`` of PNG bytes, inline, with the text alternative ``alt`` (required).
+
+    By default the image shrinks to the column's width. With ``natural_size`` it keeps its pixel
+    size, its text as legible on a phone as on a desktop, inside a box that scrolls sideways
+    when the column is narrower (the box takes the keyboard focus, so it scrolls with the arrow
+    keys too).
+    """
     if not isinstance(png, (bytes, bytearray)) or not bytes(png[:8]) == b"\x89PNG\r\n\x1a\n":
         raise TypeError(f"expected png as PNG bytes, got {type(png).__name__}")
     if not isinstance(alt, str) or not alt.strip():
         raise ValueError(f"expected alt as a non-empty description of the image, got {alt!r}")
     data = base64.b64encode(bytes(png)).decode("ascii")
-    return (f'<img src="data:image/png;base64,{data}" alt="{html.escape(alt, quote=True)}" '
-            'style="max-width:100%;height:auto">')
+    alt = html.escape(alt, quote=True)
+    if not natural_size:
+        return f'<img src="data:image/png;base64,{data}" alt="{alt}" style="max-width:100%;height:auto">'
+    width, height = int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")  # the IHDR chunk
+    return ('<div class="nnbook-scroll" tabindex="0" role="group" aria-label="figure, scrolls sideways" '
+            'style="overflow-x:auto;max-width:100%">'
+            f'<img src="data:image/png;base64,{data}" alt="{alt}" width="{width}" height="{height}" '
+            'style="max-width:none;width:auto;height:auto"></div>')
 
 
-def figure_html(fig: Figure, alt: str, dpi: int = DPI) -> str:
-    """A figure as inline HTML (palette PNG at ``dpi``) with its text alternative."""
-    return image_html(figure_to_png(fig, dpi=dpi), alt)
+def figure_html(fig: Figure, alt: str, dpi: int = DPI, *, natural_size: bool = False) -> str:
+    """A figure as inline HTML (palette PNG at ``dpi``) with its text alternative (see :func:`image_html`)."""
+    return image_html(figure_to_png(fig, dpi=dpi), alt, natural_size=natural_size)
 
 
 def _label(value) -> str:
@@ -114,17 +130,27 @@ def choice(description: str, values: Sequence, value=None, *, labels: Sequence[s
     raise ValueError(f"unknown kind {kind!r}; expected one of slider, toggle, dropdown")
 
 
-def player(description: str, steps: int, interval: int = 700):
-    """A ``Play`` control over steps ``0 … steps−1`` and a slider linked to it (both labelled).
+def player(description: str, steps, interval: int = 700):
+    """A ``Play`` control and a slider linked to it (both labelled), over a sequence of steps.
 
-    Returns ``(play, slider)``; the slider is the control :func:`precomputed` links to views.
+    ``steps`` is a count (the steps ``0 … steps−1``) or the increasing step numbers themselves
+    (e.g. ``(0, 1, 2, 5, 10, 30)``: a long run shown at a few of its steps). Returns
+    ``(play, slider)``; the slider is the control :func:`precomputed` links to views.
     """
     import ipywidgets as w
 
-    if isinstance(steps, bool) or not isinstance(steps, numbers.Integral) or steps < 1:
-        raise ValueError(f"expected steps as a positive integer, got {steps!r}")
-    step_slider = choice(description, list(range(int(steps))))
-    play = w.Play(value=0, min=0, max=int(steps) - 1, step=1, interval=interval,
+    if isinstance(steps, numbers.Integral) and not isinstance(steps, bool):
+        if steps < 1:
+            raise ValueError(f"expected steps as a positive integer, got {steps!r}")
+        values = list(range(int(steps)))
+    else:
+        values = list(steps) if isinstance(steps, (list, tuple, range)) else None
+        if (not values or any(isinstance(v, bool) or not isinstance(v, numbers.Integral) for v in values)
+                or values != sorted(set(values))):
+            raise ValueError(f"expected steps as a positive integer or increasing integers, got {steps!r}")
+        values = [int(v) for v in values]
+    step_slider = choice(description, values)
+    play = w.Play(value=0, min=0, max=len(values) - 1, step=1, interval=interval,
                   description=f"play {description}", tooltip=f"play {description}")
     play.link = w.jslink((play, "value"), (step_slider, "index"))
     return play, step_slider
@@ -163,16 +189,24 @@ def precomputed(controls: Sequence, state: Callable[..., str]):
         states[combo] = text
 
     layers: list[list] = [[] for _ in controls]  # the Stacks at each depth
+    first = [True]
 
     def build(depth: int, prefix: tuple):
         if depth == len(controls):
-            return w.HTML(value=states[prefix])
+            # The first state carries the style that keeps the sliders' readouts from taking typing
+            # where the book's own script does not run (a live kernel in JupyterLab, Colab, Binder):
+            # the widget manager draws them as editable boxes whose text moves nothing.
+            style, first[0] = (READOUT_STYLE if first[0] else ""), False
+            return w.HTML(value=style + states[prefix])
         children = [build(depth + 1, prefix + (v,)) for v in value_lists[depth]]
         stack = w.Stack(children=children, selected_index=controls[depth].index)
         layers[depth].append(stack)
         return stack
 
     view = build(0, ())
+    # The page's script (nnbook-widgets.js) makes the view a polite live region: a screen reader
+    # reads the new state when a control changes it.
+    view.add_class("nnbook-result")
     links = []
     for control, stacks in zip(controls, layers):
         for stack in stacks:
@@ -187,10 +221,14 @@ def precomputed(controls: Sequence, state: Callable[..., str]):
         node = view
         while isinstance(node, w.Stack):
             node = node.children[node.selected_index]
-        return node.value
+        return node.value.removeprefix(READOUT_STYLE)
 
     view.controls, view.states, view.links, view.current = controls, states, links, current
     return view
+
+
+READOUT_STYLE = ("<style>.widget-slider .widget-readout{-webkit-user-modify:read-only;"
+                 "user-modify:read-only;pointer-events:none}</style>")
 
 
 def readout(*lines: str) -> str:
@@ -199,10 +237,21 @@ def readout(*lines: str) -> str:
 
 
 def real_number(value, name: str) -> float:
-    """A finite real number, or a ``TypeError``/``ValueError`` naming ``name``."""
+    """A finite real number as ``float``; the one check of the widgets' numeric inputs.
+
+    Raises ``TypeError`` when ``value`` is not a real number (``bool`` and strings included) and
+    ``ValueError`` when it is infinite or NaN, both naming ``name`` and what came.
+    """
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"expected {name} as a real number, got {value!r} of type {type(value).__name__}")
+        raise TypeError(f"expected {name} as a finite real number, got {value!r} of type {type(value).__name__}")
     if not np.isfinite(value):
-        raise ValueError(f"expected {name} as a finite number, got {value}")
+        raise ValueError(f"expected {name} as a finite real number, got {value}")
     return float(value)
 
+
+def real_numbers(values, n: int, name: str) -> list[float]:
+    """``n`` finite real numbers (:func:`real_number` each), or a ``ValueError`` for another count."""
+    values = [values] if isinstance(values, numbers.Real) else list(values)
+    if len(values) != n:
+        raise ValueError(f"expected {n} numbers for {name}, got {len(values)}")
+    return [real_number(v, f"{name}[{i}]" if n > 1 else name) for i, v in enumerate(values)]

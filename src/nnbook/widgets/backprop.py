@@ -12,12 +12,10 @@ published page needs no kernel.
 from __future__ import annotations
 
 import html
-import numbers
 
-import numpy as np
 
 from ..activations import sigmoid
-from ._common import choice, figure_html, new_figure, player, precomputed, readout
+from ._common import choice, figure_html, new_figure, player, precomputed, readout, real_numbers
 
 __all__ = ["backprop_stepper"]
 
@@ -25,24 +23,12 @@ __all__ = ["backprop_stepper"]
 DEFAULTS = {"x": (-2.0, -1.0), "y_true": 1.0, "w": (1.0,) * 6, "b": (0.0,) * 3}
 
 
-def _numbers(values, n: int, name: str) -> list[float]:
-    values = list(values) if not isinstance(values, numbers.Real) else [values]
-    if len(values) != n:
-        raise ValueError(f"expected {n} numbers for {name}, got {len(values)}")
-    out = []
-    for v in values:
-        if isinstance(v, bool) or not isinstance(v, numbers.Real) or not np.isfinite(v):
-            raise TypeError(f"expected finite real numbers for {name}, got {v!r}")
-        out.append(float(v))
-    return out
-
-
 def forward_221(x=DEFAULTS["x"], y_true=DEFAULTS["y_true"], w=DEFAULTS["w"], b=DEFAULTS["b"]) -> dict:
     """The forward pass: every intermediate value by name (z_h1, h1, z_h2, h2, z_o1, o1, L)."""
-    x1, x2 = _numbers(x, 2, "x")
-    (y,) = _numbers([y_true], 1, "y_true")
-    w1, w2, w3, w4, w5, w6 = _numbers(w, 6, "w (w1 … w6)")
-    b1, b2, b3 = _numbers(b, 3, "b (b1, b2, b3)")
+    x1, x2 = real_numbers(x, 2, "x")
+    (y,) = real_numbers([y_true], 1, "y_true")
+    w1, w2, w3, w4, w5, w6 = real_numbers(w, 6, "w (w1 … w6)")
+    b1, b2, b3 = real_numbers(b, 3, "b (b1, b2, b3)")
     v = dict(x1=x1, x2=x2, y_true=y, w1=w1, w2=w2, w3=w3, w4=w4, w5=w5, w6=w6, b1=b1, b2=b2, b3=b3)
     v["z_h1"] = w1 * x1 + w2 * x2 + b1
     v["h1"] = float(sigmoid(v["z_h1"]))
@@ -165,7 +151,7 @@ def stepper_alt(steps: list[dict], k: int, values: dict) -> str:
     s = steps[k]
     found = ", ".join(f"∂L/∂{t['target']} = {t['grad']:.4f}" for t in steps[1: k + 1]
                       if t["target"][0] in "wb")
-    return (f"Seed 002's network: inputs x1 = {values['x1']:g} and x2 = {values['x2']:g}, hidden neurons h1 "
+    return (f"The 2-2-1 network: inputs x1 = {values['x1']:g} and x2 = {values['x2']:g}, hidden neurons h1 "
             f"and h2, output o1 and loss L = {values['L']:.4f}. Step {k} of {len(steps) - 1} highlights "
             f"∂L/∂{s['target']} = {s['grad']:.4f}."
             + (f" Parameter gradients found so far: {found}." if found else ""))
@@ -207,7 +193,7 @@ def backprop_stepper(x=DEFAULTS["x"], y_true=DEFAULTS["y_true"], w=DEFAULTS["w"]
     """
     import ipywidgets as widgets
 
-    x = tuple(_numbers(x, 2, "x"))
+    x = tuple(real_numbers(x, 2, "x"))
     forward_221(x, y_true, w, b)  # validates the rest
     if x not in X_VALUES:
         raise ValueError(f"expected x among the widget's inputs {X_VALUES}, got {x}")

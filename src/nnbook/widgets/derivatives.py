@@ -14,7 +14,7 @@ import html
 import numpy as np
 
 from ..activations import sigmoid, sigmoid_prime
-from ._common import choice, figure_html, figure_to_png, new_figure, precomputed
+from ._common import choice, figure_html, figure_to_png, new_figure, precomputed, real_number
 
 __all__ = ["derivative_explorer"]
 
@@ -34,21 +34,12 @@ def _check_function(name):
     return FUNCTIONS[name]
 
 
-def _check_real(value, what):
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
-        raise TypeError(f"expected {what} as a real number, got {type(value).__name__}")
-    value = float(value)
-    if not np.isfinite(value):
-        raise ValueError(f"expected a finite {what}, got {value}")
-    return value
-
-
 def secant_slope(f, x: float, h: float) -> float:
     """The difference quotient (f(x + h) − f(x)) / h: the slope of the secant (seed 000's Δy/Δx)."""
     if not callable(f):
         raise TypeError(f"expected f as a callable, got {type(f).__name__}")
-    x = _check_real(x, "x")
-    h = _check_real(h, "h")
+    x = real_number(x, "x")
+    h = real_number(h, "h")
     if h == 0:
         raise ValueError("expected a step h ≠ 0, got 0")
     return float((f(x + h) - f(x)) / h)
@@ -57,7 +48,7 @@ def secant_slope(f, x: float, h: float) -> float:
 def secant_table(name: str, x: float, hs) -> list[tuple[float, float, float]]:
     """Rows (h, secant slope, |secant slope − f′(x)|) for the named function."""
     f, df, _, _ = _check_function(name)
-    exact = float(df(_check_real(x, "x")))
+    exact = float(df(real_number(x, "x")))
     rows = []
     for h in hs:
         s = secant_slope(f, x, h)
@@ -72,7 +63,7 @@ def draw_secant(name: str, x: float, h: float) -> bytes:
 
 def _secant_figure(name: str, x: float, h: float):
     f, df, (lo, hi), desc = _check_function(name)
-    x, h = _check_real(x, "x"), _check_real(h, "h")
+    x, h = real_number(x, "x"), real_number(h, "h")
     fig = new_figure((5, 3.4))
     ax = fig.add_subplot()
     grid = np.linspace(lo, hi, 400)
@@ -128,7 +119,7 @@ def derivative_explorer(function: str = "x³", x: float = 1.0, h: float = 1.0):
     import ipywidgets as w
 
     _check_function(function)
-    x, h = _check_real(x, "x"), _check_real(h, "h")
+    x, h = real_number(x, "x"), real_number(h, "h")
     lo = max(d[0] for _, _, d, _ in FUNCTIONS.values())
     hi = min(d[1] for _, _, d, _ in FUNCTIONS.values())
     if not lo <= x < hi:

@@ -91,7 +91,8 @@ def readout_html(problem: str, path, lr: float) -> str:
             f"|∇f(w)| = {gnorm:.4g}, learning rate η = {lr:.4g}")
     if p.lr_stable is not None:
         verdict = "converges" if lr < p.lr_stable else "diverges"
-        text += f"; on this bowl η &lt; 2/κ = {p.lr_stable:.3g} converges, so this η {verdict}"
+        text += (f"; this bowl's steeper curvature is {BOWL_KAPPA:g}, so η &lt; 2/{BOWL_KAPPA:g} = "
+                 f"{p.lr_stable:.3g} converges and this η {verdict}")
     if not np.isfinite(loss):
         text += " (the iterates overflowed)"
     return readout(html.escape(p.name), text)
@@ -152,6 +153,9 @@ LR_VALUES = (0.05, 0.1, 0.15, 0.19, 0.21, 0.25)
 START_VALUES = (-2.2, -1.0, 0.2, 1.0, 2.2)
 CURVE_LR = 0.1
 MAX_STEPS = 10
+# On the curve the steps shown reach 30, where every start has settled in its valley (from
+# w₀ = 0.2, just left of the hump, the iterates creep for ten steps, then slide to w ≈ −1.53).
+CURVE_STEPS = (0, 1, 2, 3, 4, 5, 6, 8, 10, 12, 15, 20, 25, 30)
 
 
 def descent_state(problem: str, start, lr: float, steps: int) -> str:
@@ -166,7 +170,8 @@ def gradient_descent_stepper(problem: str = "2-D bowl", lr: float = 0.15, steps:
     On the "2-D bowl" (start (−2.5, 1)) the controls are the learning rate η (``LR_VALUES``; ``lr``
     is the first shown) and the step; on the "1-D curve" (η = ``CURVE_LR``) they are the start
     point w₀ (``START_VALUES``; ``start`` is the first shown) and the step. The step moves over
-    0 … ``MAX_STEPS`` with a slider and a Play button (``steps`` is the first shown).
+    0 … ``MAX_STEPS`` on the bowl and over ``CURVE_STEPS`` on the curve, with a slider and a Play
+    button (``steps`` is the first shown).
 
     Returns a ``VBox`` with ``controls`` (dict: "lr" or "start", "step", "play") and ``view``
     (the precomputed view; ``view.current()`` is the HTML shown).
@@ -175,10 +180,11 @@ def gradient_descent_stepper(problem: str = "2-D bowl", lr: float = 0.15, steps:
 
     p = _check_problem(problem)
     descent_path(problem, p.start, lr, steps)  # validates lr and steps
-    if steps > MAX_STEPS:
-        raise ValueError(f"expected steps in 0..{MAX_STEPS} (the steps the widget computes), got {steps}")
-    play, step = player("step", MAX_STEPS + 1)
-    step.index = play.value = int(steps)
+    shown = tuple(range(MAX_STEPS + 1)) if p.dim == 2 else CURVE_STEPS
+    if steps not in shown:
+        raise ValueError(f"expected steps among {shown} (the steps the widget computes), got {steps}")
+    play, step = player("step", shown)
+    step.index = play.value = shown.index(int(steps))
     if p.dim == 2:
         if lr not in LR_VALUES:
             raise ValueError(f"expected lr among the widget's values {LR_VALUES}, got {lr!r}")

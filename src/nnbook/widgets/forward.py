@@ -8,14 +8,13 @@ shows h1, h2, o1 and the network diagram for each, computed ahead.
 
 from __future__ import annotations
 
-import numbers
 
 import numpy as np
 
 from ..activations import Sigmoid
 from ..layers import Linear
 from ..network import Sequential
-from ._common import choice, figure_html, figure_to_png, new_figure, precomputed
+from ._common import choice, figure_html, figure_to_png, new_figure, precomputed, real_number
 
 __all__ = ["forward_pass_explorer"]
 
@@ -34,10 +33,7 @@ def _values(values: dict) -> dict:
         raise ValueError(f"expected the keys {', '.join(NAMES)}; missing {missing}, unknown {unknown}")
     out = {}
     for name in NAMES:
-        v = values[name]
-        if isinstance(v, bool) or not isinstance(v, numbers.Real) or not np.isfinite(v):
-            raise TypeError(f"expected {name} as a finite real number, got {v!r}")
-        out[name] = float(v)
+        out[name] = real_number(values[name], name)
     return out
 
 

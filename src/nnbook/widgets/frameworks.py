@@ -192,7 +192,7 @@ def framework_step_explorer(x1: float = 2.0, x2: float = 3.0, lr: float = 0.01, 
     controls = {
         "sample": choice("sample (x1, x2)", SAMPLES, (x1, x2), labels=[f"({a:g}, {b:g})" for a, b in SAMPLES],
                          kind="toggle"),
-        "outputs": choice("network", (2, 1), n_out, labels=("2 outputs (seed)", "1 output"), kind="toggle"),
+        "outputs": choice("network", (2, 1), n_out, labels=("2 outputs, as in the listing", "1 output"), kind="toggle"),
         "lr": choice("learning rate", LR_VALUES, lr),
     }
     view = precomputed([controls["sample"], controls["outputs"], controls["lr"]], framework_state)

@@ -1,6 +1,6 @@
-"""The computation-graph explorer of chapter 9: seed 001's logistic regression as a ``Value`` graph.
+"""The computation-graph explorer of chapter 9: logistic regression as a ``Value`` graph.
 
-z = w1 x1 + w2 x2 + b, a = σ(z), L = −(y log a + (1 − y) log(1 − a)). The arithmetic is in
+z = w1 x1 + w2 x2 + b, ŷ = σ(z), L = −(y log ŷ + (1 − y) log(1 − ŷ)). The arithmetic is in
 :func:`logistic_graph_values` (the graph built with ``nnbook.autograd.Value`` and
 differentiated by ``backward()``). The widget moves the weight w1 over :data:`W1_VALUES` and
 the label y between 0 and 1, the other inputs fixed at :data:`DEFAULTS`; every state (the graph
@@ -28,7 +28,7 @@ def logistic_graph_values(x1, x2, w1, w2, b, y) -> dict:
     z = nodes["w1"] * nodes["x1"] + nodes["w2"] * nodes["x2"] + nodes["b"]
     z.label = "z"
     a = z.sigmoid()
-    a.label = "a"
+    a.label = "ŷ"
     L = -(nodes["y"] * a.log() + (1 - nodes["y"]) * (1 - a).log())
     L.label = "L"
     L.backward()
@@ -41,27 +41,33 @@ def graph_figure(nodes: dict):
     fig = new_figure(graph_figsize(nodes["L"], max_width=11.0))
     ax = fig.add_subplot()
     draw(nodes["L"], ax=ax)
-    ax.set_title("Seed 001's logistic regression: every box shows data and ∂L/∂(node)", fontsize=9)
+    ax.set_title("Logistic regression as a computation graph: every box shows its value (data) "
+                 "and ∂L/∂(box) (grad)", fontsize=9)
     return fig
+
+
+# The graph is wide: drawn at 110 dpi and shown at its own size (scrolling sideways in a narrow
+# column), its 8 pt labels are 12 px on every screen, where shrunk to the column they were 5 px.
+GRAPH_DPI = 110
 
 
 def graph_alt(nodes: dict) -> str:
     """The text alternative of the graph: its shape and the numbers that change."""
-    return (f"The computation graph of L from x1, x2, w1, w2, b and y through z, a = σ(z) and the log loss, "
+    return (f"The computation graph of L from x1, x2, w1, w2, b and y through z, ŷ = σ(z) and the log loss, "
             f"each node labelled with its value and gradient: w1 = {nodes['w1'].data:g}, y = {nodes['y'].data:g}, "
-            f"z = {nodes['z'].data:.4f}, a = {nodes['a'].data:.4f}, L = {nodes['L'].data:.4f}, "
+            f"z = {nodes['z'].data:.4f}, ŷ = {nodes['a'].data:.4f}, L = {nodes['L'].data:.4f}, "
             f"∂L/∂w1 = {nodes['w1'].grad:.4f}, ∂L/∂w2 = {nodes['w2'].grad:.4f}, ∂L/∂b = {nodes['b'].grad:.4f}.")
 
 
 def readout_html(nodes: dict) -> str:
-    """The chain-rule formulas of seed 001 next to what ``backward()`` found."""
+    """The chain-rule formulas of logistic regression next to what ``backward()`` found."""
     a, y = nodes["a"].data, nodes["y"].data
     rows = [
-        ("∂L/∂w1", "x1(a − y)", nodes["x1"].data * (a - y), nodes["w1"].grad),
-        ("∂L/∂w2", "x2(a − y)", nodes["x2"].data * (a - y), nodes["w2"].grad),
-        ("∂L/∂b", "a − y", a - y, nodes["b"].grad),
+        ("∂L/∂w1", "x1(ŷ − y)", nodes["x1"].data * (a - y), nodes["w1"].grad),
+        ("∂L/∂w2", "x2(ŷ − y)", nodes["x2"].data * (a - y), nodes["w2"].grad),
+        ("∂L/∂b", "ŷ − y", a - y, nodes["b"].grad),
     ]
-    lines = [f"L = {nodes['L'].data:.4f}, a = σ(z) = {a:.4f}"]
+    lines = [f"L = {nodes['L'].data:.4f}, ŷ = σ(z) = {a:.4f}"]
     for name, formula, by_formula, by_graph in rows:
         lines.append(f"{name} = {html.escape(formula)} = {by_formula:.4f}; backward(): {by_graph:.4f}")
     return readout(*lines)
@@ -74,11 +80,11 @@ W1_VALUES = (-3.0, -2.0, -1.0, 0.0, 0.8, 2.0, 3.0)
 def graph_state(w1: float, y: float, **fixed) -> str:
     """One state of the explorer as HTML: the readout and the graph for these w1 and y."""
     nodes = logistic_graph_values(**{**DEFAULTS, **fixed, "w1": w1, "y": y})
-    return readout_html(nodes) + figure_html(graph_figure(nodes), graph_alt(nodes))
+    return readout_html(nodes) + figure_html(graph_figure(nodes), graph_alt(nodes), dpi=GRAPH_DPI, natural_size=True)
 
 
 def logistic_graph(**values):
-    """Seed 001's graph with controls for the weight w1 (``W1_VALUES``) and the label y (0 or 1).
+    """Logistic regression's graph with controls for the weight w1 (``W1_VALUES``) and the label y (0 or 1).
 
     Keyword arguments set the fixed inputs x1, x2, w2, b (defaults in ``DEFAULTS``) and the
     values first shown for w1 (one of ``W1_VALUES``) and y. Every state is computed ahead.

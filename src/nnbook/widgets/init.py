@@ -46,6 +46,13 @@ def layer_activations(init: str = "xavier", activation: str = "tanh", depth: int
     return out
 
 
+def input_spread(A) -> float:
+    """How much a layer's activations depend on the input: the standard deviation over the inputs
+    (rows), averaged over the units. A unit stuck at one value for every input (the sigmoid's 0.5
+    under tiny weights) spreads 0 however its value differs from its neighbours'."""
+    return float(np.asarray(A).std(axis=0).mean())
+
+
 def histograms_figure(acts, activation: str, init: str):
     """One histogram per layer, side by side, on a shared x range."""
     depth = len(acts)
@@ -54,7 +61,7 @@ def histograms_figure(acts, activation: str, init: str):
     lo, hi = {"sigmoid": (0, 1), "tanh": (-1, 1)}.get(activation, (0, max(1e-12, max(float(a.max()) for a in acts))))
     for l, (ax, A) in enumerate(zip(axes, acts), start=1):
         ax.hist(A.ravel(), bins=30, range=(lo, hi), color="tab:blue", density=True)
-        ax.set_title(f"layer {l}\nstd {A.std():.3g}", fontsize=8)
+        ax.set_title(f"layer {l}\nspread {input_spread(A):.2g}", fontsize=8)
         ax.tick_params(labelsize=7)
     axes[0].set_ylabel("density")
     fig.suptitle(f"{activation} activations, init = {init!r}", fontsize=9)
@@ -62,8 +69,9 @@ def histograms_figure(acts, activation: str, init: str):
 
 
 def summary(acts, activation: str) -> tuple[str, str]:
-    """The readout's two lines: the std per layer, and the share of zeros (ReLU) or of saturated units."""
-    stds = ", ".join(f"{A.std():.3g}" for A in acts)
+    """The readout's two lines: the spread over the inputs per layer (:func:`input_spread`), and the
+    share of zeros (ReLU) or of saturated units."""
+    stds = ", ".join(f"{input_spread(A):.3g}" for A in acts)
     if activation == "relu":
         dead = np.mean([np.mean(A == 0) for A in acts])
         return stds, f"mean fraction of zeros: {dead:.1%}"
@@ -81,8 +89,9 @@ def init_state(init: str, activation: str, depth: int) -> str:
     acts = layer_activations(init, activation, depth)
     stds, extra = summary(acts, activation)
     alt = (f"Histograms of the {activation} activations of each of {depth} hidden layers with init = "
-           f"{init}; their standard deviations, layer by layer: {stds}; {extra}.")
-    return (readout(f"std of the activations per layer: {html.escape(stds)}", html.escape(extra))
+           f"{init}; how much they vary with the input (standard deviation over the inputs), layer by layer: "
+           f"{stds}; {extra}.")
+    return (readout(f"spread of the activations over the inputs, per layer: {html.escape(stds)}", html.escape(extra))
             + figure_html(histograms_figure(acts, activation, init), alt))
 
 

@@ -9,23 +9,21 @@ values of z and both labels, computed ahead.
 from __future__ import annotations
 
 import functools
-import numbers
 
 import numpy as np
 
 from ..activations import sigmoid, sigmoid_prime
 from ..losses import BCELoss, SquaredErrorLoss
-from ._common import choice, figure_html, figure_to_png, new_figure, precomputed
+from ._common import choice, figure_html, figure_to_png, new_figure, precomputed, real_number
 
 __all__ = ["loss_explorer"]
 
 
 def _check(z, y):
-    if isinstance(z, bool) or not isinstance(z, numbers.Real) or not np.isfinite(z):
-        raise TypeError(f"expected z as a finite real number, got {z!r}")
+    z = real_number(z, "z")
     if isinstance(y, bool) or y not in (0, 1):
         raise ValueError(f"expected the label y as 0 or 1, got {y!r}")
-    return float(z), float(y)
+    return z, float(y)
 
 
 def loss_at(z: float, y: int) -> dict:

@@ -22,7 +22,7 @@ from ..losses import SoftmaxCrossEntropyLoss
 from ..network import MLP
 from ..optim import SGD
 from .. import datasets
-from ._common import choice, figure_html, new_figure, player, precomputed, readout
+from ._common import choice, figure_html, new_figure, player, precomputed, readout, real_number
 
 __all__ = ["training_playground"]
 
@@ -62,6 +62,13 @@ def _positive_int(value, name, lo, hi):
     return int(value)
 
 
+def _learning_rate(lr) -> float:
+    lr = real_number(lr, "lr")
+    if not 0 < lr <= 10:
+        raise ValueError(f"expected lr as a number in (0, 10], got {lr!r}")
+    return lr
+
+
 def train_playground_model(dataset: str = "moons", hidden: int = 16, lr: float = 0.5,
                            epochs: int = 300, activation: str = "tanh", rng=0):
     """Train ``MLP([2, hidden, n_classes], activation, output_activation="identity")`` with
@@ -73,8 +80,7 @@ def train_playground_model(dataset: str = "moons", hidden: int = 16, lr: float =
     epochs = _positive_int(epochs, "epochs", 1, MAX_EPOCHS)
     if activation not in ACTIVATIONS:
         raise ValueError(f"unknown activation {activation!r}; expected one of {', '.join(ACTIVATIONS)}")
-    if isinstance(lr, bool) or not isinstance(lr, numbers.Real) or not 0 < lr <= 10:
-        raise ValueError(f"expected lr as a number in (0, 10], got {lr!r}")
+    lr = _learning_rate(lr)
     X, y = make_data(dataset, rng=rng)
     n_classes = int(y.max()) + 1
     init = "he" if activation == "relu" else "xavier"
@@ -110,8 +116,7 @@ def training_snapshots(dataset: str = "moons", hidden: int = 8, epochs=EPOCH_VAL
     hidden = _positive_int(hidden, "hidden", 1, 256)
     if activation not in ACTIVATIONS:
         raise ValueError(f"unknown activation {activation!r}; expected one of {', '.join(ACTIVATIONS)}")
-    if isinstance(lr, bool) or not isinstance(lr, numbers.Real) or not 0 < lr <= 10:
-        raise ValueError(f"expected lr as a number in (0, 10], got {lr!r}")
+    lr = _learning_rate(lr)
     X, y = make_data(dataset, rng=rng)  # then the same start as train_playground_model
     model = MLP([2, hidden, int(y.max()) + 1], activation=activation, output_activation="identity",
                 init="he" if activation == "relu" else "xavier", rng=rng)
@@ -135,6 +140,11 @@ def playground_figure(model, X, y, losses, max_epochs: int = EPOCH_VALUES[-1], t
     decision_boundary(model, X, y, ax=ax1, resolution=60, title=title or "decision regions")
     if losses:
         ax2.plot(np.arange(1, len(losses) + 1), losses, color="tab:purple")
+    else:  # before training: the loss of the random start, the point the curve will leave from
+        start = start_loss(model, X, y)
+        ax2.plot([1], [start], "o", color="tab:purple", ms=6)
+        ax2.annotate(f"the start: loss {start:.3f}", (1, start), xytext=(8, 8), textcoords="offset points",
+                     fontsize=9, color="tab:purple")
     ax2.set_xscale("log")
     ax2.set_yscale("log")
     ax2.set_xlim(1, max_epochs)
@@ -146,12 +156,18 @@ def playground_figure(model, X, y, losses, max_epochs: int = EPOCH_VALUES[-1], t
     return fig
 
 
+def start_loss(model, X, y) -> float:
+    """The cross-entropy of the network as it is (before any training: its random start)."""
+    return float(SoftmaxCrossEntropyLoss().forward(model.forward(X), y))
+
+
 def readout_html(model, X, y, losses, dataset, hidden, lr, activation) -> str:
     acc = final_accuracy(model, X, y)
     sizes = f"MLP([2, {hidden}, {int(y.max()) + 1}])"
     if not losses:
         return readout(f"{html.escape(dataset)}: {sizes}, {html.escape(activation)}, lr = {lr:.3g}",
-                       f"epoch 0 (the random start): training accuracy <b>{acc:.1%}</b>")
+                       f"epoch 0 (the random start): loss <b>{start_loss(model, X, y):.4f}</b>; "
+                       f"training accuracy <b>{acc:.1%}</b>")
     return readout(
         f"{html.escape(dataset)}: {sizes}, {html.escape(activation)}, lr = {lr:.3g}, "
         f"{len(losses)} epochs of full-batch gradient descent",
@@ -160,7 +176,8 @@ def readout_html(model, X, y, losses, dataset, hidden, lr, activation) -> str:
 
 def _alt(model, X, y, losses, dataset, hidden) -> str:
     acc = final_accuracy(model, X, y)
-    loss = f", the loss curve down to {losses[-1]:.3f}" if losses else ", no loss curve yet"
+    loss = (f", the loss curve down to {losses[-1]:.3f}" if losses
+            else f", and the loss at the start, {start_loss(model, X, y):.3f}, as one point")
     return (f"Decision regions of a {hidden}-hidden-unit network on the {dataset} data after {len(losses)} "
             f"epochs, the points coloured by class, {acc:.0%} of them on the right side{loss}.")
 
