@@ -828,9 +828,3 @@ def set_slider(browser: Chromium, session: str, control: dict, label: str, max_s
 def shown_numbers(browser: Chromium, session: str, area: int) -> list[float]:
     browser.pump(0.2)
     return [float(v.replace("−", "-")) for v in browser.evaluate(session, f"({BOLD_NUMBERS_JS})({area})")]
-
-
-
-# The names under which tests/test_digitpad.py imports these helpers.
-_problems_from_events = problems_from_events
-_start = start_page

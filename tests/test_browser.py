@@ -22,8 +22,6 @@ from book_support import toc_files, widget_pages
 from browser_support import (CONTROLS_JS, SCREENSHOTS, SEARCH_DONE_JS, click, control_named, finish_page, focus,
                              open_settled, operate_every_control, pages_in, problems_from_events, set_slider,
                              share_among_browsers, shown_numbers, start_page)
-# Still imported from here by tests/test_digitpad.py; to go once it imports them from browser_support.
-from browser_support import PAGE_TIMEOUT, _problems_from_events, _start  # noqa: F401
 
 
 def test_every_page_in_the_browser(site, page_visits):

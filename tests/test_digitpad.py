@@ -18,7 +18,7 @@ import pytest
 
 import nnbook as nb
 from nnbook.widgets import digitpad as dp
-from test_browser import PAGE_TIMEOUT, _problems_from_events, _start
+from browser_support import PAGE_TIMEOUT, problems_from_events, start_page
 
 PAGE = "book/14-digits.html"
 PAD_READY_JS = "Object.keys(window.nnbookDigitPads || {}).length === 1"
@@ -47,13 +47,13 @@ def _model_from(layers: list[dict]) -> nb.Sequential:
 def pad_page(site, browser):
     base, html_dir = site
     url = f"{base}/{PAGE}"
-    target, session = _start(browser, url)
+    target, session = start_page(browser, url)
     try:
         assert browser.wait_for_event("Page.loadEventFired", session, PAGE_TIMEOUT), f"{url} did not load"
         assert browser.wait_until(session, PAD_READY_JS, PAGE_TIMEOUT), f"{url}: no digit pad started"
         browser.call("Page.bringToFront", session=session)
         yield browser, session, (html_dir / PAGE).read_text(encoding="utf-8")
-        js_errors, failed = _problems_from_events(browser.events, session)
+        js_errors, failed = problems_from_events(browser.events, session)
         assert not js_errors and not failed, f"{PAGE}: {js_errors + failed}"
     finally:
         browser.events = [ev for ev in browser.events if ev.get("sessionId") != session]
@@ -265,7 +265,7 @@ def test_the_pad_is_labelled(pad_page):
 
 def test_the_pad_works_opened_from_disk(built_book, browser):
     url = (built_book / PAGE).as_uri()
-    target, session = _start(browser, url)
+    target, session = start_page(browser, url)
     try:
         assert browser.wait_for_event("Page.loadEventFired", session, PAGE_TIMEOUT), f"{url} did not load"
         assert browser.wait_until(session, PAD_READY_JS, PAGE_TIMEOUT), f"{url}: no digit pad started"
@@ -273,7 +273,7 @@ def test_the_pad_works_opened_from_disk(built_book, browser):
         p = browser.evaluate(session, f"{PAD}.predict({json.dumps(x.tolist())})")
         model = _model_from(_layers_in_page((built_book / PAGE).read_text(encoding="utf-8")))
         np.testing.assert_allclose(p, nb.softmax(model.predict(x[None]))[0], rtol=0, atol=1e-6)
-        js_errors, failed = _problems_from_events(browser.events, session)
+        js_errors, failed = problems_from_events(browser.events, session)
         assert not js_errors and not failed, f"{PAGE} from disk: {js_errors + failed}"
     finally:
         browser.events = [ev for ev in browser.events if ev.get("sessionId") != session]

@@ -1,7 +1,6 @@
 """The seeds' worked numbers, reproduced through the public API (scikit-learn's test_fit pattern)."""
 
 import numpy as np
-import pytest
 
 import nnbook as nb
 
