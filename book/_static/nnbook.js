@@ -64,7 +64,20 @@
     });
   }
 
+  // A figure shown at its own size scrolls sideways in its output box: keyboard users reach the
+  // box (Tab, then the arrow keys scroll it), and a screen reader hears what the figure is.
+  function focusableScrollingFigures(root) {
+    root.querySelectorAll("img.nnbook-natural-size").forEach(function (img) {
+      var box = img.closest(".cell_output") || img.parentElement;
+      if (!box || box.hasAttribute("tabindex")) return;
+      box.setAttribute("tabindex", "0");
+      box.setAttribute("role", "group");
+      box.setAttribute("aria-label", "Figure, scrolls sideways: " + (img.getAttribute("alt") || ""));
+    });
+  }
+
   function fixAll() {
+    focusableScrollingFigures(document);
     nameSidebarToggles(document);
     nameThemeButtons(document);
     nameCellToggles(document);
