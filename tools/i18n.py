@@ -204,9 +204,13 @@ _CJK_RUN = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uff01-\uff60【】、。]+")
 def traditional_message(msgid: str, msgstr: str, overrides=None, quoting: bool = False) -> str:
     """The 繁體 translation of one message; on a quoting page the source quotations that the
     English message contains (runs of Chinese, and inline code holding Chinese) are carried
-    over unconverted."""
+    over unconverted. A message whose translation is the English message itself is a whole
+    quotation (or a formula, or code) and is carried over as it is: its runs of Chinese may be
+    split by digits or Latin letters into pieces too short to be told apart from prose."""
     if not quoting:
         return to_traditional(msgstr, overrides)
+    if msgstr == msgid:
+        return msgstr
     candidates = {q for q in _CJK_RUN.findall(msgid) if len(q) >= 2}
     candidates |= {code for code in re.findall(r"`[^`]+`", msgid) if _CJK_RUN.search(code)}
     quotes = sorted((q for q in candidates if q in msgstr), key=len, reverse=True)
