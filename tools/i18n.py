@@ -89,9 +89,15 @@ def update(extract_first: bool = True) -> None:
     """Extract, then merge the templates into the 简体 catalogues (sphinx-intl update)."""
     if extract_first:
         extract()
+    # The exercise and solution notebooks are extracted too (Sphinx writes a template for every
+    # document): drop their templates first, so that sphinx-intl creates no catalogue for them.
+    for template in sorted(POT_DIR.rglob("*.pot")):
+        if template.relative_to(POT_DIR).with_suffix("").as_posix() not in PAGES:
+            template.unlink()
     subprocess.run([sys.executable, "-m", "sphinx_intl", "update", "-p", str(POT_DIR), "-d", str(LOCALES),
                     "-l", "zh_CN", "-w", "0"], check=True, cwd=ROOT)
-    # Keep only the catalogues of the book's pages (not the exercises), and no obsolete entries.
+    # Keep only the catalogues of the book's pages (a catalogue left from before is removed too),
+    # and no obsolete entries.
     for path in sorted((LOCALES / "zh_CN" / "LC_MESSAGES").rglob("*.po")):
         relative = path.relative_to(LOCALES / "zh_CN" / "LC_MESSAGES").with_suffix("").as_posix()
         if relative not in PAGES:
