@@ -358,19 +358,36 @@ def build(locales=("zh_CN", "zh_TW")) -> dict[str, float]:
 def compile_catalogues(locale: str, target: Path) -> Path:
     """Compile the .po files of ``locale`` into .mo files under ``target`` (not the sources).
 
-    Sphinx reads only compiled catalogues; the builds point ``locale_dirs`` at ``target``.
+    Sphinx reads only compiled catalogues; the builds point ``locale_dirs`` at ``target``. Each
+    .po file is copied beside its .mo: Sphinx finds a page's catalogue through the .po file and
+    records the .mo as a dependency of the page, so that a page is read again when its
+    translation changes (with .mo files alone, an incremental build kept the old translation).
+    A file is rewritten only when its content changes, so that the other pages stay cached.
     """
+    import io
+
     from babel.messages.mofile import write_mo
 
     source = LOCALES / locale / "LC_MESSAGES"
     out = target / locale / "LC_MESSAGES"
-    if out.exists():
-        shutil.rmtree(out)
+    wanted = set()
     for path in catalogue_paths(locale):
-        mo = out / path.relative_to(source).with_suffix(".mo")
-        mo.parent.mkdir(parents=True, exist_ok=True)
-        with open(mo, "wb") as handle:
-            write_mo(handle, read_po(path))
+        po = out / path.relative_to(source)
+        mo = po.with_suffix(".mo")
+        buffer = io.BytesIO()
+        write_mo(buffer, read_po(path))
+        po.parent.mkdir(parents=True, exist_ok=True)
+        # The .po first and the .mo after it: Sphinx recompiles a .mo older than its .po.
+        for file, content in ((po, path.read_bytes()), (mo, buffer.getvalue())):
+            if not file.exists() or file.read_bytes() != content:
+                file.write_bytes(content)
+        if mo.stat().st_mtime < po.stat().st_mtime:
+            mo.touch()
+        wanted |= {po, mo}
+    if out.exists():
+        for file in sorted(out.rglob("*")):
+            if file.is_file() and file not in wanted:
+                file.unlink()
     return target
 
 
