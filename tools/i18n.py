@@ -89,9 +89,15 @@ def update(extract_first: bool = True) -> None:
     """Extract, then merge the templates into the 简体 catalogues (sphinx-intl update)."""
     if extract_first:
         extract()
+    # The exercise and solution notebooks are extracted too (Sphinx writes a template for every
+    # document): drop their templates first, so that sphinx-intl creates no catalogue for them.
+    for template in sorted(POT_DIR.rglob("*.pot")):
+        if template.relative_to(POT_DIR).with_suffix("").as_posix() not in PAGES:
+            template.unlink()
     subprocess.run([sys.executable, "-m", "sphinx_intl", "update", "-p", str(POT_DIR), "-d", str(LOCALES),
                     "-l", "zh_CN", "-w", "0"], check=True, cwd=ROOT)
-    # Keep only the catalogues of the book's pages (not the exercises), and no obsolete entries.
+    # Keep only the catalogues of the book's pages (a catalogue left from before is removed too),
+    # and no obsolete entries.
     for path in sorted((LOCALES / "zh_CN" / "LC_MESSAGES").rglob("*.po")):
         relative = path.relative_to(LOCALES / "zh_CN" / "LC_MESSAGES").with_suffix("").as_posix()
         if relative not in PAGES:
@@ -204,9 +210,13 @@ _CJK_RUN = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uff01-\uff60【】、。]+")
 def traditional_message(msgid: str, msgstr: str, overrides=None, quoting: bool = False) -> str:
     """The 繁體 translation of one message; on a quoting page the source quotations that the
     English message contains (runs of Chinese, and inline code holding Chinese) are carried
-    over unconverted."""
+    over unconverted. A message whose translation is the English message itself is a whole
+    quotation (or a formula, or code) and is carried over as it is: its runs of Chinese may be
+    split by digits or Latin letters into pieces too short to be told apart from prose."""
     if not quoting:
         return to_traditional(msgstr, overrides)
+    if msgstr == msgid:
+        return msgstr
     candidates = {q for q in _CJK_RUN.findall(msgid) if len(q) >= 2}
     candidates |= {code for code in re.findall(r"`[^`]+`", msgid) if _CJK_RUN.search(code)}
     quotes = sorted((q for q in candidates if q in msgstr), key=len, reverse=True)
@@ -348,19 +358,36 @@ def build(locales=("zh_CN", "zh_TW")) -> dict[str, float]:
 def compile_catalogues(locale: str, target: Path) -> Path:
     """Compile the .po files of ``locale`` into .mo files under ``target`` (not the sources).
 
-    Sphinx reads only compiled catalogues; the builds point ``locale_dirs`` at ``target``.
+    Sphinx reads only compiled catalogues; the builds point ``locale_dirs`` at ``target``. Each
+    .po file is copied beside its .mo: Sphinx finds a page's catalogue through the .po file and
+    records the .mo as a dependency of the page, so that a page is read again when its
+    translation changes (with .mo files alone, an incremental build kept the old translation).
+    A file is rewritten only when its content changes, so that the other pages stay cached.
     """
+    import io
+
     from babel.messages.mofile import write_mo
 
     source = LOCALES / locale / "LC_MESSAGES"
     out = target / locale / "LC_MESSAGES"
-    if out.exists():
-        shutil.rmtree(out)
+    wanted = set()
     for path in catalogue_paths(locale):
-        mo = out / path.relative_to(source).with_suffix(".mo")
-        mo.parent.mkdir(parents=True, exist_ok=True)
-        with open(mo, "wb") as handle:
-            write_mo(handle, read_po(path))
+        po = out / path.relative_to(source)
+        mo = po.with_suffix(".mo")
+        buffer = io.BytesIO()
+        write_mo(buffer, read_po(path))
+        po.parent.mkdir(parents=True, exist_ok=True)
+        # The .po first and the .mo after it: Sphinx recompiles a .mo older than its .po.
+        for file, content in ((po, path.read_bytes()), (mo, buffer.getvalue())):
+            if not file.exists() or file.read_bytes() != content:
+                file.write_bytes(content)
+        if mo.stat().st_mtime < po.stat().st_mtime:
+            mo.touch()
+        wanted |= {po, mo}
+    if out.exists():
+        for file in sorted(out.rglob("*")):
+            if file.is_file() and file not in wanted:
+                file.unlink()
     return target
 
 
