@@ -165,3 +165,13 @@ def table_cells(text: str) -> list[list[str]]:
         body.append(line)
     rows = [[line[a:b].strip() for a, b in spans] for line in [lines[rule - 2], *body]]
     return [["" if c == "-" else c for c in row] for row in rows]
+
+
+# What a successful attack on the sample chapter does: define the right answers (then 3/3).
+WIN = ("def my_sigmoid(z):\n    return 1 / (1 + np.exp(-np.asarray(z, dtype=float)))\n"
+       "def answer_99_2():\n    return 0.5\n")
+
+
+def indented(code: str) -> str:
+    """``code`` indented by four spaces, to stand in an attack's ``if`` block."""
+    return "".join("    " + line + "\n" for line in code.splitlines())

@@ -22,17 +22,11 @@ import pytest
 
 from nnbook import cli, grading
 from sandbox_setup import require_sandbox
-from grading_support import SAMPLE_QUESTIONS, checked_at_the_end, sample_exercise, sample_solution, table_cells
+from grading_support import (SAMPLE_QUESTIONS, WIN, checked_at_the_end, indented, sample_exercise, sample_solution,
+                             table_cells)
 
 SURVIVOR_WAIT = 4.0  # seconds the double-forked process waits before it strikes
 
-# What a successful attack does: define the right answers (the grader then gives 3/3).
-WIN = ("def my_sigmoid(z):\n    return 1 / (1 + np.exp(-np.asarray(z, dtype=float)))\n"
-       "def answer_99_2():\n    return 0.5\n")
-
-
-def _indent(code: str) -> str:
-    return "".join("    " + line + "\n" for line in code.splitlines())
 
 
 def attacks(paths: dict) -> dict[str, str]:
@@ -42,7 +36,7 @@ def attacks(paths: dict) -> dict[str, str]:
         "solutions": "import nnbook, pathlib\n"
                      "found = [p for parent in pathlib.Path(nnbook.__file__).resolve().parents\n"
                      "         for p in (parent / 'solutions').glob('*.ipynb')]\n"
-                     "if found:\n" + _indent(WIN),
+                     "if found:\n" + indented(WIN),
         # Walk /proc up to the grader: its command line, environment and working directory.
         "proc": "import os\nseen = ''\n"
                 "for pid in os.listdir('/proc'):\n"
@@ -57,7 +51,7 @@ def attacks(paths: dict) -> dict[str, str]:
                 "        except OSError:\n"
                 "            pass\n"
                 f"if any(s in seen for s in ('PYTEST_CURRENT_TEST', {paths['class']!r}, {paths['home']!r})):\n"
-                + _indent(WIN),
+                + indented(WIN),
         # Copy the classmate's notebook: run its answer cells.
         "classmate-read": "import json\n"
                           f"cells = json.load(open({paths['classmate']!r}))['cells']\n"
@@ -69,7 +63,7 @@ def attacks(paths: dict) -> dict[str, str]:
         "classmate-write": f"open({paths['classmate']!r}, 'w').write('{{}}')",
         # Read the instructor's private --checks file and a file of the instructor's HOME.
         "home-checks": f"text = open({paths['checks']!r}).read() + open({paths['secret']!r}).read()\n"
-                       "if 'question' in text:\n" + _indent(WIN),
+                       "if 'question' in text:\n" + indented(WIN),
         # Reach the network: a server the test listens with on the grader's loopback.
         "network": "import socket\n"
                    "try:\n"
@@ -77,7 +71,7 @@ def attacks(paths: dict) -> dict[str, str]:
                    "    reached = True\n"
                    "except OSError:\n"
                    "    reached = False\n"
-                   "if reached:\n" + _indent(WIN),
+                   "if reached:\n" + indented(WIN),
         # Kill the grader: the parent and every other process in sight.
         "kill": "import os, signal\n"
                 "for pid in [os.getppid()] + [int(p) for p in os.listdir('/proc') if p.isdigit()]:\n"

@@ -24,7 +24,7 @@ import pytest
 from nnbook import grading
 from nnbook.grading import files, limits
 from sandbox_setup import require_limits
-from grading_support import SAMPLE_QUESTIONS, checked_at_the_end, sample_exercise, sample_solution
+from grading_support import SAMPLE_QUESTIONS, WIN, checked_at_the_end, indented, sample_exercise, sample_solution
 
 MEMORY_MB = 1500  # (a value of its own: the kernels' command lines show it, see _sandbox_processes)
 CHILD_MB = 400  # six children of this size hold 2.4 GB: more than MEMORY_MB
@@ -33,13 +33,6 @@ FORKS = 300  # more than limits.MAX_PIDS
 MANY_FILES = 300_000
 SECRET = "nnbook-host-secret-3f9c2a7e"  # the text of a host file no submission may show
 
-# What a successful attack does: define the right answers (the grader then gives 3/3).
-WIN = ("def my_sigmoid(z):\n    return 1 / (1 + np.exp(-np.asarray(z, dtype=float)))\n"
-       "def answer_99_2():\n    return 0.5\n")
-
-
-def _indent(code: str) -> str:
-    return "".join("    " + line + "\n" for line in code.splitlines())
 
 
 def attacks(paths: dict) -> dict[str, str]:
@@ -50,7 +43,7 @@ def attacks(paths: dict) -> dict[str, str]:
         # submission would run the solutions, or show the file in its error.
         "swap-notebook": "import glob, os\n"
                          "text = open('submission.ipynb').read()\n"
-                         "if '### BEGIN ' + 'SOLUTION' in text:\n" + _indent(WIN) +
+                         "if '### BEGIN ' + 'SOLUTION' in text:\n" + indented(WIN) +
                          "elif 'swap-notebook' + '-attack' not in text:\n"
                          "    raise RuntimeError(text[:300])\n"
                          "def my_sigmoid(z):  # swap-notebook-attack\n"
@@ -82,7 +75,7 @@ def attacks(paths: dict) -> dict[str, str]:
                         "for k in kids:\n"
                         "    k.kill()\n"
                         "    k.wait()\n"
-                        f"if held * {CHILD_MB} > {MEMORY_MB}:\n" + _indent(WIN),
+                        f"if held * {CHILD_MB} > {MEMORY_MB}:\n" + indented(WIN),
         # Fill /dev/shm, /tmp and every folder it can write with FILL_MB.
         "fill-tmpfs": "import glob, os\n"
                       "written, chunk = 0, b'x' * (16 << 20)\n"
@@ -97,7 +90,7 @@ def attacks(paths: dict) -> dict[str, str]:
                       "                written += len(chunk)\n"
                       "    except OSError:\n"
                       "        pass\n"
-                      f"if written >= {FILL_MB} << 20:\n" + _indent(WIN),
+                      f"if written >= {FILL_MB} << 20:\n" + indented(WIN),
         # 300,000 files where the grader's host can see them.
         "many-files": "import glob, os\n"
                       "made = 0\n"
@@ -120,7 +113,7 @@ def attacks(paths: dict) -> dict[str, str]:
                      "        time.sleep(120)\n"
                      "        os._exit(0)\n"
                      "    forked += 1\n"
-                     f"if forked >= {FORKS}:\n" + _indent(WIN),
+                     f"if forked >= {FORKS}:\n" + indented(WIN),
         # Learn what it should not: host paths in mountinfo, the checkers, the answers' hashes, the grader.
         "peek": "import importlib, os\n"
                 "seen = open('/proc/self/mountinfo').read()\n"
@@ -140,7 +133,7 @@ def attacks(paths: dict) -> dict[str, str]:
                 "import ctypes\n"
                 "if ctypes.CDLL(None, use_errno=True).unshare(0x10000000) == 0:  # CLONE_NEWUSER: capabilities again\n"
                 "    found.append('user namespace')\n"
-                "if found:\n" + _indent(WIN),
+                "if found:\n" + indented(WIN),
     }
 
 
