@@ -117,23 +117,6 @@ def test_figures_carry_a_text_alternative_into_the_notebook_output():
         InteractiveShell.clear_instance()
 
 
-def test_an_undescribed_figure_is_outlined_from_its_own_words():
-    from matplotlib.figure import Figure
-
-    from nnbook.plots._alt import alt_text, outline
-
-    fig = Figure()
-    ax = fig.subplots()
-    ax.plot([0, 1], [1, 0], label="sigmoid")
-    ax.plot([0, 1], [0, 1], label="tanh")
-    ax.set(title="Two activations", xlabel="$z$", ylabel="f(z)")
-    ax.legend()
-    assert alt_text(fig) is None
-    assert outline(fig) == "Two activations: a plot of f(z) against z; showing sigmoid, tanh."
-    assert alt_text(fig, fallback=True) == outline(fig)
-    assert outline(Figure()) is None
-
-
 def test_the_build_writes_a_figures_description_into_its_page(tmp_path):
     # tools/figure_alt.py: MyST-NB names an output image by the sha256 of its bytes and gives it
     # the file's path as alt; the description from the output's metadata replaces it.
