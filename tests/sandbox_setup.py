@@ -45,14 +45,15 @@ def require_sandbox() -> None:
     if not why:
         sandbox.problem.cache_clear()
         why = sandbox.problem()
-    if why and _should_run():
-        pytest.fail(f"the grader's sandbox does not start: {why}")
+    _fail_or_skip(why, f"the grader's sandbox does not start: {why}", f"the grader's sandbox cannot run here: {why}")
+
+
+def _fail_or_skip(why: str, failure: str, skip: str) -> None:
+    """Nothing when ``why`` is empty; else fail on Linux as root (where it must work), skip elsewhere."""
+    if why and sys.platform.startswith("linux") and os.geteuid() == 0:
+        pytest.fail(failure)
     if why:
-        pytest.skip(f"the grader's sandbox cannot run here: {why}")
-
-
-def _should_run() -> bool:
-    return sys.platform.startswith("linux") and os.geteuid() == 0
+        pytest.skip(skip)
 
 
 def require_limits() -> None:
@@ -62,7 +63,4 @@ def require_limits() -> None:
     require_sandbox()
     limits.problem.cache_clear()
     why = limits.problem()
-    if why and _should_run():
-        pytest.fail(f"no control group can be made, as root: {why}")
-    if why:
-        pytest.skip(f"no control group can be made here: {why}")
+    _fail_or_skip(why, f"no control group can be made, as root: {why}", f"no control group can be made here: {why}")
