@@ -162,11 +162,11 @@ def main(argv: list[str] | None = None) -> int:
         + (f" ({n_cached} already in the cache)" if n_cached else "")
         + f", {jobs} at a time; the build then reads them from the cache")
 
-    # The kernels link FAIL messages to the published book, as during Sphinx's own execution
-    # (tools/exercise_links.py), never to a local _build/html that happens to exist.
-    from nnbook._links import BOOK_URL
+    # The kernels link FAIL messages to the published book, never to a local _build/html that
+    # happens to exist (tools/exercise_links.py, this script's neighbour).
+    from exercise_links import link_to_the_published_book
 
-    os.environ.setdefault("NNBOOK_BOOK_URL", BOOK_URL)
+    link_to_the_published_book()
     timeout = execute.get("timeout", 30)
     allow_errors = bool(execute.get("allow_errors", False))
     started = time.monotonic()

@@ -12,8 +12,14 @@ from __future__ import annotations
 import os
 
 
-def setup(app):
+def link_to_the_published_book() -> None:
+    """Set ``NNBOOK_BOOK_URL`` for the kernels started from here on (unless it is set already);
+    also called by tools/execute_notebooks.py, which runs the notebooks before the build."""
     from nnbook._links import BOOK_URL
 
     os.environ.setdefault("NNBOOK_BOOK_URL", BOOK_URL)
+
+
+def setup(app):
+    link_to_the_published_book()
     return {"parallel_read_safe": True, "parallel_write_safe": True}
