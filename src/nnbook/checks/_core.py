@@ -320,6 +320,11 @@ def hidden_case(qid: str):
     return register
 
 
+def hidden_case_questions() -> list[str]:
+    """The question ids that have hidden cases, in order."""
+    return sorted(_HIDDEN, key=_order)
+
+
 def clear_hidden_cases() -> None:
     """Forget every hidden case (the grader does, before it loads a run's ``--checks`` files)."""
     _HIDDEN.clear()

@@ -37,7 +37,7 @@ def load_checks(extra_checks) -> None:
         spec = importlib.util.spec_from_file_location(f"_nnbook_extra_checks_{i}", path)
         module = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(module)
-    unknown = sorted(set(_core._HIDDEN) - set(_core.questions()))
+    unknown = sorted(set(_core.hidden_case_questions()) - set(_core.questions()))
     if unknown:
         raise ValueError(f"hidden cases for {', '.join(unknown)}, which no question has: register the "
                          "question first (the course's, or one of your own with @question)")
