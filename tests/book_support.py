@@ -30,6 +30,7 @@ HTML = OUTPUT / "_build" / "html"
 
 sys.path.insert(0, str(ROOT / "tools"))
 import bundle_assets  # noqa: E402
+from execute_notebooks import toc_docs  # noqa: E402
 
 
 @dataclass
@@ -112,20 +113,8 @@ def toc() -> dict:
 
 
 def toc_files() -> list[str]:
-    """Every file of the TOC (without suffix), root first."""
-    contents = toc()
-    files = [contents["root"]]
-
-    def walk(entries):
-        for entry in entries or []:
-            if "file" in entry:
-                files.append(entry["file"])
-            walk(entry.get("sections"))
-
-    for part in contents.get("parts", []):
-        walk(part.get("chapters"))
-    walk(contents.get("chapters"))
-    return [re.sub(r"\.(md|ipynb)$", "", f) for f in files]
+    """Every file of the TOC (without suffix), root first: the documents the build executes."""
+    return toc_docs(ROOT)
 
 
 def source_of(docname: str) -> Path:

@@ -49,8 +49,8 @@ def cores() -> int:
         return os.cpu_count() or 1
 
 
-def toc_sources(root: Path = ROOT) -> list[Path]:
-    """Every source file of ``_toc.yml``, in the table of contents' order."""
+def toc_docs(root: Path = ROOT) -> list[str]:
+    """Every document of ``_toc.yml`` (without suffix), root first, in the table of contents' order."""
     toc = yaml.safe_load((root / "_toc.yml").read_text(encoding="utf-8"))
     docs = [toc["root"]]
 
@@ -63,9 +63,13 @@ def toc_sources(root: Path = ROOT) -> list[Path]:
     for part in toc.get("parts", []):
         walk(part.get("chapters"))
     walk(toc.get("chapters"))
+    return [re.sub(r"\.(md|ipynb)$", "", doc) for doc in docs]
+
+
+def toc_sources(root: Path = ROOT) -> list[Path]:
+    """Every source file of ``_toc.yml``, in the table of contents' order."""
     sources = []
-    for doc in docs:
-        doc = re.sub(r"\.(md|ipynb)$", "", doc)
+    for doc in toc_docs(root):
         found = [root / f"{doc}{suffix}" for suffix in (".md", ".ipynb") if (root / f"{doc}{suffix}").is_file()]
         if not found:
             raise FileNotFoundError(f"_toc.yml lists {doc!r}, but there is no {doc}.md or {doc}.ipynb")
