@@ -15,17 +15,28 @@ the page is rewritten whenever one of its chapters changes.
 
 Both record the YAML files as dependencies of the page, so Sphinx re-reads the glossary page
 when a file changes, is added or is removed, and not otherwise. Nothing is executed: the page is plain Markdown.
+
+Each row of the table carries a stable anchor, ``term-`` and the English term as an id
+(:func:`term_anchor`). In the other direction, a chapter's first bold use of each term the
+glossary assigns to it becomes a link to that row, with a tooltip naming the term in the
+edition's two other languages: 简体 and 繁體 in the English edition, English and the other
+script in a Chinese one (the post-transform :class:`TermLinks`, HTML builders only; the bold text
+of a Chinese edition is the glossary's Chinese term). The tooltip is plain HTML, styled and
+dismissed by ``book/_static/glossary-tip.css`` and ``.js``: it shows on hover and on keyboard
+focus, is the link's ``aria-describedby`` description, and Escape hides it.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import html
 import posixpath
 import re
 
 import yaml
 from docutils import nodes
+from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.docutils import SphinxDirective
 
 FIELDS = ("en", "zh_hans", "zh_hant", "definition", "chapter")
@@ -178,6 +189,130 @@ def _in_title(node) -> bool:
     return any(isinstance(a, nodes.title) for a in _ancestors(node))
 
 
+def term_anchor(term: str) -> str:
+    """The id of a term's row on the glossary page: ``term-`` and the term as an id
+    ("rectified linear unit (ReLU)" -> ``term-rectified-linear-unit-relu``)."""
+    return "term-" + nodes.make_id(term)
+
+
+# The three editions: which field of a term its bold text is written in, and what the tooltip
+# shows (field, lang attribute, label).
+EDITION_NAMES = {
+    "en": ("en", [("zh_hans", "zh-Hans", "简体"), ("zh_hant", "zh-Hant", "繁體")]),
+    "zh_CN": ("zh_hans", [("en", "en", "English"), ("zh_hant", "zh-Hant", "繁體")]),
+    "zh_TW": ("zh_hant", [("en", "en", "English"), ("zh_hans", "zh-Hans", "简体")]),
+}
+
+
+def _edition(language) -> str:
+    language = (language or "en").replace("-", "_")
+    return language if language in EDITION_NAMES else "en"
+
+
+def _variants(field_value: str) -> list[str]:
+    """"感知器 / 感知机" -> ["感知器", "感知机"]: the glossary gives a second spelling after a slash."""
+    return [part.strip() for part in field_value.split(" / ") if part.strip()]
+
+
+def bold_names(entry, edition="en") -> set:
+    """The bold texts that introduce ``entry`` in ``edition``, normalised as :func:`_words` does.
+
+    English: the term, without its bracketed part and as that part ("rectified linear unit
+    (ReLU)"), and its ``also`` wordings, each also as a plural. Chinese: each spelling of the
+    term in the edition's script (the 繁體 edition also accepts the 简体 spelling)."""
+    if edition == "en":
+        term = entry["en"]
+        short = re.sub(r"\s*\([^)]*\)", "", term).strip()
+        inside = re.findall(r"\(([^)]*)\)", term)
+        names = set()
+        for phrase in (term, short, *inside, *entry.get("also", ())):
+            if phrase:
+                names |= _names(phrase)
+        return names
+    fields = ["zh_hans"] if edition == "zh_CN" else ["zh_hant", "zh_hans"]
+    return {_words(variant) for field in fields for variant in _variants(entry[field])}
+
+
+def chapter_terms(entries, chapter: str, edition="en") -> dict:
+    """``{bold text: merged glossary row}`` for the terms the glossary assigns to ``chapter``
+    (its file name without suffix). The row is the glossary table's (:func:`merge_terms`), so the
+    tooltip shows the names the glossary shows. A text two terms share goes to the first."""
+    rows = {row["en"].casefold(): row for row in merge_terms(entries)}
+    names = {}
+    for entry in entries:
+        if entry["chapter"] != chapter:
+            continue
+        for name in sorted(bold_names(entry, edition)):
+            names.setdefault(name, rows[entry["en"].casefold()])
+    return names
+
+
+def tooltip_html(row, edition="en") -> str:
+    """The tooltip's inner HTML: the term in the edition's two other languages, each with its
+    ``lang`` attribute (a label in the language it names, then the name)."""
+    parts = []
+    for field, lang, label in EDITION_NAMES[edition][1]:
+        parts.append(f'<span class="nnbook-term-name" lang="{lang}">'
+                     f'<span class="nnbook-term-label">{html.escape(label)}</span> '
+                     f'{html.escape(row[field])}</span>')
+    return " ".join(parts)
+
+
+class glossary_term(nodes.General, nodes.Inline, nodes.Element):
+    """A bold term linked to its glossary row; ``refuri``, ``tipid`` and ``tip`` (the tooltip's HTML)."""
+
+
+def visit_glossary_term_html(self, node):
+    self.body.append(f'<span class="nnbook-term"><a class="reference internal nnbook-term-link" '
+                     f'href="{html.escape(node["refuri"])}" aria-describedby="{node["tipid"]}">')
+
+
+def depart_glossary_term_html(self, node):
+    self.body.append(f'</a><span class="nnbook-term-tip" role="tooltip" id="{node["tipid"]}">'
+                     f'{node["tip"]}</span></span>')
+
+
+def _glossary_docname(env, docname):
+    seen = getattr(env, "nnbook_glossary", None)
+    if seen and seen["docname"] in env.found_docs:
+        return seen["docname"]
+    candidate = posixpath.join(posixpath.dirname(docname), "glossary")
+    return candidate if candidate in env.found_docs else None
+
+
+class TermLinks(SphinxPostTransform):
+    """Link each glossary term's first bold use in the chapter that introduces it to its row on
+    the glossary page, with the tooltip of :func:`tooltip_html`."""
+
+    default_priority = 200  # after the references are resolved
+    formats = ("html",)
+
+    def run(self, **kwargs):
+        docname = self.env.docname
+        target = _glossary_docname(self.env, docname)
+        if target is None or target == docname:
+            return
+        edition = _edition(self.config.language)
+        terms = chapter_terms(load_glossary(GLOSSARY_DIR), docname.rsplit("/", 1)[-1], edition)
+        if not terms:
+            return
+        page = self.app.builder.get_relative_uri(docname, target)
+        linked = set()
+        for strong in list(self.document.findall(nodes.strong)):
+            row = terms.get(_words(strong.astext()))
+            if row is None or row["en"] in linked:
+                continue
+            if any(isinstance(a, (nodes.title, nodes.reference, glossary_term, nodes.FixedTextElement))
+                   for a in _ancestors(strong)):
+                continue
+            linked.add(row["en"])
+            anchor = term_anchor(row["en"])
+            term = glossary_term("", refuri=f"{page}#{anchor}", tipid=f"nnbook-tip-{anchor}",
+                                 tip=tooltip_html(row, edition))
+            strong.replace_self(term)
+            term += strong
+
+
 # --------------------------------------------------------------------------- Sphinx extension
 
 def _files() -> list[str]:
@@ -264,6 +399,12 @@ class GlossaryTable(SphinxDirective):
         container = nodes.container(classes=["nnbook-glossary"])
         # MyST parses the table (and its {doc} links) as it parses the page.
         self.state.nested_parse(table.splitlines(), self.content_offset, container)
+        # Each row gets its term's anchor, the target of the chapters' term links.
+        rows = merge_terms(load_glossary(GLOSSARY_DIR))
+        body = next(iter(container.findall(nodes.tbody)), None)
+        if body is not None:
+            for row, node in zip(rows, body.findall(nodes.row)):
+                node["ids"].append(term_anchor(row["en"]))
         return [container]
 
 
@@ -289,4 +430,8 @@ def setup(app):
     app.connect("env-get-outdated", _outdated_when_a_chapter_changes)
     app.connect("doctree-resolved", _anchor_links)
     app.connect("env-merge-info", _merge)
+    app.add_node(glossary_term, html=(visit_glossary_term_html, depart_glossary_term_html))
+    app.add_post_transform(TermLinks)
+    app.add_css_file("glossary-tip.css")
+    app.add_js_file("glossary-tip.js", defer="defer")
     return {"parallel_read_safe": True, "parallel_write_safe": True}
