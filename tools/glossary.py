@@ -210,8 +210,15 @@ def _edition(language) -> str:
 
 
 def _variants(field_value: str) -> list[str]:
-    """"感知器 / 感知机" -> ["感知器", "感知机"]: the glossary gives a second spelling after a slash."""
-    return [part.strip() for part in field_value.split(" / ") if part.strip()]
+    """The spellings of a Chinese name: "感知器 / 感知机" -> ["感知器", "感知机"] (a second spelling
+    after a slash); "softmax 函数（归一化指数函数）" -> also "softmax 函数" and "归一化指数函数"."""
+    variants = []
+    for part in field_value.split(" / "):
+        bare = re.sub(r"\s*（[^）]*）", "", part)
+        for name in (part, bare, *re.findall(r"（([^）]*)）", part)):
+            if name.strip() and name.strip() not in variants:
+                variants.append(name.strip())
+    return variants
 
 
 def bold_names(entry, edition="en") -> set:
