@@ -192,7 +192,7 @@ def _in_title(node) -> bool:
 def term_anchor(term: str) -> str:
     """The id of a term's row on the glossary page: ``term-`` and the term as an id
     ("rectified linear unit (ReLU)" -> ``term-rectified-linear-unit-relu``)."""
-    return "term-" + nodes.make_id(term)
+    return "term-" + nodes.make_id(re.sub(r"[\u2010-\u2015]", " ", term))  # matrix–vector: two words
 
 
 # The three editions: which field of a term its bold text is written in, and what the tooltip
