@@ -387,6 +387,19 @@ def _anchor_links(app, doctree, docname):
                     ref["refuri"] = f"{uri}#{anchor}"
 
 
+def _chapter_depends_on_the_glossary(app, doctree):
+    """doctree-read: a chapter the glossary gives terms to is rewritten when a glossary file
+    changes (its term links and their tooltips come from the files)."""
+    env = app.env
+    try:
+        chapters = {entry["chapter"] for entry in load_glossary(GLOSSARY_DIR)}
+    except ValueError:
+        return  # the glossary page reports the broken file
+    if env.docname.rsplit("/", 1)[-1] in chapters:
+        for name in _files():
+            env.note_dependency(str(GLOSSARY_DIR / name))
+
+
 def _merge(app, env, docnames, other):
     """env-merge-info: keep what a parallel reader recorded."""
     if getattr(other, "nnbook_glossary", None):
@@ -437,6 +450,7 @@ def setup(app):
     app.connect("env-get-outdated", _outdated_when_a_chapter_changes)
     app.connect("doctree-resolved", _anchor_links)
     app.connect("env-merge-info", _merge)
+    app.connect("doctree-read", _chapter_depends_on_the_glossary)
     app.add_node(glossary_term, html=(visit_glossary_term_html, depart_glossary_term_html))
     app.add_post_transform(TermLinks)
     app.add_css_file("glossary-tip.css")
