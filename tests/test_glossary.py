@@ -595,3 +595,24 @@ def test_the_tooltip_shows_on_hover_and_focus_hides_on_escape_and_stays_in_the_w
     assert neuron, "the accessibility tree has no link named 'neuron'"
     assert neuron[0]["focusable"] and neuron[0]["describedby"] == ["nnbook-tip-term-neuron"]
     assert neuron[0]["description"] == "简体 神经元 繁體 神經元"
+
+
+@pytest.mark.parametrize("edition, bold, other_lang, other_name", [
+    ("zh-cn", "神经元", "zh-Hant", "神經元"), ("zh-tw", "神經元", "zh-Hans", "神经元")])
+def test_built_chinese_chapters_link_the_chinese_term_with_the_english_in_the_tooltip(edition, bold, other_lang,
+                                                                                          other_name):
+    """The Chinese editions (``python tools/i18n.py build``, not part of the English build): the bold
+    Chinese term links to the same glossary row, and its tooltip gives the English term and the
+    other script, each with its lang."""
+    html_dir = ROOT / "_build" / "html" / edition
+    if not (html_dir / "book" / "01-neuron.html").is_file():
+        pytest.skip(f"the {edition} edition is not built (python tools/i18n.py build)")
+    links = _describedby((html_dir / "book" / "01-neuron.html").read_text(encoding="utf-8"))
+    href, tip = links[bold][0]
+    assert href == "glossary.html#term-neuron"
+    assert re.search(r'lang="en"><span class="nnbook-term-label">English</span> neuron<', tip)
+    assert re.search(rf'lang="{other_lang}"><span class="nnbook-term-label">[^<]+</span> {other_name}<', tip)
+    assert 'id="term-neuron"' in (html_dir / "book" / "glossary.html").read_text(encoding="utf-8")
+    chapters = sorted({e["chapter"] for e in glossary.load_glossary(GLOSSARY_DIR)})
+    unlinked = [c for c in chapters if not _describedby((html_dir / "book" / f"{c}.html").read_text(encoding="utf-8"))]
+    assert not unlinked, f"{edition}: chapters without a term link: {unlinked}"
