@@ -541,6 +541,14 @@ def check_tooltips(browser, url: str, tip_id: str, shots: Path | None = None) ->
             seen[width, "before"] = state()
             _mouse(browser, session, where["x"], where["y"])
             seen[width, "hover"] = state()
+            # WCAG 1.4.13: the pointer can move onto the tooltip without it vanishing.
+            tip = browser.evaluate(session, f"""(() => {{
+                const r = document.getElementById('{tip_id}').getBoundingClientRect();
+                return {{x: r.left + r.width / 2, y: r.top + r.height / 2}}; }})()""")
+            _mouse(browser, session, where["x"], (where["y"] + tip["y"]) / 2)
+            _mouse(browser, session, tip["x"], tip["y"])
+            seen[width, "pointer on the tooltip"] = state()
+            _mouse(browser, session, where["x"], where["y"])
             if shots:
                 take_screenshot(browser, session, shots / f"hover-{width}.png")
             _key(browser, session, "Escape", 27)
@@ -582,6 +590,7 @@ def test_the_tooltip_shows_on_hover_and_focus_hides_on_escape_and_stays_in_the_w
         assert not seen[width, "before"]["shown"], width
         hover = seen[width, "hover"]
         assert hover["shown"] and 0 <= hover["left"] and hover["right"] <= hover["width"], (width, hover)
+        assert seen[width, "pointer on the tooltip"]["shown"], f"{width} px: the tooltip vanishes under the pointer"
         assert not seen[width, "hover+Escape"]["shown"], f"{width} px: Escape does not dismiss the tooltip"
         assert seen[width, "hover again"]["shown"], f"{width} px: the tooltip does not come back after Escape"
         tab = seen[width, "Tab"]
