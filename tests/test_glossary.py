@@ -622,6 +622,13 @@ def test_built_chinese_chapters_link_the_chinese_term_with_the_english_in_the_to
     assert re.search(r'lang="en"><span class="nnbook-term-label">English</span> neuron<', tip)
     assert re.search(rf'lang="{other_lang}"><span class="nnbook-term-label">[^<]+</span> {other_name}<', tip)
     assert 'id="term-neuron"' in (html_dir / "book" / "glossary.html").read_text(encoding="utf-8")
+    glossary_page = (html_dir / "book" / "glossary.html").read_text(encoding="utf-8")
     chapters = sorted({e["chapter"] for e in glossary.load_glossary(GLOSSARY_DIR)})
-    unlinked = [c for c in chapters if not _describedby((html_dir / "book" / f"{c}.html").read_text(encoding="utf-8"))]
+    unlinked, broken = [], []
+    for chapter in chapters:
+        links = _describedby((html_dir / "book" / f"{chapter}.html").read_text(encoding="utf-8"))
+        unlinked += [chapter] if not links else []
+        broken += [f"{chapter}: {href}" for uses in links.values() for href, _ in uses
+                   if f'id="{href.partition("#")[2]}"' not in glossary_page]
     assert not unlinked, f"{edition}: chapters without a term link: {unlinked}"
+    assert not broken, f"{edition}: term links to no glossary row: {broken}"
