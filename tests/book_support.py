@@ -194,8 +194,10 @@ def parse_page(path: Path) -> PageParser:
 
 
 def site_pages(html: Path) -> list[Path]:
+    """Every page under ``html``: the Chinese editions' folders included, their assets (and the
+    theme's template copies in _static) not."""
     return [p for p in sorted(html.rglob("*.html"))
-            if not p.relative_to(html).as_posix().startswith(("_static/", "_sources/", "_images/"))]
+            if not {"_static", "_sources", "_images"} & set(p.relative_to(html).parts)]
 
 
 def widget_pages(html_dir: Path) -> list[str]:

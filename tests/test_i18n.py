@@ -425,10 +425,12 @@ class EditionParser(HTMLParser):
         if tag == "a" and in_switcher:
             self._link = {"attrs": attrs, "text": ""}
             self.switchers[-1]["links"].append(self._link)
-        skipped = (self._skipped() or tag in ("script", "style", "head") or "bd-article" in classes
-                   or "onlyprint" in classes
-                   # Links to the English pages (exercises, solutions) are English titles.
-                   or (tag == "a" and re.search(r"(^|/)(exercises|solutions)/", attrs.get("href") or "")))
+        # Not the theme's words: the article, scripts, the print-only parts, and the pages' and
+        # sections' titles in the navigation (the pages' translations, English for the exercise
+        # pages; the part captions are checked on their own).
+        skipped = (self._skipped() or tag in ("script", "style", "head") or "onlyprint" in classes
+                   or {"bd-article", "bd-sidenav", "prev-next-title"} & set(classes)
+                   or attrs.get("id") == "pst-page-toc-nav")
         if not skipped:
             for name in self.NAMES:
                 if attrs.get(name):
@@ -588,8 +590,8 @@ def test_exercise_and_solution_pages_say_they_are_english(editions):
     assert ui["zh-Hans"]["The exercises on this page are in English for now."] == "本页练习暂为英文。"
 
 
-# Latin words a Chinese page may show around its text: names, file types, keys, the switcher's
-# "English" (marked lang="en"), and the exercise pages' English titles (skipped by the parser).
+# Latin words a Chinese page may show around its text: names, file types, keys (the switcher's
+# "English" is marked lang="en").
 ALLOWED_LATIN = {"nnbook", "Binder", "Colab", "Thebe", "PDF", "JavaScript", "Ctrl", ".ipynb", ".md", ".pdf"}
 
 
@@ -613,3 +615,79 @@ def test_the_theme_speaks_the_editions_language(editions):
         expected = [intro[caption] for caption in english]
         assert captions == expected, f"{lang}: the sidebar's parts are {captions}, expected {expected}"
     assert not problems, f"{len(set(problems))} English words around Chinese pages:\n" + "\n".join(sorted(set(problems))[:60])
+
+
+def _press_tab(browser, session):
+    for kind in ("rawKeyDown", "keyUp"):
+        browser.call("Input.dispatchKeyEvent", {"type": kind, "key": "Tab", "code": "Tab",
+                                                "windowsVirtualKeyCode": 9, "nativeVirtualKeyCode": 9}, session=session)
+
+
+SWITCHER_LINK_JS = "document.querySelector('.nnbook-editions a[hreflang=\"{lang}\"]')"
+
+
+def test_the_switcher_leads_to_the_same_section_and_takes_the_keyboard(site, browser, editions):
+    """In Chromium: the switcher's links carry the URL's #fragment, or else the section being
+    read; following one lands on that section of the other edition; Tab reaches the three links,
+    each with a visible focus ring."""
+    from browser_support import settle, start_page
+
+    base, _ = site
+    doc = "book/01-neuron"
+    sections = edition_page(editions["en"] / f"{doc}.html").sections
+    assert len(sections) >= 4, sections
+    named, read = sections[3], sections[-1]
+    target, session = start_page(browser, f"{base}/{doc}.html#{named}")
+    try:
+        settle(browser, doc, session)
+        # The URL's fragment, while its section is in view.
+        link = SWITCHER_LINK_JS.format(lang="zh-Hans")
+        href = browser.evaluate(session, f"(() => {{ const a = {link}; a.focus(); return a.href; }})()")
+        assert href == f"{base}/zh-cn/{doc}.html#{named}"
+        # No fragment: the section being read.
+        browser.evaluate(session, f"history.replaceState(null, '', location.pathname); "
+                                  f"document.getElementById('{read}').scrollIntoView(); true")
+        browser.pump(0.3)
+        link = SWITCHER_LINK_JS.format(lang="zh-Hant")
+        href = browser.evaluate(session, f"(() => {{ const a = {link}; a.focus(); return a.href; }})()")
+        assert href == f"{base}/zh-tw/{doc}.html#{read}"
+        # Back at the top of the page: the page itself.
+        browser.evaluate(session, "window.scrollTo(0, 0); document.activeElement.blur(); true")
+        browser.pump(0.3)
+        link = SWITCHER_LINK_JS.format(lang="en")
+        href = browser.evaluate(session, f"(() => {{ const a = {link}; a.focus(); return a.href; }})()")
+        assert href == f"{base}/{doc}.html"
+        # Followed: the other edition's page, at the section.
+        browser.evaluate(session, "document.getElementById('%s').scrollIntoView(); true" % read)
+        browser.pump(0.3)
+        browser.evaluate(session, f"{SWITCHER_LINK_JS.format(lang='zh-Hant')}.click(); true")
+        assert browser.wait_until(session, "location.pathname.includes('/zh-tw/') && document.readyState === 'complete'", 30)
+        landed = browser.evaluate(session, f"[location.href, document.documentElement.lang, "
+                                           f"!!document.getElementById('{read}')]")
+        assert landed == [f"{base}/zh-tw/{doc}.html#{read}", "zh-Hant", True]
+        # The keyboard: from the top of the page (loaded without a fragment, where Tab would
+        # start), Tab reaches the three links in order.
+        browser.call("Page.navigate", {"url": f"{base}/zh-tw/{doc}.html"}, session=session)
+        assert browser.wait_until(session, "!location.hash && document.readyState === 'complete' && "
+                                           "!!document.querySelector('.nnbook-editions')", 30)
+        browser.call("Page.bringToFront", session=session)  # only the tab in front takes keys
+        reached, path = [], []
+        for _ in range(20):
+            _press_tab(browser, session)
+            focused = browser.evaluate(session, """(() => {
+              const a = document.activeElement;
+              if (!a.closest('.nnbook-editions')) return a.tagName + '.' + a.className;
+              const style = getComputedStyle(a);
+              return [a.getAttribute('hreflang'), style.outlineStyle, parseFloat(style.outlineWidth)];
+            })()""")
+            path.append(focused)
+            if isinstance(focused, list):
+                reached.append(focused)
+                if len(reached) == 3:
+                    break
+            elif reached:
+                break
+        assert [lang for lang, _, _ in reached] == list(SWITCHER_LABELS), path
+        assert all(style != "none" and width >= 2 for _, style, width in reached), reached
+    finally:
+        browser.close_page(target)
