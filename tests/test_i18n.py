@@ -665,6 +665,16 @@ def test_the_switcher_leads_to_the_same_section_and_takes_the_keyboard(site, bro
         landed = browser.evaluate(session, f"[location.href, document.documentElement.lang, "
                                            f"!!document.getElementById('{read}')]")
         assert landed == [f"{base}/zh-tw/{doc}.html#{read}", "zh-Hant", True]
+        # There, the English pages' titles in the sidebar are marked English (nnbook.js), and the
+        # code blocks' copy buttons speak the edition's language.
+        assert browser.wait_until(session, "!!document.querySelector('.copybtn')", 30)
+        marks = browser.evaluate(session, r"""(() => {
+          const english = Array.from(document.querySelectorAll('.bd-sidenav a'))
+            .filter(a => /\/(exercises|solutions)\//.test(a.pathname));
+          return [english.length, english.filter(a => a.lang !== 'en').length,
+                  document.querySelector('.copybtn').dataset.tooltip];
+        })()""")
+        assert marks[0] >= 30 and marks[1:] == [0, "複製"], marks
         # The keyboard: from the top of the page (loaded without a fragment, where Tab would
         # start), Tab reaches the three links in order.
         browser.call("Page.navigate", {"url": f"{base}/zh-tw/{doc}.html"}, session=session)

@@ -141,9 +141,9 @@
   // English, so that a screen reader reads them in English.
   function markEnglishPages(root) {
     if (LANG === "en") return;
-    root.querySelectorAll('a[href*="exercises/"]:not([lang]), a[href*="solutions/"]:not([lang])').forEach(function (link) {
+    root.querySelectorAll("a[href]:not([lang])").forEach(function (link) {
       if (link.closest(".nnbook-editions") || /[\u3400-\u9fff]/.test(link.textContent)) return;
-      if (/(^|\/)(exercises|solutions)\/[^/]+\.html(#|$)/.test(link.getAttribute("href"))) {
+      if (/\/(exercises|solutions)\/[^/]+\.html$/.test(link.pathname || "")) {
         link.setAttribute("lang", "en");
       }
     });
