@@ -380,7 +380,8 @@ class EditionParser(HTMLParser):
     language switcher (nav.nnbook-editions), the section ids, the exercise line, and the text
     and names shown outside the article (the theme's words), with the lang each is in."""
 
-    VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+    VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track",
+                      "wbr"})
     NAMES = ("title", "aria-label", "placeholder", "alt")
 
     def __init__(self):
@@ -508,7 +509,7 @@ def test_every_page_links_its_translations_with_hreflang(editions):
     """<link rel="alternate" hreflang> to the same page in each edition (itself included), and
     x-default to the English one."""
     problems = []
-    for lang, html in editions.items():
+    for html in editions.values():
         for page in _pages(html):
             relative = page.relative_to(html)
             alternates = edition_page(page).alternates
@@ -658,7 +659,7 @@ def test_the_switcher_leads_to_the_same_section_and_takes_the_keyboard(site, bro
         href = browser.evaluate(session, f"(() => {{ const a = {link}; a.focus(); return a.href; }})()")
         assert href == f"{base}/{doc}.html"
         # Followed: the other edition's page, at the section.
-        browser.evaluate(session, "document.getElementById('%s').scrollIntoView(); true" % read)
+        browser.evaluate(session, f"document.getElementById('{read}').scrollIntoView(); true")
         browser.pump(0.3)
         browser.evaluate(session, f"{SWITCHER_LINK_JS.format(lang='zh-Hant')}.click(); true")
         assert browser.wait_until(session, "location.pathname.includes('/zh-tw/') && document.readyState === 'complete'", 30)

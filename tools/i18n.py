@@ -46,7 +46,8 @@ POT_DIR = BUILD / "i18n" / "gettext"
 OVERRIDES = ROOT / "tools" / "zh_overrides.tsv"
 GLOSSARY_DIR = ROOT / "book" / "_glossary"
 
-# Edition: (Sphinx language, catalogue folder, output folder under _build/html, lang attribute)
+# Edition: (Sphinx language, output folder under _build/html, its pages' lang attribute; the
+# templates write it: book/_templates/nnbook-editions.html)
 EDITIONS = {
     "zh_CN": ("zh_CN", "zh-cn", "zh-Hans"),
     "zh_TW": ("zh_TW", "zh-tw", "zh-Hant"),
@@ -434,7 +435,7 @@ def build_edition(locale: str) -> float:
     cached = records()
     glue_in_translations()
     translate_toc_captions()
-    language, folder, lang = EDITIONS[locale]
+    language, folder, _ = EDITIONS[locale]
     work = BUILD / "i18n" / folder  # jupyter_execute/, .doctrees/ and html/ of this edition
     start = time.perf_counter()
     compiled = compile_catalogues(locale, work / "locales")
