@@ -127,6 +127,8 @@ def update(extract_first: bool = True) -> None:
         extract()
     # The exercise and solution notebooks are extracted too (Sphinx writes a template for every
     # document): drop their templates first, so that sphinx-intl creates no catalogue for them.
+    # So is sphinx.pot (the _() of book/_templates only): sphinx.po, which has the theme's words
+    # too, is kept by hand, and tests/test_i18n.py checks that it has every word of the templates.
     for template in sorted(POT_DIR.rglob("*.pot")):
         if template.relative_to(POT_DIR).with_suffix("").as_posix() not in PAGES:
             template.unlink()
@@ -666,6 +668,8 @@ def main(argv=None) -> int:
               "every glued value is the English page's, every translated title shown", flush=True)
     elif args.command == "build":
         start = time.perf_counter()
+        print(f"building {' and '.join(EDITIONS)} into _build/html/{{{','.join(e[1] for e in EDITIONS.values())}}}, "
+              "side by side, from the English execution cache ...", flush=True)
         try:
             build()
         except RuntimeError as err:
