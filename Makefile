@@ -1,5 +1,5 @@
 # nnbook: two commands do the whole set-up on a fresh machine (Python 3.11, make, git, npm).
-#   make book   build the HTML book into _build/html
+#   make book   build the HTML book, in English and in Chinese, into _build/html
 #   make test   run the whole test suite (unit, notebook, grader, book build with -W, browser)
 # `make PYTHON=python3.11 book` picks the interpreter that creates .venv (default: python3).
 # `make` or `make help` lists every target: the text after "##" on a target's line.
@@ -11,7 +11,7 @@ STAMP := $(VENV)/.installed
 # Extra options for `make lab`, e.g. make lab LAB_ARGS="--no-browser --port 8890"
 LAB_ARGS ?=
 
-.PHONY: help book test lab exercises bench assets clean translations editions
+.PHONY: help book test lab exercises bench assets clean translations
 
 help: ## list the targets and what they do
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z][a-z0-9_-]*:.*## / {printf "make %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -35,20 +35,25 @@ assets: $(STAMP) ## bundle MathJax, the widget manager and the fonts from npm in
 # changes, start both afresh, so that no page (built by `make book` or by the tests) shows
 # numbers or widget states from older code.
 SRC_HASH = $(shell cat $$(find src -name '*.py' | sort) | sha256sum | cut -c1-16)
+# (_build/i18n holds the Chinese editions' saved pages.)
 define FORGET_OLD_PAGES
 	@mkdir -p _build
 	@if [ "$$(cat _build/.src-hash 2>/dev/null)" != "$(SRC_HASH)" ]; then \
-		rm -rf _build/.jupyter_cache _build/.doctrees; echo "$(SRC_HASH)" > _build/.src-hash; fi
+		rm -rf _build/.jupyter_cache _build/.doctrees _build/i18n/zh-cn _build/i18n/zh-tw; \
+		echo "$(SRC_HASH)" > _build/.src-hash; fi
 endef
 
 # The notebooks are executed first, a kernel per core, into the execution cache, one line per
 # notebook with the count and its time (tools/execute_notebooks.py); Jupyter Book then reads
-# them from the cache and executes none itself.
-book: $(STAMP) assets ## build the book into _build/html (creates .venv on first use)
+# them from the cache and executes none itself. The two Chinese editions are built from the same
+# cache (tools/i18n.py build: no notebook runs again, every glued number is the English one),
+# side by side, each held to -W as the English one is.
+book: $(STAMP) assets ## build the book in English, 简体 and 繁體 into _build/html, html/zh-cn, html/zh-tw (creates .venv on first use)
 	$(FORGET_OLD_PAGES)
 	$(PY) tools/execute_notebooks.py
 	$(VENV)/bin/jupyter-book build . -W --keep-going
-	@echo "The book: $(CURDIR)/_build/html/index.html"
+	$(PY) tools/i18n.py build
+	@echo "The book: $(CURDIR)/_build/html/index.html (简体: html/zh-cn/index.html, 繁體: html/zh-tw/index.html)"
 	@if [ -f book/_static/vendor/manifest.json ]; then \
 		echo "It needs no network: open that file, or serve _build/html with any static server."; \
 	else \
@@ -75,9 +80,6 @@ exercises: $(STAMP) ## regenerate exercises/ (and the Exercises part of _toc.yml
 
 translations: $(STAMP) ## after an English change: update locales/ and list what needs translating
 	$(PY) tools/i18n.py update
-
-editions: book ## build 简体 and 繁體 into _build/html/zh-cn and zh-tw from the English execution cache
-	$(PY) tools/i18n.py build
 
 bench: $(STAMP) ## run the benchmarks and write benchmarks/results.md
 	$(PY) benchmarks/run.py

@@ -6,7 +6,9 @@ the tests of the built site read it with the helpers here.
 
 The build is what ``make book`` runs: ``tools/execute_notebooks.py`` executes the notebooks missing
 from the execution cache (a kernel per core), then ``jupyter-book build . -W --keep-going`` reads
-them from there. Set ``NNBOOK_BOOK_OUTPUT=/some/dir`` to build into ``/some/dir/_build/html``.
+them from there, then ``tools/i18n.py build`` builds the 简体 and 繁體 editions from the same cache
+into ``_build/html/zh-cn`` and ``_build/html/zh-tw`` (EDITIONS), side by side, with ``-W`` too.
+Set ``NNBOOK_BOOK_OUTPUT=/some/dir`` to build into ``/some/dir/_build/html``.
 """
 
 from __future__ import annotations
@@ -27,6 +29,9 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 OUTPUT = Path(os.environ.get("NNBOOK_BOOK_OUTPUT", ROOT)).resolve()
 HTML = OUTPUT / "_build" / "html"
+# The book's editions: (the <html lang> of their pages, their folder in HTML). A page has the same
+# path in each edition's folder (book/01-neuron.html).
+EDITIONS = {"en": HTML, "zh-Hans": HTML / "zh-cn", "zh-Hant": HTML / "zh-tw"}
 
 sys.path.insert(0, str(ROOT / "tools"))
 import bundle_assets  # noqa: E402
@@ -71,12 +76,23 @@ def run_jupyter_book(timeout: float) -> tuple[int, str]:
     return _run(cmd, timeout)
 
 
+@functools.cache
+def run_chinese_editions(timeout: float) -> tuple[int, str]:
+    """``tools/i18n.py build`` for OUTPUT: the 简体 and 繁體 editions, from the English build's
+    execution cache, side by side. Its exit code and its log."""
+    return _run([sys.executable, str(ROOT / "tools" / "i18n.py"), "build", "--path-output", str(OUTPUT)], timeout)
+
+
 def build() -> BuildResult:
     """Bundle the JavaScript (no-op when up to date), execute the notebooks on every core, and
-    build the book, as ``make book`` does. The log holds both steps' output."""
+    build the book in its three editions, as ``make book`` does (the Chinese ones only if the
+    English one succeeded, as make stops at a failed step). The log holds every step's output."""
     bundle_assets.bundle()
     _, executed = execute_notebooks(timeout=1800)
     returncode, log = run_jupyter_book(timeout=1800)
+    if returncode == 0:
+        returncode, chinese = run_chinese_editions(timeout=1800)
+        log += chinese
     return BuildResult(returncode, executed + log, HTML)
 
 
@@ -178,8 +194,10 @@ def parse_page(path: Path) -> PageParser:
 
 
 def site_pages(html: Path) -> list[Path]:
+    """Every page under ``html``: the Chinese editions' folders included, their assets (and the
+    theme's template copies in _static) not."""
     return [p for p in sorted(html.rglob("*.html"))
-            if not p.relative_to(html).as_posix().startswith(("_static/", "_sources/", "_images/"))]
+            if not {"_static", "_sources", "_images"} & set(p.relative_to(html).parts)]
 
 
 def widget_pages(html_dir: Path) -> list[str]:

@@ -1,12 +1,15 @@
 """The whole book, built once per test session as ``make book`` builds it.
 
 The build (``tools/execute_notebooks.py``, then ``jupyter-book build . -W``, into ``_build/html``,
-the path ``make book`` prints) is shared with the browser tests through the session fixtures
-``book_build`` and ``built_book`` (``tests/conftest.py``, ``tests/book_support.py``). The tests
-here read the HTML: no warning in the build, every notebook executed before Sphinx reads it, every
-page titled, the table of contents in its five parts, every internal link and anchor resolving,
-every chapter downloadable as a notebook that runs, the launch buttons, and the JavaScript taken
-from the bundled copies rather than a CDN.
+the path ``make book`` prints, then the 简体 and 繁體 editions into ``_build/html/zh-cn`` and
+``zh-tw``, with -W too: ``tools/i18n.py build``) is shared with the browser tests through the
+session fixtures ``book_build`` and ``built_book`` (``tests/conftest.py``,
+``tests/book_support.py``; the Chinese editions' own tests are in ``tests/test_i18n.py``). The
+tests here read the HTML: no warning in any edition's build, every notebook executed before
+Sphinx reads it, every page titled, the table of contents in its five parts, every internal link
+and anchor resolving (in the three editions, and between them), every chapter downloadable as a
+notebook that runs, the launch buttons, and the JavaScript taken from the bundled copies rather
+than a CDN.
 
 Set ``NNBOOK_BOOK_OUTPUT=/some/dir`` to build into ``/some/dir/_build/html`` instead.
 """
@@ -27,7 +30,7 @@ PARTS = ["Foundations", "Learning", "Practice", "Exercises", "Reference"]
 
 def test_build_has_no_warnings(book_build):
     assert book_build.returncode == 0 and not book_build.warnings, (
-        f"jupyter-book build . -W failed (exit {book_build.returncode}) with "
+        f"jupyter-book build . -W (or the Chinese editions' build) failed (exit {book_build.returncode}) with "
         f"{len(book_build.warnings)} warnings/errors:\n" + "\n".join(book_build.warnings[:60])
         + ("" if book_build.warnings else "\n" + book_build.log[-3000:])
     )

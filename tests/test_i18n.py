@@ -1,16 +1,24 @@
-"""The Chinese editions' catalogues (locales/): syntax, terms, and the 繁體 derived from 简体.
+"""The Chinese editions: their catalogues (locales/), and the three editions as built.
 
-Fast: no book is built. The builds themselves are checked by ``python tools/i18n.py build``,
-which compares every glued value of each Chinese page with the English page's.
+The catalogues' tests are fast (no book is built): syntax, terms, the 繁體 derived from 简体, and
+the words around the pages (Sphinx's, the theme's, the templates'). The tests of the built site
+read the session's build of the three editions (``tests/book_support.py``, as ``make book`` builds
+them, with -W; ``python tools/i18n.py build`` itself compares every glued value of each Chinese
+page with the English page's): every page's language, its links to the other two editions, the
+language switcher (parsed from the HTML, and followed in Chromium), the exercise pages' line,
+the theme's words in each edition's language.
 """
 
+import functools
 import re
 import shutil
 import subprocess
 import sys
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tools"))
@@ -19,7 +27,8 @@ import glossary  # noqa: E402
 import i18n  # noqa: E402
 
 LOCALES = ("zh_CN", "zh_TW")
-CATALOGUES = [(locale, path) for locale in LOCALES for path in i18n.catalogue_paths(locale)]
+CATALOGUES = [(locale, path) for locale in LOCALES
+              for path in i18n.catalogue_paths(locale) + i18n.ui_catalogue_paths(locale)]
 IDS = [f"{locale}/{path.stem}" for locale, path in CATALOGUES]
 
 
@@ -85,7 +94,7 @@ def test_the_verbatim_check_catches_a_changed_glue_role_code_or_math():
 def test_zh_tw_is_regenerated_from_zh_cn():
     overrides = i18n.load_overrides()
     stale = []
-    for source in i18n.catalogue_paths("zh_CN"):
+    for source in i18n.catalogue_paths("zh_CN") + i18n.ui_catalogue_paths("zh_CN"):
         target = i18n.LOCALES / "zh_TW" / "LC_MESSAGES" / source.relative_to(i18n.LOCALES / "zh_CN" / "LC_MESSAGES")
         assert target.exists(), f"{target} is missing: run python tools/i18n.py convert"
         page = source.relative_to(i18n.LOCALES / "zh_CN" / "LC_MESSAGES").with_suffix("").as_posix()
@@ -226,14 +235,6 @@ def test_translated_chapter_uses_the_glossary_terms(page):
 
 
 # ---------------------------------------------------------------- the built pages
-def test_lang_attribute_is_the_editions_tag(tmp_path):
-    page = tmp_path / "book" / "intro.html"
-    page.parent.mkdir()
-    page.write_text('<!DOCTYPE html>\n<html data-content_root="../" lang="zh_CN" >\n<body></body></html>')
-    assert i18n.set_lang_attribute(tmp_path, "zh-Hans") == 1
-    assert '<html data-content_root="../" lang="zh-Hans" >' in page.read_text()
-
-
 def test_compare_editions_finds_a_changed_glued_number(tmp_path):
     for site, value in (("en", "2.9539"), ("zh", "2.9539")):
         for page in i18n.PAGES:
@@ -285,3 +286,419 @@ def test_traditional_message_keeps_quotations_only_on_quoting_pages():
     assert "`隐藏层到输出层:`" in quoted and "全剧" in quoted and "全局" in quoted
     assert quoted.startswith("原文寫作")  # the translation's own words are converted
     assert "`隱藏層到輸出層:`" in i18n.traditional_message(msgid, msgstr, quoting=False)
+
+
+# ---------------------------------------------------------------- the words around the pages
+def _ui_strings(locale, name):
+    return {m.id: m.string for m in _messages(i18n.LOCALES / locale / "LC_MESSAGES" / f"{name}.po")}
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_every_word_around_the_pages_is_translated(locale):
+    for name in i18n.UI_CATALOGUES:
+        strings = _ui_strings(locale, name)
+        assert strings, f"{locale}: no {name}.po"
+        untranslated = [msgid for msgid, msgstr in strings.items() if not msgstr]
+        assert not untranslated, f"{locale}/{name}.po: untranslated {untranslated}"
+
+
+def test_every_word_of_the_templates_is_in_the_catalogue():
+    """Each _("…") of book/_templates has a translation in the sphinx catalogue."""
+    words = set()
+    for template in sorted((ROOT / "book" / "_templates").glob("*.html")):
+        words |= set(re.findall(r"""\b_\(\s*(['"])(.+?)\1\s*\)""", template.read_text(encoding="utf-8")))
+    words = {word for _, word in words}
+    assert {"Language", "The exercises on this page are in English for now."} <= words
+    for locale in LOCALES:
+        missing = sorted(words - set(_ui_strings(locale, "sphinx")))
+        assert not missing, f"{locale}/sphinx.po lacks the templates' {missing}"
+
+
+def test_settings_a_reader_sees_are_translated():
+    title = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))["title"]
+    assert i18n.CONFIG_MESSAGES["html_title"] == title, "the book's title changed: update CONFIG_MESSAGES and sphinx.po"
+    zh_cn, zh_tw = i18n.config_translations("zh_CN"), i18n.config_translations("zh_TW")
+    assert zh_cn["html_title"] == _ui_strings("zh_CN", "sphinx")[title] != title
+    assert zh_tw["html_title"] == i18n.to_traditional(zh_cn["html_title"])
+    assert zh_cn["html_theme_options"]["search_bar_text"] == "搜索本书……"
+    assert zh_cn["html_theme_options"]["logo"]["alt_text"] == f"{zh_cn['html_title']} - 首页"
+    assert set(zh_cn) == {"html_title", "author", "html_theme_options", "togglebutton_hint",
+                          "togglebutton_hint_hide", "nb_code_prompt_show", "nb_code_prompt_hide"}
+
+
+def test_a_setting_without_a_translation_is_named(tmp_path, monkeypatch):
+    folder = tmp_path / "zh_CN" / "LC_MESSAGES"
+    folder.mkdir(parents=True)
+    shutil.copy(i18n.LOCALES / "zh_CN" / "LC_MESSAGES" / "sphinx.po", folder / "sphinx.po")
+    catalog = i18n.read_po(folder / "sphinx.po")
+    del catalog["Click to hide"]
+    i18n.write_po(folder / "sphinx.po", catalog)
+    monkeypatch.setattr(i18n, "LOCALES", tmp_path)
+    monkeypatch.setattr(i18n, "ROOT", tmp_path)
+    with pytest.raises(ValueError, match="no translation of 'Click to hide' \\(the setting togglebutton_hint_hide\\)"):
+        i18n.config_translations("zh_CN")
+
+
+def test_the_chinese_builds_are_held_to_w(monkeypatch):
+    """Each edition's Sphinx build runs with -W --keep-going (every warning reported, then a
+    failure), as the English build does."""
+    import jupyter_book.sphinx
+
+    seen = {}
+
+    def fake_build_sphinx(*args, **kwargs):
+        seen.update(kwargs)
+        return 0
+
+    monkeypatch.setattr(jupyter_book.sphinx, "build_sphinx", fake_build_sphinx)
+    assert i18n._build_sphinx(ROOT / "_build" / "unused", "html", {}, ROOT / "_build" / "unused-doctrees",
+                              warningiserror=True) == 0
+    assert seen["warningiserror"] is True and seen["keep_going"] is True
+    # build_edition asks for it.
+    calls = []
+    monkeypatch.setattr(i18n, "_build_sphinx", lambda *args, **kwargs: calls.append(kwargs) or 1)
+    monkeypatch.setattr(i18n, "compile_catalogues", lambda locale, target: target)
+    if not (i18n.BUILD / ".jupyter_cache").is_dir():
+        pytest.skip("no execution cache here: build the English edition first")
+    with pytest.raises(RuntimeError, match="the zh_CN build failed"):
+        i18n.build_edition("zh_CN")
+    assert calls == [{"warningiserror": True}]
+
+
+# ---------------------------------------------------------------- the three editions, as built
+from book_support import EDITIONS, site_pages, toc, toc_files  # noqa: E402
+
+HTML_ROOT = EDITIONS["en"]
+
+EDITION_OF_LOCALE = {"zh_CN": "zh-Hans", "zh_TW": "zh-Hant"}
+SWITCHER_LABELS = {"en": "English", "zh-Hans": "简体", "zh-Hant": "繁體"}
+SWITCHER_NAMES = {"en": "Language", "zh-Hans": "语言", "zh-Hant": "語言"}
+
+
+class EditionParser(HTMLParser):
+    """What a page says about its edition: <html lang>, the <link rel="alternate"> elements, the
+    language switcher (nav.nnbook-editions), the section ids, the exercise line, and the text
+    and names shown outside the article (the theme's words), with the lang each is in."""
+
+    VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track",
+                      "wbr"})
+    NAMES = ("title", "aria-label", "placeholder", "alt")
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.html_lang = None
+        self.alternates = []  # (hreflang, href)
+        self.switchers = []  # {"name":, "links": [{attrs, text}]}
+        self.sections = []
+        self.english_line = []  # texts of p.nnbook-english-page
+        self.english_body = False  # a <div lang="en"> holds the article
+        self.chrome = []  # (text or name, lang in force) outside the article, scripts and print-only parts
+        self._stack = []  # (tag, lang, skipped, role)
+        self._link = None
+
+    def _lang(self):
+        return self._stack[-1][1] if self._stack else self.html_lang
+
+    def _skipped(self):
+        return bool(self._stack) and self._stack[-1][2]
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        classes = (attrs.get("class") or "").split()
+        lang = attrs.get("lang") or self._lang()
+        if tag == "html":
+            self.html_lang = attrs.get("lang")
+            lang = self.html_lang
+        if tag == "link" and attrs.get("rel") == "alternate" and attrs.get("hreflang"):
+            self.alternates.append((attrs["hreflang"], attrs.get("href")))
+        if tag == "section" and attrs.get("id"):
+            self.sections.append(attrs["id"])
+        if tag == "div" and attrs.get("lang") == "en":
+            self.english_body = True
+        role = None
+        if tag == "nav" and "nnbook-editions" in classes:
+            self.switchers.append({"name": attrs.get("aria-label"), "links": []})
+            role = "switcher"
+        elif tag == "p" and "nnbook-english-page" in classes:
+            self.english_line.append("")
+            role = "english-line"
+        in_switcher = any(entry[3] == "switcher" for entry in self._stack)
+        if tag == "a" and in_switcher:
+            self._link = {"attrs": attrs, "text": ""}
+            self.switchers[-1]["links"].append(self._link)
+        # Not the theme's words: the article, scripts, the print-only parts, and the pages' and
+        # sections' titles in the navigation (the pages' translations, English for the exercise
+        # pages; the part captions are checked on their own).
+        skipped = (self._skipped() or tag in ("script", "style", "head") or "onlyprint" in classes
+                   or {"bd-article", "bd-sidenav", "prev-next-title"} & set(classes)
+                   or attrs.get("id") == "pst-page-toc-nav")
+        if not skipped:
+            for name in self.NAMES:
+                if attrs.get(name):
+                    self.chrome.append((attrs[name], lang))
+        if tag not in self.VOID:
+            self._stack.append((tag, lang, skipped, role))
+
+    def handle_endtag(self, tag):
+        if tag == "a":
+            self._link = None
+        for i in range(len(self._stack) - 1, -1, -1):
+            if self._stack[i][0] == tag:
+                del self._stack[i:]
+                return
+
+    def handle_data(self, data):
+        if self._link is not None:
+            self._link["text"] += data
+        if any(entry[3] == "english-line" for entry in self._stack):
+            self.english_line[-1] += data
+        text = " ".join(data.split())
+        if text and not self._skipped():
+            self.chrome.append((text, self._lang()))
+
+
+@functools.cache
+def edition_page(path):
+    parser = EditionParser()
+    parser.feed(path.read_text(encoding="utf-8"))
+    return parser
+
+
+def _pages(html):
+    """The pages of one edition: not those of the editions in its folders, nor its index.html
+    (a redirect to the first page, written by Jupyter Book)."""
+    nested = tuple(f"{folder.relative_to(html).as_posix()}/" for folder in EDITIONS.values()
+                   if folder != html and folder.is_relative_to(html))
+    return [page for page in site_pages(html)
+            if not page.relative_to(html).as_posix().startswith(nested) and page != html / "index.html"]
+
+
+@pytest.fixture(scope="session")
+def editions(built_book):
+    """{lang: html folder} of the session's build, every edition built."""
+    for lang, html in EDITIONS.items():
+        if not (html / "book" / "intro.html").is_file():
+            pytest.fail(f"the {lang} edition was not built into {html}")
+    return EDITIONS
+
+
+def test_the_three_editions_have_the_same_pages(editions):
+    paths = {lang: sorted(page.relative_to(html).as_posix() for page in _pages(html)) for lang, html in editions.items()}
+    assert len(paths["en"]) >= len(toc_files()) + 2, paths["en"]  # the TOC's, search and the index
+    for lang in ("zh-Hans", "zh-Hant"):
+        assert paths[lang] == paths["en"], f"{lang}: pages differ from the English edition's"
+
+
+def test_every_page_declares_its_editions_language(editions):
+    wrong = []
+    for lang, html in editions.items():
+        for page in _pages(html):
+            declared = edition_page(page).html_lang
+            if declared != lang:
+                wrong.append(f"{page.relative_to(HTML_ROOT)}: <html lang={declared!r}>, expected {lang!r}")
+    assert not wrong, "\n".join(wrong[:40])
+
+
+def _target(page, href):
+    from urllib.parse import unquote, urlsplit
+
+    return (page.parent / unquote(urlsplit(href).path)).resolve()
+
+
+def test_every_page_links_its_translations_with_hreflang(editions):
+    """<link rel="alternate" hreflang> to the same page in each edition (itself included), and
+    x-default to the English one."""
+    problems = []
+    for html in editions.values():
+        for page in _pages(html):
+            relative = page.relative_to(html)
+            alternates = edition_page(page).alternates
+            langs = [hreflang for hreflang, _ in alternates]
+            if sorted(langs) != sorted([*editions, "x-default"]):
+                problems.append(f"{page.relative_to(HTML_ROOT)}: hreflang {langs}")
+                continue
+            for hreflang, href in alternates:
+                expected = (editions["en" if hreflang == "x-default" else hreflang] / relative).resolve()
+                if _target(page, href) != expected or not expected.is_file():
+                    problems.append(f"{page.relative_to(HTML_ROOT)}: hreflang={hreflang} leads to {href}")
+    assert not problems, "\n".join(problems[:40])
+
+
+def test_every_page_has_the_language_switcher(editions):
+    """One nav landmark named in the page's language, three links (English | 简体 | 繁體) to the
+    same page in each edition, each in its own language (lang, hreflang), the page's own edition
+    marked aria-current="page"."""
+    problems = []
+    for lang, html in editions.items():
+        for page in _pages(html):
+            name = page.relative_to(HTML_ROOT)
+            switchers = edition_page(page).switchers
+            if len(switchers) != 1:
+                problems.append(f"{name}: {len(switchers)} language switchers")
+                continue
+            switcher = switchers[0]
+            if switcher["name"] != SWITCHER_NAMES[lang]:
+                problems.append(f"{name}: the switcher is named {switcher['name']!r}, expected {SWITCHER_NAMES[lang]!r}")
+            links = switcher["links"]
+            shown = [link["text"].strip() for link in links]
+            if shown != list(SWITCHER_LABELS.values()):
+                problems.append(f"{name}: the switcher shows {shown}")
+                continue
+            for link, (edition, label) in zip(links, SWITCHER_LABELS.items()):
+                attrs = link["attrs"]
+                if attrs.get("lang") != edition or attrs.get("hreflang") != edition:
+                    problems.append(f"{name}: {label} has lang={attrs.get('lang')!r} hreflang={attrs.get('hreflang')!r}")
+                expected = (editions[edition] / page.relative_to(html)).resolve()
+                if _target(page, attrs["href"]) != expected:
+                    problems.append(f"{name}: {label} leads to {attrs['href']}")
+                current = attrs.get("aria-current")
+                if (edition == lang) != (current == "page"):
+                    problems.append(f"{name}: {label} has aria-current={current!r}")
+    assert not problems, "\n".join(problems[:40])
+
+
+def test_section_ids_are_the_same_in_every_edition(editions):
+    """The switcher keeps the URL's #fragment: Sphinx makes the section ids from the English
+    titles, before the translation, so each section has the same id in every edition."""
+    different = []
+    for doc in toc_files():
+        ids = {lang: edition_page(html / f"{doc}.html").sections for lang, html in editions.items()}
+        for lang in ("zh-Hans", "zh-Hant"):
+            if ids[lang] != ids["en"]:
+                different.append(f"{doc} ({lang}): {sorted(set(ids[lang]) ^ set(ids['en']))[:6]}")
+    assert sum(len(edition_page(editions['en'] / f"{doc}.html").sections) for doc in toc_files()) > 100
+    assert not different, "section ids that differ between editions:\n" + "\n".join(different)
+
+
+def test_exercise_and_solution_pages_say_they_are_english(editions):
+    ui = {lang: _ui_strings(locale, "sphinx") for locale, lang in EDITION_OF_LOCALE.items()}
+    problems = []
+    for doc in toc_files():
+        kind = doc.split("/")[0]
+        for lang, html in editions.items():
+            parsed = edition_page(html / f"{doc}.html")
+            if lang == "en" or kind == "book":
+                if parsed.english_line or parsed.english_body:
+                    problems.append(f"{lang} {doc}: says it is English")
+                continue
+            english = ("The exercises on this page are in English for now." if kind == "exercises"
+                       else "The solutions on this page are in English for now.")
+            if [line.strip() for line in parsed.english_line] != [ui[lang][english]]:
+                problems.append(f"{lang} {doc}: the line is {parsed.english_line}, expected {ui[lang][english]!r}")
+            if not parsed.english_body:
+                problems.append(f"{lang} {doc}: the article is not marked lang=\"en\"")
+    assert not problems, "\n".join(problems[:40])
+    assert ui["zh-Hans"]["The exercises on this page are in English for now."] == "本页练习暂为英文。"
+
+
+# Latin words a Chinese page may show around its text: names, file types, keys (the switcher's
+# "English" is marked lang="en").
+ALLOWED_LATIN = {"nnbook", "Binder", "Colab", "Thebe", "PDF", "JavaScript", "Ctrl", ".ipynb", ".md", ".pdf"}
+
+
+def test_the_theme_speaks_the_editions_language(editions):
+    """Outside the article, every text and accessible name of a Chinese page is Chinese (or a
+    name, marked in its own language): the theme's, Sphinx's and the templates' words, the part
+    captions of the table of contents, the book's title."""
+    problems = []
+    for locale, lang in EDITION_OF_LOCALE.items():
+        intro = {m.id: m.string for m in _messages(i18n.LOCALES / locale / "LC_MESSAGES" / "book" / "intro.po")}
+        html = editions[lang]
+        for page in _pages(html):
+            for text, in_lang in edition_page(page).chrome:
+                if in_lang != lang:
+                    continue
+                words = [w for w in re.findall(r"[.A-Za-z][A-Za-z]{2,}", text) if w not in ALLOWED_LATIN]
+                if words:
+                    problems.append(f"{page.relative_to(HTML_ROOT)}: {text!r}")
+        captions = re.findall(r'<span class="caption-text">([^<]+)</span>', (html / "book" / "intro.html").read_text(encoding="utf-8"))
+        english = [part["caption"] for part in toc()["parts"]]
+        expected = [intro[caption] for caption in english]
+        assert captions == expected, f"{lang}: the sidebar's parts are {captions}, expected {expected}"
+    assert not problems, f"{len(set(problems))} English words around Chinese pages:\n" + "\n".join(sorted(set(problems))[:60])
+
+
+def _press_tab(browser, session):
+    for kind in ("rawKeyDown", "keyUp"):
+        browser.call("Input.dispatchKeyEvent", {"type": kind, "key": "Tab", "code": "Tab",
+                                                "windowsVirtualKeyCode": 9, "nativeVirtualKeyCode": 9}, session=session)
+
+
+SWITCHER_LINK_JS = "document.querySelector('.nnbook-editions a[hreflang=\"{lang}\"]')"
+
+
+def test_the_switcher_leads_to_the_same_section_and_takes_the_keyboard(site, browser, editions):
+    """In Chromium: the switcher's links carry the URL's #fragment, or else the section being
+    read; following one lands on that section of the other edition; Tab reaches the three links,
+    each with a visible focus ring."""
+    from browser_support import settle, start_page
+
+    base, _ = site
+    doc = "book/01-neuron"
+    sections = edition_page(editions["en"] / f"{doc}.html").sections
+    assert len(sections) >= 4, sections
+    named, read = sections[3], sections[-1]
+    target, session = start_page(browser, f"{base}/{doc}.html#{named}")
+    try:
+        settle(browser, doc, session)
+        # The URL's fragment, while its section is in view.
+        link = SWITCHER_LINK_JS.format(lang="zh-Hans")
+        href = browser.evaluate(session, f"(() => {{ const a = {link}; a.focus(); return a.href; }})()")
+        assert href == f"{base}/zh-cn/{doc}.html#{named}"
+        # No fragment: the section being read.
+        browser.evaluate(session, f"history.replaceState(null, '', location.pathname); "
+                                  f"document.getElementById('{read}').scrollIntoView(); true")
+        browser.pump(0.3)
+        link = SWITCHER_LINK_JS.format(lang="zh-Hant")
+        href = browser.evaluate(session, f"(() => {{ const a = {link}; a.focus(); return a.href; }})()")
+        assert href == f"{base}/zh-tw/{doc}.html#{read}"
+        # Back at the top of the page: the page itself.
+        browser.evaluate(session, "window.scrollTo(0, 0); document.activeElement.blur(); true")
+        browser.pump(0.3)
+        link = SWITCHER_LINK_JS.format(lang="en")
+        href = browser.evaluate(session, f"(() => {{ const a = {link}; a.focus(); return a.href; }})()")
+        assert href == f"{base}/{doc}.html"
+        # Followed: the other edition's page, at the section.
+        browser.evaluate(session, f"document.getElementById('{read}').scrollIntoView(); true")
+        browser.pump(0.3)
+        browser.evaluate(session, f"{SWITCHER_LINK_JS.format(lang='zh-Hant')}.click(); true")
+        assert browser.wait_until(session, "location.pathname.includes('/zh-tw/') && document.readyState === 'complete'", 30)
+        landed = browser.evaluate(session, f"[location.href, document.documentElement.lang, "
+                                           f"!!document.getElementById('{read}')]")
+        assert landed == [f"{base}/zh-tw/{doc}.html#{read}", "zh-Hant", True]
+        # There, the English pages' titles in the sidebar are marked English (nnbook.js), and the
+        # code blocks' copy buttons speak the edition's language.
+        assert browser.wait_until(session, "!!document.querySelector('.copybtn')", 30)
+        marks = browser.evaluate(session, r"""(() => {
+          const english = Array.from(document.querySelectorAll('.bd-sidenav a'))
+            .filter(a => /\/(exercises|solutions)\//.test(a.pathname));
+          return [english.length, english.filter(a => a.lang !== 'en').length,
+                  document.querySelector('.copybtn').dataset.tooltip];
+        })()""")
+        assert marks[0] >= 30 and marks[1:] == [0, "複製"], marks
+        # The keyboard: from the top of the page (loaded without a fragment, where Tab would
+        # start), Tab reaches the three links in order.
+        browser.call("Page.navigate", {"url": f"{base}/zh-tw/{doc}.html"}, session=session)
+        assert browser.wait_until(session, "!location.hash && document.readyState === 'complete' && "
+                                           "!!document.querySelector('.nnbook-editions')", 30)
+        browser.call("Page.bringToFront", session=session)  # only the tab in front takes keys
+        reached, path = [], []
+        for _ in range(20):
+            _press_tab(browser, session)
+            focused = browser.evaluate(session, """(() => {
+              const a = document.activeElement;
+              if (!a.closest('.nnbook-editions')) return a.tagName + '.' + a.className;
+              const style = getComputedStyle(a);
+              return [a.getAttribute('hreflang'), style.outlineStyle, parseFloat(style.outlineWidth)];
+            })()""")
+            path.append(focused)
+            if isinstance(focused, list):
+                reached.append(focused)
+                if len(reached) == 3:
+                    break
+            elif reached:
+                break
+        assert [lang for lang, _, _ in reached] == list(SWITCHER_LABELS), path
+        assert all(style != "none" and width >= 2 for _, style, width in reached), reached
+    finally:
+        browser.close_page(target)

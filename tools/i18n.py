@@ -15,13 +15,23 @@ Commands (run from the repository root, with ``PYTHONPATH=src``)::
     python tools/i18n.py status       # entries translated / total, per page
     python tools/i18n.py build        # the two editions, _build/html/zh-cn and _build/html/zh-tw
 
-The Chinese builds execute no notebook: they read the execution cache that the English build
-(``jupyter-book build .``) filled, so every glued number is the English page's number.
+``make book`` runs ``build`` after the English build. The Chinese builds execute no notebook: they
+read the execution cache that the English build (``jupyter-book build .``) filled, so every glued
+number is the English page's number. The two are independent Sphinx builds (each its own
+doctrees, under ``_build/i18n``), run side by side in two processes, each held to ``-W`` as the
+English build is: a warning fails the build, after every warning has been reported.
+
+The words around the pages are translated too: the part captions of ``_toc.yml`` (by the root
+page's catalogue), and the words of Sphinx, of the theme and of ``book/_templates`` (the
+catalogues ``sphinx.po`` and ``booktheme.po`` beside the pages' ones, written by hand, see
+UI_CATALOGUES). Every page of every edition declares its language and links the other two
+editions; the templates do it (``book/_templates/nnbook-editions.html``).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import shutil
 import subprocess
@@ -36,7 +46,8 @@ POT_DIR = BUILD / "i18n" / "gettext"
 OVERRIDES = ROOT / "tools" / "zh_overrides.tsv"
 GLOSSARY_DIR = ROOT / "book" / "_glossary"
 
-# Edition: (Sphinx language, catalogue folder, output folder under _build/html, lang attribute)
+# Edition: (Sphinx language, output folder under _build/html, its pages' lang attribute; the
+# templates write it: book/_templates/nnbook-editions.html)
 EDITIONS = {
     "zh_CN": ("zh_CN", "zh-cn", "zh-Hans"),
     "zh_TW": ("zh_TW", "zh-tw", "zh-Hant"),
@@ -63,16 +74,41 @@ PAGES = ["book/intro", "book/how-to-use"] + [
     )
 ] + ["book/notation", "book/glossary", "book/performance", "book/bibliography", "book/errata"]
 
+# The words around the pages, one catalogue per gettext domain, in each locale's LC_MESSAGES:
+# ``sphinx`` (Sphinx's own words, pydata-sphinx-theme's, and the ``_()`` of book/_templates) and
+# ``booktheme`` (sphinx-book-theme's buttons and labels). Sphinx and the themes translate many of
+# their words already, but not all, and pydata-sphinx-theme has one Chinese catalogue, in 简体,
+# that the 繁體 edition would fall back to; these catalogues come first in both editions. They
+# are written by hand (no template extracts them: the theme's words are in its Python code and
+# templates), and zh_TW is converted from zh_CN like the pages' catalogues.
+UI_CATALOGUES = ["sphinx", "booktheme"]
 
-def _build_sphinx(outdir: Path, builder: str, overrides: dict, doctrees: Path) -> int:
-    """Build the book with jupyter-book's own configuration from _config.yml, plus ``overrides``."""
+# Settings whose text a reader sees, with the English message of the ``sphinx`` catalogue that
+# translates each (the book's title and author come from _config.yml).
+CONFIG_MESSAGES = {
+    "html_title": "nnbook: Neural Networks from First Principles",
+    "author": "The nnbook authors",
+    "html_theme_options.search_bar_text": "Search this book...",
+    "togglebutton_hint": "Click to show",
+    "togglebutton_hint_hide": "Click to hide",
+    "nb_code_prompt_show": "Show code cell {type}",
+    "nb_code_prompt_hide": "Hide code cell {type}",
+    "html_theme_options.logo.alt_text": "%s - Home",
+}
+
+
+def _build_sphinx(outdir: Path, builder: str, overrides: dict, doctrees: Path, warningiserror: bool = False) -> int:
+    """Build the book with jupyter-book's own configuration from _config.yml, plus ``overrides``
+    (nested settings such as html_theme_options are merged into _config.yml's); with
+    ``warningiserror``, as ``jupyter-book build -W --keep-going``: every warning is reported,
+    then the status is 1 if there was any."""
     from jupyter_book.sphinx import build_sphinx
 
     overrides = {"external_toc_path": str(ROOT / "_toc.yml"), "latex_individualpages": False,
                  **I18N_CONFIG, **overrides}
     result = build_sphinx(str(ROOT), str(outdir), noconfig=True, path_config=str(ROOT / "_config.yml"),
                           confoverrides=overrides, builder=builder, doctreedir=str(doctrees),
-                          keep_going=True, quiet=True)
+                          keep_going=True, quiet=True, warningiserror=warningiserror)
     if isinstance(result, Exception):
         raise result
     return result
@@ -91,16 +127,18 @@ def update(extract_first: bool = True) -> None:
         extract()
     # The exercise and solution notebooks are extracted too (Sphinx writes a template for every
     # document): drop their templates first, so that sphinx-intl creates no catalogue for them.
+    # So is sphinx.pot (the _() of book/_templates only): sphinx.po, which has the theme's words
+    # too, is kept by hand, and tests/test_i18n.py checks that it has every word of the templates.
     for template in sorted(POT_DIR.rglob("*.pot")):
         if template.relative_to(POT_DIR).with_suffix("").as_posix() not in PAGES:
             template.unlink()
     subprocess.run([sys.executable, "-m", "sphinx_intl", "update", "-p", str(POT_DIR), "-d", str(LOCALES),
                     "-l", "zh_CN", "-w", "0"], check=True, cwd=ROOT)
-    # Keep only the catalogues of the book's pages (a catalogue left from before is removed too),
-    # and no obsolete entries.
+    # Keep only the catalogues of the book's pages (a catalogue left from before is removed too)
+    # and the hand-written ones of the words around them, and no obsolete entries.
     for path in sorted((LOCALES / "zh_CN" / "LC_MESSAGES").rglob("*.po")):
         relative = path.relative_to(LOCALES / "zh_CN" / "LC_MESSAGES").with_suffix("").as_posix()
-        if relative not in PAGES:
+        if relative not in PAGES and relative not in UI_CATALOGUES:
             path.unlink()
     for folder in sorted((LOCALES / "zh_CN" / "LC_MESSAGES").rglob("*"), reverse=True):
         if folder.is_dir() and not any(folder.iterdir()):
@@ -119,9 +157,9 @@ def read_po(path: Path):
         return _read(handle, abort_invalid=True)
 
 
-HEADER_COMMENT = ("# The nnbook book, {language}: the translation of its English pages.\n"
+HEADER_COMMENT = ("# The nnbook book, {language}: {what}.\n"
                   "# Copyright (C) 2026 The nnbook authors (LICENSE-CONTENT.md).\n"
-                  "# Generated by tools/i18n.py; {how}.")
+                  "# {how}.")
 
 
 def write_po(path: Path, catalog) -> None:
@@ -129,13 +167,21 @@ def write_po(path: Path, catalog) -> None:
     from babel.messages.pofile import write_po as _write
 
     zh_tw = str(catalog.locale) == "zh_TW"
+    ui = path.parent.name == "LC_MESSAGES" and path.stem in UI_CATALOGUES
     catalog.project, catalog.version = "nnbook", ""
     catalog.fuzzy = False
     catalog.last_translator = catalog.language_team = "The nnbook authors"
+    if zh_tw:
+        how = "Generated by tools/i18n.py; derived from zh_CN by `python tools/i18n.py convert`: do not edit"
+    elif ui:
+        how = "Written by hand (no template extracts these words; see UI_CATALOGUES in tools/i18n.py)"
+    else:
+        how = "Generated by tools/i18n.py; `python tools/i18n.py update` merges the English changes"
     catalog.header_comment = HEADER_COMMENT.format(
         language="繁體中文" if zh_tw else "简体中文",
-        how="derived from zh_CN by `python tools/i18n.py convert`: do not edit" if zh_tw
-        else "`python tools/i18n.py update` merges the English changes")
+        what=(f"the words around its pages (the {path.stem} domain)" if ui
+              else "the translation of its English pages"),
+        how=how)
     catalog.revision_date = catalog.creation_date
     # Babel flags a message with braces as a Python format string; the book's messages are
     # MyST ({glue:text}`name`, \text{…}), and msgfmt would check them as Python formats.
@@ -151,6 +197,33 @@ def catalogue_paths(locale: str) -> list[Path]:
     """The catalogues of ``locale`` in PAGES order (pages without one are skipped)."""
     base = LOCALES / locale / "LC_MESSAGES"
     return [base / f"{page}.po" for page in PAGES if (base / f"{page}.po").exists()]
+
+
+def ui_catalogue_paths(locale: str) -> list[Path]:
+    """The catalogues of the words around the pages (UI_CATALOGUES) that ``locale`` has."""
+    base = LOCALES / locale / "LC_MESSAGES"
+    return [base / f"{name}.po" for name in UI_CATALOGUES if (base / f"{name}.po").exists()]
+
+
+def config_translations(locale: str) -> dict:
+    """The Sphinx settings of CONFIG_MESSAGES in ``locale``, as configuration overrides.
+
+    Raises ValueError naming a message that the ``sphinx`` catalogue does not translate."""
+    path = LOCALES / locale / "LC_MESSAGES" / "sphinx.po"
+    strings = {m.id: m.string for m in read_po(path) if m.id and m.string and not m.fuzzy} if path.exists() else {}
+    overrides: dict = {}
+    for key, message in CONFIG_MESSAGES.items():
+        if message not in strings:
+            raise ValueError(f"{path.relative_to(ROOT)}: no translation of {message!r} (the setting {key})")
+        value = strings[message]
+        if key == "html_theme_options.logo.alt_text":
+            value = value % strings[CONFIG_MESSAGES["html_title"]]
+        *parents, last = key.split(".")
+        target = overrides
+        for parent in parents:
+            target = target.setdefault(parent, {})
+        target[last] = value
+    return overrides
 
 
 def page_status(locale: str = "zh_CN") -> list[tuple[str, int, int]]:
@@ -253,7 +326,7 @@ def convert() -> list[Path]:
     written = []
     source = LOCALES / "zh_CN" / "LC_MESSAGES"
     target = LOCALES / "zh_TW" / "LC_MESSAGES"
-    for path in catalogue_paths("zh_CN"):
+    for path in catalogue_paths("zh_CN") + ui_catalogue_paths("zh_CN"):
         out = target / path.relative_to(source)
         page = path.relative_to(source).with_suffix("").as_posix()
         write_po(out, traditional_catalog(read_po(path), overrides, quoting=page in QUOTING_PAGES))
@@ -305,16 +378,56 @@ def glue_in_translations() -> None:
         module.retrieve_glue_data = retrieve_glue_data
 
 
-def build(locales=("zh_CN", "zh_TW")) -> dict[str, float]:
-    """Build each edition into _build/html/<zh-cn|zh-tw> from the English execution cache.
+def translate_toc_captions() -> None:
+    """Show the part captions of _toc.yml in the edition's language.
 
-    Returns the seconds each build took. Raises RuntimeError if the cache is missing (build the
-    English edition first) or a build fails.
+    sphinx-external-toc inserts the table of contents into the root page by a transform that runs
+    after Sphinx's translation of the page (priority 100 and 20): its captions stay English,
+    although the gettext builder extracts them into the root page's catalogue. Each caption is
+    looked up there once the table is inserted (a caption without a translation stays as it is).
     """
+    import sphinx.locale
+    from sphinx import addnodes
+    from sphinx.util.i18n import docname_to_domain
+    from sphinx_external_toc.events import InsertToctrees
+
+    if getattr(InsertToctrees.apply, "_nnbook_captions", False):
+        return
+    original = InsertToctrees.apply
+
+    def apply(self, **kwargs):
+        original(self, **kwargs)
+        domain = docname_to_domain(self.env.docname, self.config.gettext_compact)
+        # Sphinx's translation of this page (which ran before) set up the page's catalogue.
+        catalog = sphinx.locale.translators.get(("general", domain))
+        if catalog is None:
+            return
+        for toctree in self.document.findall(addnodes.toctree):
+            if toctree.get("caption"):
+                toctree["caption"] = catalog.gettext(toctree["caption"])
+
+    apply._nnbook_captions = True
+    InsertToctrees.apply = apply
+
+
+def check_cache() -> Path:
+    """The English execution cache; RuntimeError if there is none."""
     cache = BUILD / ".jupyter_cache"
     if not cache.is_dir():
         raise RuntimeError(f"no execution cache at {cache}: build the English edition first "
                            "(jupyter-book build .), whose notebooks the Chinese editions reuse")
+    return cache
+
+
+def build_edition(locale: str) -> float:
+    """Build one edition into _build/html/<zh-cn|zh-tw> from the English execution cache, with
+    -W (keep going, then fail if anything warned), in this process. Returns the seconds it took.
+
+    Raises RuntimeError if the cache is missing (build the English edition first) or the build
+    fails or executes a notebook. Sphinx keeps translators for the life of a process: build one
+    edition per process (:func:`build` starts one process per edition).
+    """
+    cache = check_cache()
     import sphinx.locale
     from jupyter_cache import get_cache
 
@@ -323,36 +436,79 @@ def build(locales=("zh_CN", "zh_TW")) -> dict[str, float]:
 
     cached = records()
     glue_in_translations()
-    times = {}
-    for locale in locales:
-        language, folder, lang = EDITIONS[locale]
-        work = BUILD / "i18n" / folder  # jupyter_execute/ and .doctrees/ of this edition
-        start = time.perf_counter()
-        compiled = compile_catalogues(locale, work / "locales")
-        # Sphinx keeps each page's translator for the life of the process and would fall back
-        # from it to this edition's catalogue: the second edition would get the first's text.
-        sphinx.locale.translators.clear()
-        status = _build_sphinx(work / "html", "html", {
-            "language": language,
-            "locale_dirs": [str(compiled)],
-            # Reuse the English cache (a notebook missing from it would run: checked below).
-            "nb_execution_mode": "cache",
-            "nb_execution_cache_path": str(cache),
-            "nb_execution_excludepatterns": [],
-            "html_context": {"default_mode": "light", "nnbook_lang": lang},
-        }, work / ".doctrees")
-        if status:
-            raise RuntimeError(f"the {locale} build failed (status {status})")
-        if records() != cached:
-            raise RuntimeError(f"the {locale} build executed notebooks that the English build had "
-                               "not cached: its numbers would not be the English pages' numbers")
-        set_lang_attribute(work / "html", lang)
-        target = BUILD / "html" / folder
-        if target.exists():
-            shutil.rmtree(target)
-        shutil.copytree(work / "html", target)
-        times[locale] = time.perf_counter() - start
+    translate_toc_captions()
+    language, folder, _ = EDITIONS[locale]
+    work = BUILD / "i18n" / folder  # jupyter_execute/, .doctrees/ and html/ of this edition
+    start = time.perf_counter()
+    compiled = compile_catalogues(locale, work / "locales")
+    # sphinx-book-theme adds its catalogue to the booktheme domain when it is set up; ours is
+    # set up first, so the theme's comes after it, for the words ours does not have.
+    sphinx.locale.init([str(compiled)], language, "booktheme")
+    status = _build_sphinx(work / "html", "html", {
+        "language": language,
+        "locale_dirs": [str(compiled)],
+        # Reuse the English cache (a notebook missing from it would run: checked below).
+        "nb_execution_mode": "cache",
+        "nb_execution_cache_path": str(cache),
+        "nb_execution_excludepatterns": [],
+        **config_translations(locale),
+    }, work / ".doctrees", warningiserror=True)
+    if status:
+        raise RuntimeError(f"the {locale} build failed (status {status}): see the warnings above")
+    if records() != cached:
+        raise RuntimeError(f"the {locale} build executed notebooks that the English build had "
+                           "not cached: its numbers would not be the English pages' numbers")
+    target = BUILD / "html" / folder
+    if target.exists():
+        shutil.rmtree(target)
+    shutil.copytree(work / "html", target)
+    return time.perf_counter() - start
+
+
+def build(locales=tuple(EDITIONS), jobs: int | None = None) -> dict[str, float]:
+    """Build the editions side by side, one process each (at most ``jobs`` at a time, one per
+    core by default), each as :func:`build_edition`, and check each against the English site.
+
+    Prints each edition's output (its warnings first) when it ends. Returns the seconds each
+    took; raises RuntimeError naming the editions that failed.
+    """
+    import tempfile
+
+    check_cache()
+    jobs = jobs or os.cpu_count() or 1
+    waiting, running, times, failed = list(locales), {}, {}, []
+    while waiting or running:
+        while waiting and len(running) < jobs:
+            locale = waiting.pop(0)
+            log = tempfile.TemporaryFile(mode="w+", encoding="utf-8")  # a pipe could fill up
+            proc = subprocess.Popen([sys.executable, str(Path(__file__).resolve()), "build", "--edition", locale,
+                                     "--path-output", str(BUILD.parent)],
+                                    cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, text=True)
+            running[locale] = (proc, log)
+        finished = next((loc for loc, (proc, _) in running.items() if proc.poll() is not None), None)
+        if finished is None:
+            time.sleep(0.2)
+            continue
+        proc, log = running.pop(finished)
+        log.seek(0)
+        output = log.read()
+        log.close()
+        print(output, end="", flush=True)
+        match = re.search(rf"^{finished}: built in ([\d.]+) s", output, flags=re.M)
+        if proc.returncode or not match:
+            failed.append(finished)
+        else:
+            times[finished] = float(match.group(1))
+    if failed:
+        raise RuntimeError(f"the {' and '.join(failed)} build{'s' if len(failed) > 1 else ''} failed")
     return times
+
+
+def check_edition(locale: str) -> list[str]:
+    """What is wrong with a built edition: glued values that differ from the English pages',
+    titles that are not this edition's translation (empty: nothing)."""
+    folder = EDITIONS[locale][1]
+    return compare_editions(BUILD / "html", BUILD / "html" / folder) + untranslated_titles(locale, BUILD / "html" / folder)
 
 
 def compile_catalogues(locale: str, target: Path) -> Path:
@@ -363,6 +519,7 @@ def compile_catalogues(locale: str, target: Path) -> Path:
     records the .mo as a dependency of the page, so that a page is read again when its
     translation changes (with .mo files alone, an incremental build kept the old translation).
     A file is rewritten only when its content changes, so that the other pages stay cached.
+    The catalogues of the words around the pages (UI_CATALOGUES) are compiled there too.
     """
     import io
 
@@ -371,7 +528,7 @@ def compile_catalogues(locale: str, target: Path) -> Path:
     source = LOCALES / locale / "LC_MESSAGES"
     out = target / locale / "LC_MESSAGES"
     wanted = set()
-    for path in catalogue_paths(locale):
+    for path in catalogue_paths(locale) + ui_catalogue_paths(locale):
         po = out / path.relative_to(source)
         mo = po.with_suffix(".mo")
         buffer = io.BytesIO()
@@ -389,21 +546,6 @@ def compile_catalogues(locale: str, target: Path) -> Path:
             if file.is_file() and file not in wanted:
                 file.unlink()
     return target
-
-
-_HTML_LANG = re.compile(r'<html([^>]*?)\slang="[^"]*"')
-
-
-def set_lang_attribute(html_dir: Path, lang: str) -> int:
-    """Make every page's <html lang> the edition's BCP 47 tag (Sphinx writes zh_CN / zh_TW)."""
-    count = 0
-    for page in html_dir.rglob("*.html"):
-        text = page.read_text(encoding="utf-8")
-        new = _HTML_LANG.sub(lambda m: f'<html{m.group(1)} lang="{lang}"', text, count=1)
-        if new != text:
-            page.write_text(new, encoding="utf-8")
-            count += 1
-    return count
 
 
 # ---------------------------------------------------------------- checks
@@ -487,7 +629,15 @@ def untranslated_titles(locale: str, site: Path) -> list[str]:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("command", choices=["extract", "update", "convert", "status", "build"])
+    parser.add_argument("--edition", choices=list(EDITIONS),
+                        help="build: this edition only, in this process (default: both, side by side)")
+    parser.add_argument("--path-output", type=Path, default=None,
+                        help="build: the folder whose _build holds the English build and its execution "
+                             "cache (as for jupyter-book build --path-output; default: the repository)")
     args = parser.parse_args(argv)
+    if args.path_output is not None:
+        global BUILD
+        BUILD = args.path_output.resolve() / "_build"
     if args.command == "extract":
         print(f"templates in {extract()}")
     elif args.command == "update":
@@ -504,16 +654,28 @@ def main(argv=None) -> int:
         for page, done, total in rows:
             print(f"{page:32s} {done:4d} / {total:4d}{'  complete' if done == total else ''}")
         print(f"{'all':32s} {sum(r[1] for r in rows):4d} / {sum(r[2] for r in rows):4d}")
+    elif args.command == "build" and args.edition:
+        try:
+            seconds = build_edition(args.edition)
+        except RuntimeError as err:
+            print(f"{args.edition}: {err}", file=sys.stderr)
+            return 1
+        problems = check_edition(args.edition)
+        if problems:
+            print("\n".join(f"{args.edition}: {problem}" for problem in problems), file=sys.stderr)
+            return 1
+        print(f"{args.edition}: built in {seconds:.0f} s into _build/html/{EDITIONS[args.edition][1]}; "
+              "every glued value is the English page's, every translated title shown", flush=True)
     elif args.command == "build":
-        for locale, seconds in build().items():
-            folder = EDITIONS[locale][1]
-            print(f"{locale}: built in {seconds:.0f} s into _build/html/{folder}")
-            problems = compare_editions(BUILD / "html", BUILD / "html" / folder)
-            problems += untranslated_titles(locale, BUILD / "html" / folder)
-            if problems:
-                print("\n".join(problems), file=sys.stderr)
-                return 1
-            print(f"{locale}: every glued value is the English page's, every translated title shown")
+        start = time.perf_counter()
+        print(f"building {' and '.join(EDITIONS)} into _build/html/{{{','.join(e[1] for e in EDITIONS.values())}}}, "
+              "side by side, from the English execution cache ...", flush=True)
+        try:
+            build()
+        except RuntimeError as err:
+            print(err, file=sys.stderr)
+            return 1
+        print(f"the Chinese editions: built in {time.perf_counter() - start:.0f} s, side by side")
     return 0
 
 

@@ -4,6 +4,36 @@
 (function () {
   "use strict";
 
+  // The page's edition (<html lang>: en, zh-Hans or zh-Hant) and the words this file writes into
+  // the page, in each edition.
+  var LANG = document.documentElement.lang || "en";
+  var WORDS = {
+    "zh-Hans": {
+      "Show or hide the sections of ": "显示或隐藏以下各节：",
+      "Show or hide the sections": "显示或隐藏各节",
+      "Figure, scrolls sideways: ": "图（可左右滚动）：",
+      "slider": "滑块"
+    },
+    "zh-Hant": {
+      "Show or hide the sections of ": "顯示或隱藏以下各節：",
+      "Show or hide the sections": "顯示或隱藏各節",
+      "Figure, scrolls sideways: ": "圖（可左右捲動）：",
+      "slider": "滑桿"
+    }
+  };
+  function t(text) {
+    return (WORDS[LANG] && WORDS[LANG][text]) || text;
+  }
+
+  // sphinx-copybutton (loaded before this file) picks its words by <html lang> and knows only
+  // zh-CN: give it the two editions' words.
+  /* global messages: true, locale: true */
+  if (typeof messages === "object" && typeof locale === "string") {
+    messages["zh-Hans"] = {copy: "复制", copy_to_clipboard: "复制到剪贴板", copy_success: "已复制！", copy_failure: "复制失败"};
+    messages["zh-Hant"] = {copy: "複製", copy_to_clipboard: "複製到剪貼簿", copy_success: "已複製！", copy_failure: "複製失敗"};
+    if (messages[LANG]) locale = LANG;
+  }
+
   // The sidebar's expand/collapse toggles are <summary> elements holding only an icon: name
   // each after the chapter or part it opens.
   function nameSidebarToggles(root) {
@@ -12,7 +42,7 @@
       var link = item && item.querySelector(":scope > a");
       var caption = !link && summary.closest("details") && summary.closest("details").previousElementSibling;
       var title = (link || caption || summary).textContent.replace(/\s+/g, " ").trim();
-      summary.setAttribute("aria-label", title ? "Show or hide the sections of " + title : "Show or hide the sections");
+      summary.setAttribute("aria-label", title ? t("Show or hide the sections of ") + title : t("Show or hide the sections"));
     });
   }
 
@@ -45,7 +75,7 @@
       var widget = handle.closest(".widget-slider");
       var label = widget && widget.querySelector(".widget-label");
       var text = label ? label.textContent.replace(/\s+/g, " ").trim() : "";
-      handle.setAttribute("aria-label", text || "slider");
+      handle.setAttribute("aria-label", text || t("slider"));
     });
   }
 
@@ -72,11 +102,60 @@
       if (!box || box.hasAttribute("tabindex")) return;
       box.setAttribute("tabindex", "0");
       box.setAttribute("role", "group");
-      box.setAttribute("aria-label", "Figure, scrolls sideways: " + (img.getAttribute("alt") || ""));
+      box.setAttribute("aria-label", t("Figure, scrolls sideways: ") + (img.getAttribute("alt") || ""));
     });
   }
 
+  // The language switcher (sbt-sidebar-nav.html) leads to the same page in another edition, and
+  // to the same section: the one the URL's #fragment names while it is in view, otherwise the
+  // section being read (the last whose heading is above the top of the window). Section ids are
+  // made from the English titles, so they are the same in every edition. The fragment is added
+  // whenever a link is about to be followed, opened in a new tab or copied.
+  function sectionInView() {
+    var hash = window.location.hash;
+    var target = hash.length > 1 && document.getElementById(decodeURIComponent(hash.slice(1)));
+    if (target) {
+      var box = target.getBoundingClientRect();
+      if (box.bottom > 0 && box.top < window.innerHeight) return hash;
+    }
+    var sections = document.querySelectorAll("article.bd-article section[id]");
+    var reading = null;
+    for (var i = 1; i < sections.length; i++) { // the first is the page's own (its title)
+      if (sections[i].getBoundingClientRect().top <= 80) reading = sections[i];
+    }
+    return reading ? "#" + reading.id : "";
+  }
+
+  function editionLinks() {
+    document.querySelectorAll(".nnbook-editions a[href]").forEach(function (link) {
+      if (!link.dataset.page) link.dataset.page = link.getAttribute("href").split("#")[0];
+      var update = function () { link.setAttribute("href", link.dataset.page + sectionInView()); };
+      ["click", "auxclick", "contextmenu", "focus", "pointerenter"].forEach(function (type) {
+        link.addEventListener(type, update);
+      });
+    });
+  }
+
+  // In a Chinese edition, the exercise and solution pages are English: their titles, wherever
+  // they are linked (the sidebar, previous/next), and the contents of such a page are marked
+  // English, so that a screen reader reads them in English.
+  function markEnglishPages(root) {
+    if (LANG === "en") return;
+    root.querySelectorAll("a[href]:not([lang])").forEach(function (link) {
+      if (link.closest(".nnbook-editions") || /[\u3400-\u9fff]/.test(link.textContent)) return;
+      if (/\/(exercises|solutions)\/[^/]+\.html$/.test(link.pathname || "")) {
+        link.setAttribute("lang", "en");
+      }
+    });
+    if (document.querySelector(".nnbook-english-page")) {
+      root.querySelectorAll("#pst-page-toc-nav > ul:not([lang])").forEach(function (list) {
+        list.setAttribute("lang", "en");
+      });
+    }
+  }
+
   function fixAll() {
+    markEnglishPages(document);
     focusableScrollingFigures(document);
     nameSidebarToggles(document);
     nameThemeButtons(document);
@@ -85,6 +164,7 @@
   }
 
   document.addEventListener("DOMContentLoaded", function () {
+    editionLinks();
     fixAll();
     // Icons (Font Awesome) and widgets are drawn after the page has loaded.
     new MutationObserver(function () { fixAll(); }).observe(document.body, {childList: true, subtree: true});
