@@ -20,12 +20,14 @@ lower bound that the HTML alone tells, without a browser.
     python benchmarks/page_weight.py                       # the heaviest widget page and two plain pages
     python benchmarks/page_weight.py book/11-training.html  # given pages
     python benchmarks/page_weight.py --widget-pages         # every chapter with widgets
+    python benchmarks/page_weight.py --write                # also (re)write its section of results.md
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import platform
 import statistics
 import sys
 from collections import Counter
@@ -36,6 +38,9 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from browser_support import Chromium, find_chromium, serve  # noqa: E402
 
+RESULTS = ROOT / "benchmarks" / "results.md"
+MARK = "<!-- page weight: written by benchmarks/page_weight.py -->"
+END = "<!-- end of the page weight section -->"
 DEFAULT_PAGES = ["book/08-gradient-descent.html", "book/01-neuron.html", "book/intro.html",
                  "book/notation.html"]
 MB = 1e6  # the figures are given in decimal megabytes, as browsers' DevTools give them
@@ -121,6 +126,7 @@ def main(argv=None) -> int:
     parser.add_argument("--runs", type=int, default=3, help="visits per page (the median is reported)")
     parser.add_argument("--widget-pages", action="store_true", help="every chapter that shows widgets")
     parser.add_argument("--files", type=int, default=0, help="list the N largest files of each page")
+    parser.add_argument("--write", action="store_true", help=f"write the table into {RESULTS.relative_to(ROOT)}")
     args = parser.parse_args(argv)
     html = Path(args.html)
     pages = args.pages or (widget_pages(html) if args.widget_pages else DEFAULT_PAGES)
@@ -128,6 +134,8 @@ def main(argv=None) -> int:
     if executable is None:
         print("no Chromium found (install Debian's `chromium` package)", file=sys.stderr)
         return 2
+    rows = []
+    load_before = os.getloadavg()[0]
     browser = Chromium(executable)
     try:
         with serve(html) as base:
@@ -136,6 +144,7 @@ def main(argv=None) -> int:
                 runs = [measure(browser, f"{base}/{page}") for _ in range(args.runs)]
                 med = {k: statistics.median(r[k] for r in runs) if all(k in r for r in runs) else None
                        for k in ("bytes", "requests", "load", "math", "widgets", "ready")}
+                rows.append((page, med))
                 fmt = lambda v: "-" if v is None else f"{v:.0f}"  # noqa: E731
                 print(f"{page:42s} {med['bytes'] / MB:6.2f} {med['requests']:4.0f} {fmt(med['load']):>8s} "
                       f"{fmt(med['math']):>8s} {fmt(med['widgets']):>10s} {fmt(med['ready']):>9s}", flush=True)
@@ -147,7 +156,51 @@ def main(argv=None) -> int:
     finally:
         browser.close()
     print(f"load {os.getloadavg()[0]:.1f} at the end; {args.runs} first visits per page, medians")
+    if args.write:
+        version = browser_version(executable)
+        _write(section(rows, args.runs, f"{version}; {platform.machine()}; {os.cpu_count()} cores; "
+                                        f"load average {load_before:.1f} when the run started"))
+        print(f"written to {RESULTS}")
     return 0
+
+
+def browser_version(executable: str) -> str:
+    import subprocess
+
+    try:
+        return subprocess.run([executable, "--version"], capture_output=True, text=True, timeout=30).stdout.strip()
+    except (OSError, subprocess.TimeoutExpired):
+        return "Chromium"
+
+
+def section(rows, runs: int, setup: str) -> str:
+    """The page weight section of results.md: one row per page."""
+    fmt = lambda v: "—" if v is None else f"{v / 1000:.2f}"  # noqa: E731
+    lines = [MARK, "## Page weight", "",
+             "`python benchmarks/page_weight.py --write`: each page opened in headless Chromium with an empty "
+             f"cache from a local static server (files sent uncompressed), {runs} times, medians. Transferred: "
+             "every response until the page is ready, headers included. Ready: loaded, every formula typeset "
+             f"and every widget drawn, from the start of navigation. Measured on: {setup}.", "",
+             "| page | transferred (MB) | requests | widgets drawn (s) | formulas typeset (s) | ready (s) |",
+             "|---|---:|---:|---:|---:|---:|"]
+    for page, med in rows:
+        lines.append(f"| `{page}` | {med['bytes'] / MB:.2f} | {med['requests']:.0f} | {fmt(med['widgets'])} | "
+                     f"{fmt(med['math'])} | {fmt(med['ready'])} |")
+    return "\n".join(lines) + "\n\n" + END + "\n"
+
+
+def _write(text: str) -> None:
+    """Put ``text`` in place of the section in results.md, or before the grading section, or at the end."""
+    old = RESULTS.read_text(encoding="utf-8") if RESULTS.is_file() else ""
+    if MARK in old and END in old:
+        before, _, rest = old.partition(MARK)
+        after = rest.partition(END + "\n")[2]
+    elif "<!-- grading:" in old:
+        before, _, after = old.partition("<!-- grading:")
+        after = "<!-- grading:" + after
+    else:
+        before, after = old.rstrip("\n") + "\n\n", ""
+    RESULTS.write_text(before + text + ("\n" + after if after else ""), encoding="utf-8")
 
 
 if __name__ == "__main__":

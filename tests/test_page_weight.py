@@ -158,3 +158,90 @@ def test_the_widget_managers_sanitizer_keeps_what_sanitize_html_keeps():
         browser.close()
     assert got == [kept for _, kept in SANITIZED]
     assert styles == 1  # the widgets' stylesheet (the lab variables come with the first control)
+
+
+def _browser_benchmark():
+    """benchmarks/page_weight.py (its name is tools/page_weight.py's too)."""
+    import importlib.util
+
+    path = Path(__file__).resolve().parent.parent / "benchmarks" / "page_weight.py"
+    spec = importlib.util.spec_from_file_location("page_weight_in_the_browser", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+FIRST_VISIT_BUDGET = 5_000_000  # bytes a first visit of a widget page transfers, at most
+
+
+def test_every_widget_page_transfers_at_most_5_mb_on_a_first_visit(site, browser):
+    """Each chapter with widgets, opened in Chromium with an empty cache: every response until it
+    has loaded, typeset its formulas and drawn its widgets (what scripts fetch included) adds up to
+    at most 5 MB, uncompressed."""
+    base, html = site
+    bench = _browser_benchmark()
+    pages = bench.widget_pages(html)
+    assert len(pages) >= 10, f"expected the chapters with widgets, found {pages}"
+    transferred = {page: bench.measure(browser, f"{base}/{page}") for page in pages}
+    for page, visit in transferred.items():
+        assert "widgets" in visit and "math" in visit, f"{page}: not drawn and typeset: {visit}"
+    over = {page: round(v["bytes"] / 1e6, 2) for page, v in transferred.items() if v["bytes"] > FIRST_VISIT_BUDGET}
+    assert not over, f"widget pages over {FIRST_VISIT_BUDGET / 1e6:g} MB on a first visit (MB): {over}"
+    heaviest = max(transferred, key=lambda p: transferred[p]["bytes"])
+    print(f"heaviest widget page: {heaviest}, {transferred[heaviest]['bytes'] / 1e6:.2f} MB transferred")
+
+
+ICON_CSS = (':root{--pst-icon-note:"\uf05a";--pst-icon-other:"x"}'
+            '.fa-play:before{content:"\\f04b"}.fa-circle-play:before,.fa-play-circle:before{content:"\\f144"}'
+            '.fa-github:before{content:"\\f09b"}.fa-unused:before{content:"\\f000"}'
+            '.fa-check:before{content:"\\f00c"}.blockquote-footer:before{content:"\\2014\\00a0"}'
+            '@media print{.fa-stop:before{content:"\\f04d"}}')
+
+
+def test_the_icons_the_site_uses_are_found_by_name_and_by_code_point():
+    icons, drawn = bundle_assets.icon_code_points([ICON_CSS], [])
+    assert icons["fa-play"] == {0xF04B} and icons["fa-play-circle"] == {0xF144} == icons["fa-circle-play"]
+    assert icons["fa-stop"] == {0xF04D} and "blockquote-footer" not in str(icons)
+    assert drawn == {0xF05A}  # a sign a stylesheet draws by its code point; "x" and the dash are not icons
+    page = '<i class="fa-brands fa-github"></i><button class="fa fa-play-circle">'
+    state = '{"_model_name": "ToggleButtonsModel", "icons": ["check", ""], "tooltips": []}'
+    script = 'icon.className = "fa fa-stop";'
+    names = bundle_assets.used_icon_names([page, state, script])
+    assert {"fa-github", "fa-play-circle", "fa-check", "fa-stop"} <= names
+    assert "fa-unused" not in names and "fa-play" not in names
+
+
+def test_font_awesome_keeps_only_the_icons_the_site_uses(tmp_path):
+    pytest.importorskip("brotli", reason="WOFF2 needs the brotli module")
+    from fontTools.fontBuilder import FontBuilder
+    from fontTools.pens.ttGlyphPen import TTGlyphPen
+    from fontTools.ttLib import TTFont
+
+    def box():
+        pen = TTGlyphPen(None)
+        pen.moveTo((0, 0)), pen.lineTo((0, 500)), pen.lineTo((500, 500)), pen.closePath()
+        return pen.glyph()
+
+    codes = {0xF04B: "play", 0xF04D: "stop", 0xF000: "unused", 0xF05A: "note"}
+    builder = FontBuilder(1000, isTTF=True)
+    builder.setupGlyphOrder([".notdef", *codes.values()])
+    builder.setupCharacterMap(codes)
+    builder.setupGlyf({name: box() for name in [".notdef", *codes.values()]})
+    builder.setupHorizontalMetrics({name: (500, 0) for name in [".notdef", *codes.values()]})
+    builder.setupHorizontalHeader(ascent=800, descent=-200)
+    builder.setupNameTable({"familyName": "Icons", "styleName": "Solid"})
+    builder.setupOS2()
+    builder.setupPost()
+    fonts = tmp_path / "_static" / bundle_assets.FA_WEBFONTS
+    fonts.mkdir(parents=True)
+    builder.font.flavor = "woff2"
+    builder.save(fonts / "fa-solid-900.woff2")
+    (tmp_path / "_static" / "theme.css").write_text(ICON_CSS, encoding="utf-8")
+    (tmp_path / "_static" / "widgets.js").write_text('b.className = "fa fa-stop";', encoding="utf-8")
+    page = tmp_path / "page.html"
+    page.write_text('<i class="fa fa-play"></i>', encoding="utf-8")
+    saved = bundle_assets.subset_icon_fonts(tmp_path / "_static", [page])
+    kept = TTFont(fonts / "fa-solid-900.woff2")
+    assert kept.flavor == "woff2"
+    assert set(kept.getBestCmap()) == {0xF04B, 0xF04D, 0xF05A}  # by name on a page, in a script, by code point
+    assert saved > 0

@@ -548,6 +548,116 @@ def _colab_for_notebooks_only(app, pagename, templatename, context, doctree) -> 
         group["buttons"] = kept
 
 
+# The theme's Font Awesome 6 draws a few dozen icons (the buttons of the page's header and
+# sidebar, the admonitions' signs, the Play control of the widgets), but its web fonts hold
+# every icon: 0.28 MB that every page loads (the solid and brands fonts). After the build they
+# are cut down to the icons the site uses: each icon class (``fa-play``) named in a page or a
+# script of the site, each icon a stylesheet draws by its code point (the admonitions' signs),
+# and each icon a widget names in its state. Writing WOFF2 needs the ``brotli`` module; without
+# it the fonts stay whole (and the build log says so).
+FA_WEBFONTS = "vendor/fontawesome/webfonts"
+_CSS_RULE = re.compile(r"([^{}]+)\{([^{}]*)\}")
+_ICON_SELECTOR = re.compile(r"^\.(fa-[a-z0-9-]+)(?::before)?$")
+_CSS_STRING = re.compile(r'"((?:[^"\\]|\\.)*)"')
+_ICON_NAME = re.compile(r"\bfa-[a-z0-9]+(?:-[a-z0-9]+)*")
+# A widget's icon, in its stored state: ToggleButtons' "icons": ["check", ...], Button's "icon": "check".
+_WIDGET_ICONS = re.compile(r'"icons?":\s*(\[[^\]]*\]|"[^"]*")')
+
+
+def _css_chars(value: str) -> set[int]:
+    """The characters of the CSS strings in ``value`` (escapes such as ``\\f04b`` decoded)."""
+    codes: set[int] = set()
+    for string in _CSS_STRING.findall(value):
+        i = 0
+        while i < len(string):
+            if string[i] == "\\":
+                m = re.match(r"[0-9a-fA-F]{1,6}\s?", string[i + 1:])
+                if m:
+                    codes.add(int(m.group(0).strip(), 16))
+                    i += 1 + len(m.group(0))
+                    continue
+                i += 1
+            codes.add(ord(string[i]) if i < len(string) else 0)
+            i += 1
+    codes.discard(0)
+    return codes
+
+
+def icon_code_points(css_texts, used_texts) -> tuple[dict[str, set[int]], set[int]]:
+    """({icon class: its code points} from the stylesheets' ``.fa-NAME:before{content:"…"}`` rules,
+    the code points that the stylesheets draw outside those rules, in the Private Use Area where
+    Font Awesome keeps its icons), and the icon classes named in ``used_texts``."""
+    icons: dict[str, set[int]] = {}
+    drawn: set[int] = set()
+    for css in css_texts:
+        for selectors, body in _CSS_RULE.findall(css):
+            names = [m.group(1) for sel in selectors.split(",") if (m := _ICON_SELECTOR.match(sel.strip()))]
+            codes = _css_chars(body)
+            if names and len(names) == len(selectors.split(",")):
+                for name in names:
+                    icons.setdefault(name, set()).update(codes)
+            else:
+                drawn |= {c for c in codes if 0xE000 <= c <= 0xF8FF}
+    return icons, drawn
+
+
+def used_icon_names(texts) -> set[str]:
+    """The icon classes (``fa-NAME``) that pages and scripts name, and the icons widgets name."""
+    names: set[str] = set()
+    for text in texts:
+        names.update(_ICON_NAME.findall(text))
+        for value in _WIDGET_ICONS.findall(text):
+            try:
+                found = json.loads(value)
+            except ValueError:
+                continue
+            names.update(f"fa-{icon}" for icon in ([found] if isinstance(found, str) else found)
+                         if isinstance(icon, str) and icon)
+    return names
+
+
+def subset_icon_fonts(static: Path, pages) -> int:
+    """Cut the theme's Font Awesome web fonts down to the icons the site uses; returns the bytes
+    saved (0 where fontTools or brotli is missing)."""
+    from sphinx.util import logging
+
+    logger = logging.getLogger(__name__)
+    fonts = sorted((static / FA_WEBFONTS).glob("*.woff2"))
+    if not fonts:
+        return 0
+    try:
+        import brotli  # noqa: F401  (fontTools writes WOFF2 with it)
+        from fontTools import subset
+        from fontTools.ttLib import TTFont
+    except ImportError as err:
+        logger.info(f"bundle_assets: Font Awesome left whole ({err.name} is not installed)")
+        return 0
+    css = [p.read_text(encoding="utf-8", errors="replace") for p in static.rglob("*.css")]
+    icons, drawn = icon_code_points(css, [])
+    texts = (p.read_text(encoding="utf-8", errors="replace") for p in [*pages, *static.rglob("*.js")])
+    wanted = set(drawn)
+    for name in used_icon_names(texts):
+        wanted |= icons.get(name, set())
+    saved = 0
+    for path in fonts:
+        font = TTFont(path)
+        codes = set(font.getBestCmap()) & wanted
+        before = path.stat().st_size
+        options = subset.Options()
+        options.flavor = "woff2"
+        options.layout_features = ["*"]
+        options.notdef_outline = True
+        options.name_IDs = ["*"]
+        subsetter = subset.Subsetter(options)
+        subsetter.populate(unicodes=sorted(codes))
+        subsetter.subset(font)
+        font.flavor = "woff2"
+        font.save(path)
+        saved += before - path.stat().st_size
+    logger.info(f"bundle_assets: Font Awesome cut to the {len(wanted)} icons the site uses")
+    return saved
+
+
 def _trim_static(app, exception) -> None:
     """build-finished: remove from _build/html/_static what no reader ever downloads."""
     if exception is not None or app.builder.format != "html":
@@ -561,6 +671,9 @@ def _trim_static(app, exception) -> None:
     for path in set(unused):
         removed += path.stat().st_size
         path.unlink()
+    outdir = Path(app.outdir)
+    pages = [p for p in outdir.rglob("*.html") if "_static" not in p.parts and "_sources" not in p.parts]
+    removed += subset_icon_fonts(static, pages)
     locales = static / "locales"  # the theme's message catalogues, used when the page is written
     if locales.is_dir():
         removed += sum(p.stat().st_size for p in locales.rglob("*") if p.is_file())
