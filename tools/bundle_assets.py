@@ -80,11 +80,11 @@ WIDGET_MANAGER_SOURCES = (ROOT / "tools" / "widget_manager.js", ROOT / "tools" /
 # How the widget manager is built; a bundle built another way is built again.
 WIDGET_MANAGER_FORMAT = 1
 # Its stylesheets, bundled with their @imports before the script takes them in as text: Lumino's
-# and the controls' (the upstream manager's), the error widget's (@jupyter-widgets/base), and
-# JupyterLab's variables, which the manager adds only where the page does not define them.
+# and the controls', and JupyterLab's variables, which the manager adds only where the page does
+# not define them (the upstream manager's; not @jupyter-widgets/base's, which marks every widget
+# of a page without a kernel as disconnected).
 WIDGET_CSS = {
-    "widgets.css": ("@lumino/widgets/style/index.css", "@jupyter-widgets/controls/css/widgets-base.css",
-                    "@jupyter-widgets/base/css/index.css"),
+    "widgets.css": ("@lumino/widgets/style/index.css", "@jupyter-widgets/controls/css/widgets-base.css"),
     "labvariables.css": ("@jupyter-widgets/controls/css/labvariables.css",),
 }
 
@@ -324,9 +324,9 @@ def fetch_axe() -> Path | None:
 
 def widget_manager_key() -> str:
     """What the widget manager is built from: its format and a digest of its sources (the entry
-    script, the sanitizer, package.json and package-lock.json); a bundle with another key is
-    built again."""
-    digest = hashlib.sha256()
+    script, the sanitizer, package.json, package-lock.json and the stylesheets it takes in); a
+    bundle with another key is built again."""
+    digest = hashlib.sha256(json.dumps(WIDGET_CSS).encode())
     for path in WIDGET_MANAGER_SOURCES:
         digest.update(path.name.encode() + b"\0")
         digest.update(path.read_bytes() if path.is_file() else b"(missing)")
