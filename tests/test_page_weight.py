@@ -211,6 +211,16 @@ def test_the_icons_the_site_uses_are_found_by_name_and_by_code_point():
     assert "fa-unused" not in names and "fa-play" not in names
 
 
+def test_the_stylesheets_keep_the_rules_of_the_icons_the_site_uses():
+    kept = bundle_assets.drop_unused_icon_rules(ICON_CSS, {"fa-play", "fa-circle-play"})
+    assert '.fa-play:before{content:"\\f04b"}' in kept
+    assert '.fa-circle-play:before,.fa-play-circle:before{content:"\\f144"}' in kept  # one of its names is used
+    assert "fa-github" not in kept and "fa-unused" not in kept and "fa-check" not in kept
+    assert "fa-stop" not in kept and "@media print{}" in kept
+    assert ':root{--pst-icon-note:"\uf05a"' in kept and ".blockquote-footer:before" in kept  # not icon classes
+    assert bundle_assets.drop_unused_icon_rules(ICON_CSS, set(bundle_assets.icon_code_points([ICON_CSS], [])[0])) == ICON_CSS
+
+
 def test_font_awesome_keeps_only_the_icons_the_site_uses(tmp_path):
     pytest.importorskip("brotli", reason="WOFF2 needs the brotli module")
     from fontTools.fontBuilder import FontBuilder
@@ -240,8 +250,10 @@ def test_font_awesome_keeps_only_the_icons_the_site_uses(tmp_path):
     (tmp_path / "_static" / "widgets.js").write_text('b.className = "fa fa-stop";', encoding="utf-8")
     page = tmp_path / "page.html"
     page.write_text('<i class="fa fa-play"></i>', encoding="utf-8")
-    saved = bundle_assets.subset_icon_fonts(tmp_path / "_static", [page])
+    saved = bundle_assets.trim_icons(tmp_path / "_static", [page])
     kept = TTFont(fonts / "fa-solid-900.woff2")
     assert kept.flavor == "woff2"
     assert set(kept.getBestCmap()) == {0xF04B, 0xF04D, 0xF05A}  # by name on a page, in a script, by code point
     assert saved > 0
+    css = (tmp_path / "_static" / "theme.css").read_text(encoding="utf-8")
+    assert ".fa-play:before" in css and ".fa-stop:before" in css and "fa-unused" not in css
