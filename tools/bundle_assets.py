@@ -15,9 +15,10 @@ Run as a script (``make assets`` does), it fetches packages from the npm registr
   packages that ``package.json`` names (``@jupyter-widgets/base``, ``controls``,
   ``base-manager`` and Lumino), which ``npm ci`` installs at the versions of
   ``package-lock.json`` in a temporary folder. It draws the book's widgets as
-  ``@jupyter-widgets/html-manager`` does, in a third of its size: without JupyterLab's output
-  area and React, a JSON-schema validator, a second Font Awesome and the ipywidgets 7 modules
-  (see the file);
+  ``@jupyter-widgets/html-manager`` does, in 0.62 MB where that bundle takes 2.3 MB without its
+  ipywidgets 7 modules: without JupyterLab's output area and React, a JSON-schema validator, a
+  second Font Awesome, and with ``tools/widget_sanitize.js`` in place of sanitize-html (see the
+  files);
 * Noto Sans SC and TC (``@fontsource/noto-sans-sc``, ``@fontsource/noto-sans-tc``), cut by
   their authors into files of a few hundred characters each: the files that hold a Chinese
   character of the book's sources are copied, with a stylesheet (``vendor/fonts/cjk.css``) that
@@ -33,11 +34,12 @@ Loaded as a Sphinx extension (``_config.yml`` lists it under ``sphinx.local_exte
 points Sphinx and MyST-NB at those local copies (``mathjax_path`` and ``nb_ipywidgets_js``).
 Where the bundle is missing (a machine without npm) it leaves the public CDN defaults in place
 (``tex-chtml.js`` with its menu, kept out of the tab order by ``_config.yml``, and the upstream
-widget manager) and says so in the build log. The same extension keeps the site's pages clean: one copy of each
-script tag and a Colab button only where Colab can open the file. After the build it removes from
-``_build/html/_static`` what no reader downloads: source maps, the theme's translation catalogues,
-TrueType copies of fonts that are also there as WOFF2, and the theme's ``fontawesome.js``, which
-``book/_templates/static/webpack-macros.html`` leaves out of the pages.
+widget manager) and says so in the build log. The same extension keeps the site's pages clean:
+one copy of each script tag and a Colab button only where Colab can open the file. After the
+build it removes from ``_build/html/_static`` what no reader downloads: source maps, the theme's
+translation catalogues, TrueType copies of fonts that are also there as WOFF2, the theme's
+``fontawesome.js``, which ``book/_templates/static/webpack-macros.html`` leaves out of the pages,
+and the icons of Font Awesome the site does not use (:func:`trim_icons`).
 
 ``python benchmarks/page_weight.py`` measures in Chromium what a page transfers and when it is
 ready.
