@@ -3,12 +3,22 @@
 Run as a script (``make assets`` does), it fetches packages from the npm registry with
 ``npm pack`` and unpacks the files the site needs into ``book/_static/vendor/`` (git-ignored):
 
-* MathJax 3 (``mathjax``), which renders the equations (without the input formats, output
-  formats and speech languages the site never loads);
-* RequireJS (``requirejs``), the module loader the widget manager needs;
-* the Jupyter widget manager (``@jupyter-widgets/html-manager``), which draws every widget of
-  an executed page from the widget state stored in the notebook (its icon fonts in WOFF2 only,
-  the format every current browser reads first);
+* MathJax 3 (``mathjax``), which renders the equations: the pages load its components, not the
+  combined ``tex-chtml.js``, so that they do not load its menu (0.4 MB, which also made every
+  formula a tab stop); the TeX input with its autoloaded extensions, the CommonHTML output and
+  the hidden MathML that screen readers read (``a11y/assistive-mml``), as ``tex-chtml.js`` has
+  them (without the input formats, output formats and speech languages the site never loads);
+* RequireJS (``requirejs``), through which the widget manager looks up a widget module it does
+  not have;
+* the widget manager, which draws every widget of an executed page from the widget state stored
+  in the notebook: ``tools/widget_manager.js`` bundled with esbuild, minified, from the npm
+  packages that ``package.json`` names (``@jupyter-widgets/base``, ``controls``,
+  ``base-manager`` and Lumino), which ``npm ci`` installs at the versions of
+  ``package-lock.json`` in a temporary folder. It draws the book's widgets as
+  ``@jupyter-widgets/html-manager`` does, in 0.62 MB where that bundle takes 2.3 MB without its
+  ipywidgets 7 modules: without JupyterLab's output area and React, a JSON-schema validator, a
+  second Font Awesome, and with ``tools/widget_sanitize.js`` in place of sanitize-html (see the
+  files);
 * Noto Sans SC and TC (``@fontsource/noto-sans-sc``, ``@fontsource/noto-sans-tc``), cut by
   their authors into files of a few hundred characters each: the files that hold a Chinese
   character of the book's sources are copied, with a stylesheet (``vendor/fonts/cjk.css``) that
@@ -23,17 +33,23 @@ missing). The site does not ship it, so ``make book`` does not fetch it.
 Loaded as a Sphinx extension (``_config.yml`` lists it under ``sphinx.local_extensions``), it
 points Sphinx and MyST-NB at those local copies (``mathjax_path`` and ``nb_ipywidgets_js``).
 Where the bundle is missing (a machine without npm) it leaves the public CDN defaults in place
-and says so in the build log. The same extension keeps the site's pages clean: one copy of each
-script tag and a Colab button only where Colab can open the file. After the build it removes from
-``_build/html/_static`` what no reader downloads: source maps, the theme's translation catalogues,
-TrueType copies of fonts that are also there as WOFF2, and the theme's ``fontawesome.js``, which
-``book/_templates/static/webpack-macros.html`` leaves out of the pages.
+(``tex-chtml.js`` with its menu, kept out of the tab order by ``_config.yml``, and the upstream
+widget manager) and says so in the build log. The same extension keeps the site's pages clean:
+one copy of each script tag and a Colab button only where Colab can open the file. After the
+build it removes from ``_build/html/_static`` what no reader downloads: source maps, the theme's
+translation catalogues, TrueType copies of fonts that are also there as WOFF2, the theme's
+``fontawesome.js``, which ``book/_templates/static/webpack-macros.html`` leaves out of the pages,
+and the icons of Font Awesome the site does not use (:func:`trim_icons`).
+
+``python benchmarks/page_weight.py`` measures in Chromium what a page transfers and when it is
+ready.
 
 Usage: ``python tools/bundle_assets.py [--force]`` or ``python tools/bundle_assets.py --axe``
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import shutil
@@ -48,9 +64,8 @@ STATIC = ROOT / "book" / "_static"
 VENDOR = STATIC / "vendor"
 MANIFEST = VENDOR / "manifest.json"
 
-# Pinned versions: the widget manager 1.0.x renders the widget state written by ipywidgets 8.
+# Pinned versions of the packages unpacked as they are published (``npm pack``).
 PACKAGES = {
-    "@jupyter-widgets/html-manager": "1.0.15",
     "mathjax": "3.2.2",
     "requirejs": "2.3.8",
     "@fontsource/noto-sans-sc": "5.3.0",
@@ -60,11 +75,29 @@ PACKAGES = {
 AXE_PACKAGE = ("axe-core", "4.14.1")
 AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 
+# The widget manager: tools/widget_manager.js bundled from the packages of package.json, at the
+# versions of package-lock.json (esbuild is one of them).
+WIDGET_MANAGER_SOURCES = (ROOT / "tools" / "widget_manager.js", ROOT / "tools" / "widget_sanitize.js",
+                          ROOT / "package.json", ROOT / "package-lock.json")
+# How the widget manager is built; a bundle built another way is built again.
+WIDGET_MANAGER_FORMAT = 1
+# Its stylesheets, bundled with their @imports before the script takes them in as text: Lumino's
+# and the controls', and JupyterLab's variables, which the manager adds only where the page does
+# not define them (the upstream manager's; not @jupyter-widgets/base's, which marks every widget
+# of a page without a kernel as disconnected).
+WIDGET_CSS = {
+    "widgets.css": ("@lumino/widgets/style/index.css", "@jupyter-widgets/controls/css/widgets-base.css"),
+    "labvariables.css": ("@jupyter-widgets/controls/css/labvariables.css",),
+}
+
 # Paths inside _static (the form Sphinx's mathjax_path and add_js_file expect).
-MATHJAX_JS = "vendor/mathjax/tex-chtml.js"
+MATHJAX_JS = "vendor/mathjax/startup.js"
+# The MathJax components the pages load (startup.js loads them, and each loads what it needs:
+# the core, the TeX fonts of the output): tex-chtml.js without its menu.
+MATHJAX_LOAD = ["input/tex", "output/chtml", "a11y/assistive-mml"]
 REQUIRE_JS = "vendor/require.js"
 WIDGETS_JS = "vendor/html-manager/embed-amd.js"
-# Committed, tiny: tells the widget manager where its font files are (see the file).
+# Committed, tiny: tells RequireJS and the widget manager where the bundle is (see the file).
 WIDGETS_PATH_JS = "nnbook-widgets.js"
 
 CJK_CSS = "vendor/fonts/cjk.css"
@@ -74,16 +107,14 @@ CJK_CSS_FORMAT = 2
 
 REQUIRED_FILES = (MATHJAX_JS, REQUIRE_JS, WIDGETS_JS, CJK_CSS)
 
-# What of MathJax the site never loads: it uses tex-chtml.js, whose TeX input is built in (the
-# extensions in input/tex/extensions load on demand), and English speech for the accessibility
-# menu.
-MATHJAX_SKIP = ("tex-svg", "tex-mml", "mml-", "tex-chtml-full", "output/svg", "node-main",
-                "input/asciimath", "input/mml", "input/tex-full", "input/tex.js", "input/tex-base",
+# What of MathJax the site never loads: the combined files (the pages load the components), the
+# input and output formats other than TeX and CommonHTML, the speech languages other than English
+# (the a11y extensions load on demand).
+MATHJAX_SKIP = ("tex-", "mml-", "node-main", "output/svg", "input/asciimath", "input/mml",
+                "input/tex-full", "input/tex-base",
                 "sre/mathmaps/ca.", "sre/mathmaps/da.", "sre/mathmaps/de.", "sre/mathmaps/es.",
                 "sre/mathmaps/fr.", "sre/mathmaps/hi.", "sre/mathmaps/it.", "sre/mathmaps/nb.",
                 "sre/mathmaps/nn.", "sre/mathmaps/sv.")
-# The widget manager's icon fonts come in five formats; browsers take the WOFF2 listed first.
-MANAGER_FONT_SKIP = (".eot", ".svg", ".ttf", ".woff")
 
 # The Chinese fonts: (npm package, CSS family). Traditional characters that the SC font lacks
 # fall through to the TC font.
@@ -140,7 +171,8 @@ def _manifest_if_present() -> dict | None:
         manifest = json.loads(MANIFEST.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    if manifest.get("packages") != PACKAGES or manifest.get("cjk_css") != CJK_CSS_FORMAT:
+    if (manifest.get("packages") != PACKAGES or manifest.get("cjk_css") != CJK_CSS_FORMAT
+            or manifest.get("widget_manager") != widget_manager_key()):
         return None
     if not all((STATIC / name).is_file() for name in REQUIRED_FILES):
         return None
@@ -292,6 +324,81 @@ def fetch_axe() -> Path | None:
     return AXE_JS
 
 
+def widget_manager_key() -> str:
+    """What the widget manager is built from: its format and a digest of its sources (the entry
+    script, the sanitizer, package.json, package-lock.json and the stylesheets it takes in); a
+    bundle with another key is built again."""
+    digest = hashlib.sha256(json.dumps(WIDGET_CSS).encode())
+    for path in WIDGET_MANAGER_SOURCES:
+        digest.update(path.name.encode() + b"\0")
+        digest.update(path.read_bytes() if path.is_file() else b"(missing)")
+    return f"{WIDGET_MANAGER_FORMAT}:{digest.hexdigest()[:16]}"
+
+
+def _run(cmd: list[str], cwd: Path, timeout: int = 600) -> None:
+    result = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, timeout=timeout)
+    if result.returncode != 0:
+        raise RuntimeError(f"{' '.join(cmd[:3])} failed: {(result.stderr or result.stdout).strip()[-800:]}")
+
+
+def _package_dir(source: str) -> str | None:
+    """``node_modules/<package>`` of a path in an esbuild metafile (None for our own files).
+    A module that a package's ``browser`` field disables is listed as ``(disabled):<path>``."""
+    parts = source.removeprefix("(disabled):").split("node_modules/")
+    if len(parts) < 2:
+        return None
+    names = parts[-1].split("/")
+    name = "/".join(names[:2]) if names[0].startswith("@") else names[0]
+    return "node_modules/".join(parts[:-1]) + "node_modules/" + name
+
+
+def _third_party_licences(build: Path, metafile: dict) -> str:
+    """The licence of every package the bundle took code from, for THIRD-PARTY-LICENSES.txt."""
+    packages = sorted({d for source in metafile["inputs"] if (d := _package_dir(source))})
+    texts = []
+    for rel in packages:
+        pkg = build / rel
+        info = json.loads((pkg / "package.json").read_text(encoding="utf-8"))
+        licence = next((p for p in sorted(pkg.iterdir()) if p.name.upper().startswith(("LICENSE", "LICENCE", "COPYING"))), None)
+        body = licence.read_text(encoding="utf-8", errors="replace").strip() if licence else f"(licence: {info.get('license')})"
+        texts.append(f"{info['name']}@{info['version']} ({info.get('license')})\n\n{body}\n")
+    return ("The widget manager (embed-amd.js) bundles code of these packages, under these licences.\n\n"
+            + "\n" + ("=" * 72 + "\n").join(texts))
+
+
+def build_widget_manager(dest: Path) -> int:
+    """Build the widget manager into ``dest`` (``embed-amd.js`` and the licences of what it
+    bundles): ``npm ci`` of package.json in a temporary folder, then esbuild, twice: the
+    stylesheets with their @imports, then tools/widget_manager.js with the stylesheets as text.
+    Returns the size of embed-amd.js. Raises ``RuntimeError`` when npm or esbuild fails."""
+    with tempfile.TemporaryDirectory(prefix="nnbook-widgets-") as tmp:
+        build = Path(tmp)
+        for path in WIDGET_MANAGER_SOURCES:
+            shutil.copy2(path, build / path.name)
+        _log("npm ci (the widget manager's packages, package-lock.json)")
+        _run(["npm", "ci", "--ignore-scripts", "--no-audit", "--no-fund", "--loglevel=error"], build)
+        esbuild = build / "node_modules" / ".bin" / "esbuild"
+        css = build / "css"
+        css.mkdir()
+        for name, imports in WIDGET_CSS.items():
+            (css / name).write_text("".join(f'@import "{i}";\n' for i in imports), encoding="utf-8")
+        _run([str(esbuild), *(f"css/{name}" for name in WIDGET_CSS), "--bundle", "--minify",
+              "--outdir=built-css", "--log-level=warning"], build)
+        _run([str(esbuild), "widget_manager.js", "--bundle", "--minify", "--format=iife", "--target=es2019",
+              # The stylesheets as text, and UMD modules (jQuery, Backbone) taken as CommonJS, not
+              # registered with the page's RequireJS.
+              # sanitize-html (with htmlparser2 and PostCSS) gives way to tools/widget_sanitize.js.
+              "--loader:.css=text", "--alias:nnbook-css=./built-css", "--define:define=undefined",
+              "--alias:sanitize-html=./widget_sanitize.js",
+              "--legal-comments=none", "--metafile=meta.json", "--outfile=embed-amd.js", "--log-level=warning"],
+             build)
+        dest.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(build / "embed-amd.js", dest / "embed-amd.js")
+        metafile = json.loads((build / "meta.json").read_text(encoding="utf-8"))
+        (dest / "THIRD-PARTY-LICENSES.txt").write_text(_third_party_licences(build, metafile), encoding="utf-8")
+        return (dest / "embed-amd.js").stat().st_size
+
+
 def bundle(force: bool = False) -> bool:
     """Fetch and unpack the packages; True on success, False when npm is unavailable or fails."""
     if bundle_is_complete() and not force:
@@ -316,12 +423,13 @@ def bundle(force: bool = False) -> bool:
                  "the widget manager from the public CDN.")
             return False
 
-        manager = unpacked["@jupyter-widgets/html-manager"] / "dist"
-        n_manager = _copy_tree(
-            manager, staged / "html-manager",
-            skip=lambda rel: rel.endswith((".map", ".LICENSE.txt") + MANAGER_FONT_SKIP)
-            or rel in ("embed.js", "libembed-amd.js"),
-        )
+        try:
+            manager_size = build_widget_manager(staged / "html-manager")
+        except (RuntimeError, OSError, ValueError, subprocess.TimeoutExpired) as err:
+            _log(f"could not build the widget manager ({err}); the site will load MathJax, RequireJS and "
+                 "the widget manager from the public CDN.")
+            return False
+        _log(f"built the widget manager: {manager_size / 1e6:.2f} MB")
         n_mathjax = _copy_tree(
             unpacked["mathjax"] / "es5", staged / "mathjax",
             skip=lambda rel: rel.startswith(MATHJAX_SKIP),
@@ -334,7 +442,8 @@ def bundle(force: bool = False) -> bool:
             if lic.is_file():
                 shutil.copy2(lic, staged / f"LICENSE-{name.replace('@', '').replace('/', '-')}")
         (staged / "manifest.json").write_text(
-            json.dumps({"packages": PACKAGES, "files": {"html-manager": n_manager, "mathjax": n_mathjax},
+            json.dumps({"packages": PACKAGES, "widget_manager": widget_manager_key(),
+                        "files": {"html-manager/embed-amd.js": manager_size, "mathjax": n_mathjax},
                         "cjk_ranges": cjk_ranges, "cjk_css": CJK_CSS_FORMAT}) + "\n",
             encoding="utf-8",
         )
@@ -342,7 +451,8 @@ def bundle(force: bool = False) -> bool:
             shutil.rmtree(VENDOR)
         VENDOR.parent.mkdir(parents=True, exist_ok=True)
         shutil.copytree(staged, VENDOR)
-    _log(f"bundled {', '.join(f'{k}@{v}' for k, v in PACKAGES.items())} into {VENDOR.relative_to(ROOT)}")
+    _log(f"bundled {', '.join(f'{k}@{v}' for k, v in PACKAGES.items())} and the widget manager into "
+         f"{VENDOR.relative_to(ROOT)}")
     return True
 
 
@@ -372,6 +482,17 @@ def _use_local_assets(app, config) -> None:
             config.html_css_files = [CJK_CSS, *css_files]
         mathjax3 = dict(getattr(config, "mathjax3_config", None) or {})
         mathjax3["chtml"] = dict(mathjax3.get("chtml", {}), unknownFamily=f"{CJK_FAMILIES}, serif")
+        # startup.js and the components of tex-chtml.js but its menu. Without the menu no formula
+        # is a tab stop, and its options (menuOptions, which _config.yml sets for the CDN's
+        # tex-chtml.js) would be invalid.
+        loader = dict(mathjax3.get("loader", {}))
+        loader["load"] = [*MATHJAX_LOAD, *(c for c in loader.get("load", []) if c not in MATHJAX_LOAD)]
+        mathjax3["loader"] = loader
+        options = {k: v for k, v in dict(mathjax3.get("options", {})).items() if k != "menuOptions"}
+        if options:
+            mathjax3["options"] = options
+        else:
+            mathjax3.pop("options", None)
         config.mathjax3_config = mathjax3
         logger.info("bundle_assets: MathJax, RequireJS, the widget manager and the Chinese fonts "
                     "load from _static/vendor")
@@ -429,80 +550,144 @@ def _colab_for_notebooks_only(app, pagename, templatename, context, doctree) -> 
         group["buttons"] = kept
 
 
-# The widget manager's bundle (3.6 MB) defines, besides what the book's widgets use, the modules
-# of ipywidgets 7 (@jupyter-widgets/base7 and controls7, 0.8 MB), which only widgets saved by
-# ipywidgets 7 would ask for, and carries a source map of each of its stylesheets (0.5 MB),
-# which browsers never read. _slim_widget_manager moves the former to a file of their own,
-# WIDGETS_7_JS (nnbook-widgets.js tells RequireJS where they are, so such a widget still draws),
-# and drops the latter.
-WIDGETS_7_JS = "vendor/html-manager/embed-amd-7.js"
-_DEFINE = re.compile(r'define\("(@jupyter-widgets/[\w/-]+)"')
+# The theme's Font Awesome 6 draws a few dozen icons (the buttons of the page's header and
+# sidebar, the admonitions' signs, the Play control of the widgets), but its web fonts and its
+# stylesheet hold every icon: 0.28 MB of fonts and 0.09 MB of CSS rules that every page loads.
+# After the build both are cut down to the icons the site uses: each icon class (``fa-play``)
+# named in a page or a script of the site, each icon a stylesheet draws by its code point (the
+# admonitions' signs), and each icon a widget names in its state. Writing WOFF2 needs the
+# ``brotli`` module; without it the fonts stay whole (and the build log says so).
+FA_WEBFONTS = "vendor/fontawesome/webfonts"
+_CSS_RULE = re.compile(r"([^{}]+)\{([^{}]*)\}")
+_ICON_SELECTOR = re.compile(r"^\.(fa-[a-z0-9-]+)(?::before)?$")
+_CSS_STRING = re.compile(r'"((?:[^"\\]|\\.)*)"')
+_ICON_NAME = re.compile(r"\bfa-[a-z0-9]+(?:-[a-z0-9]+)*")
+# A widget's icon, in its stored state: ToggleButtons' "icons": ["check", ...], Button's "icon": "check".
+_WIDGET_ICONS = re.compile(r'"icons?":\s*(\[[^\]]*\]|"[^"]*")')
 
 
-def _css_source_maps(text: str):
-    """(start, end) of each inline source map object ``{version:3,sources:[...],...}`` in ``text``."""
-    for match in re.finditer(r"\{version:3,sources:\[", text):
-        depth, i, quote = 0, match.start(), None
-        while i < len(text):
-            c = text[i]
-            if quote:
-                if c == "\\":
-                    i += 2
+def _css_chars(value: str) -> set[int]:
+    """The characters of the CSS strings in ``value`` (escapes such as ``\\f04b`` decoded)."""
+    codes: set[int] = set()
+    for string in _CSS_STRING.findall(value):
+        i = 0
+        while i < len(string):
+            if string[i] == "\\":
+                m = re.match(r"[0-9a-fA-F]{1,6}\s?", string[i + 1:])
+                if m:
+                    codes.add(int(m.group(0).strip(), 16))
+                    i += 1 + len(m.group(0))
                     continue
-                if c == quote:
-                    quote = None
-            elif c in "\"'`":
-                quote = c
-            elif c in "{[":
-                depth += 1
-            elif c in "}]":
-                depth -= 1
-                if depth == 0:
-                    yield match.start(), i + 1
-                    break
+                i += 1
+            codes.add(ord(string[i]) if i < len(string) else 0)
             i += 1
+    codes.discard(0)
+    return codes
 
 
-def slim_widget_manager(text: str) -> tuple[str, str]:
-    """The widget manager's bundle split in two: (what every widget page loads, the ipywidgets 7
-    modules), without the stylesheets' source maps. Raises ``ValueError`` if the bundle does not
-    have the expected modules (another version of the manager)."""
-    starts = {m.group(1): m.start() for m in _DEFINE.finditer(text)}
-    wanted = ("@jupyter-widgets/base", "@jupyter-widgets/controls", "@jupyter-widgets/base7",
-              "@jupyter-widgets/controls7", "@jupyter-widgets/html-manager")
-    if not all(name in starts for name in wanted) or not (
-            starts["@jupyter-widgets/controls"] < starts["@jupyter-widgets/base7"]
-            < starts["@jupyter-widgets/controls7"] < starts["@jupyter-widgets/html-manager"]):
-        raise ValueError(f"unexpected widget manager bundle: modules {sorted(starts)}")
-    a, b = starts["@jupyter-widgets/base7"], starts["@jupyter-widgets/html-manager"]
-    main, v7 = text[:a] + "\n" + text[b:], text[a:b]
-    pieces, last = [], 0
-    for start, end in _css_source_maps(main):
-        pieces.append(main[last:start])
-        pieces.append("0")  # css-loader reads a falsy map as "no source map"
-        last = end
-    pieces.append(main[last:])
-    return "".join(pieces), v7
+def icon_code_points(css_texts, used_texts) -> tuple[dict[str, set[int]], set[int]]:
+    """({icon class: its code points} from the stylesheets' ``.fa-NAME:before{content:"…"}`` rules,
+    the code points that the stylesheets draw outside those rules, in the Private Use Area where
+    Font Awesome keeps its icons), and the icon classes named in ``used_texts``."""
+    icons: dict[str, set[int]] = {}
+    drawn: set[int] = set()
+    for css in css_texts:
+        for selectors, body in _CSS_RULE.findall(css):
+            names = [m.group(1) for sel in selectors.split(",") if (m := _ICON_SELECTOR.match(sel.strip()))]
+            codes = _css_chars(body)
+            if names and len(names) == len(selectors.split(",")):
+                for name in names:
+                    icons.setdefault(name, set()).update(codes)
+            else:
+                drawn |= {c for c in codes if 0xE000 <= c <= 0xF8FF}
+    return icons, drawn
 
 
-def _slim_widget_manager(static: Path) -> int:
-    """Apply :func:`slim_widget_manager` to the built site's copy; returns the bytes saved."""
-    js = static / WIDGETS_JS
-    if not js.is_file():
-        return 0
-    text = js.read_text(encoding="utf-8")
-    if 'define("@jupyter-widgets/base7"' not in text:
-        return 0  # done already
+def used_icon_names(texts) -> set[str]:
+    """The icon classes (``fa-NAME``) that pages and scripts name, and the icons widgets name."""
+    names: set[str] = set()
+    for text in texts:
+        names.update(_ICON_NAME.findall(text))
+        for value in _WIDGET_ICONS.findall(text):
+            try:
+                found = json.loads(value)
+            except ValueError:
+                continue
+            names.update(f"fa-{icon}" for icon in ([found] if isinstance(found, str) else found)
+                         if isinstance(icon, str) and icon)
+    return names
+
+
+_ICON_RULE_BODY = re.compile(r'\s*(?:content|--fa)\s*:\s*"[^"]*"\s*;?\s*')
+
+
+def drop_unused_icon_rules(css: str, names: set[str]) -> str:
+    """``css`` without the rules of icon classes that no page or script names
+    (``.fa-NAME:before{content:"…"}``, 1,900 of them in the theme's stylesheet)."""
+    def keep(match: re.Match) -> str:
+        selectors = [sel.strip() for sel in match.group(1).split(",")]
+        icon_names = [m.group(1) for sel in selectors if (m := _ICON_SELECTOR.match(sel))]
+        if (len(icon_names) == len(selectors) and _ICON_RULE_BODY.fullmatch(match.group(2))
+                and not set(icon_names) & names):
+            return ""
+        return match.group(0)
+
+    return _CSS_RULE.sub(keep, css)
+
+
+def subset_icon_fonts(static: Path, wanted: set[int]) -> int:
+    """Cut the theme's Font Awesome web fonts down to the code points ``wanted``; returns the
+    bytes saved (0 where fontTools or brotli is missing)."""
     from sphinx.util import logging
 
-    try:
-        main, v7 = slim_widget_manager(text)
-    except ValueError as err:
-        logging.getLogger(__name__).warning(f"bundle_assets: left the widget manager whole: {err}")
+    logger = logging.getLogger(__name__)
+    fonts = sorted((static / FA_WEBFONTS).glob("*.woff2"))
+    if not fonts:
         return 0
-    (static / WIDGETS_7_JS).write_text(v7, encoding="utf-8")
-    js.write_text(main, encoding="utf-8")
-    return len(text.encode()) - len(main.encode())
+    try:
+        import brotli  # noqa: F401  (fontTools writes WOFF2 with it)
+        from fontTools import subset
+        from fontTools.ttLib import TTFont
+    except ImportError as err:
+        logger.info(f"bundle_assets: Font Awesome's fonts left whole ({err.name} is not installed)")
+        return 0
+    saved = 0
+    for path in fonts:
+        font = TTFont(path)
+        codes = set(font.getBestCmap()) & wanted
+        before = path.stat().st_size
+        options = subset.Options()
+        options.flavor = "woff2"
+        options.layout_features = ["*"]
+        options.notdef_outline = True
+        options.name_IDs = ["*"]
+        subsetter = subset.Subsetter(options)
+        subsetter.populate(unicodes=sorted(codes))
+        subsetter.subset(font)
+        font.flavor = "woff2"
+        font.save(path)
+        saved += before - path.stat().st_size
+    logger.info(f"bundle_assets: Font Awesome's fonts cut to the {len(wanted)} icons the site uses")
+    return saved
+
+
+def trim_icons(static: Path, pages) -> int:
+    """Keep of Font Awesome what the site uses: the stylesheets without the rules of icon classes
+    no page or script names, the web fonts (where brotli is installed) with only the icons the
+    site draws. Returns the bytes saved."""
+    css = {path: path.read_text(encoding="utf-8", errors="replace") for path in sorted(static.rglob("*.css"))}
+    icons, drawn = icon_code_points(css.values(), [])
+    names = used_icon_names(p.read_text(encoding="utf-8", errors="replace") for p in [*pages, *static.rglob("*.js")])
+    saved = 0
+    for path, text in css.items():
+        kept = drop_unused_icon_rules(text, names)
+        if kept != text:
+            path.write_text(kept, encoding="utf-8")
+            saved += len(text.encode()) - len(kept.encode())
+    wanted = set(drawn)
+    for name in names:
+        wanted |= icons.get(name, set())
+    return saved + subset_icon_fonts(static, wanted)
 
 
 def _trim_static(app, exception) -> None:
@@ -518,7 +703,9 @@ def _trim_static(app, exception) -> None:
     for path in set(unused):
         removed += path.stat().st_size
         path.unlink()
-    removed += _slim_widget_manager(static)
+    outdir = Path(app.outdir)
+    pages = [p for p in outdir.rglob("*.html") if "_static" not in p.parts and "_sources" not in p.parts]
+    removed += trim_icons(static, pages)
     locales = static / "locales"  # the theme's message catalogues, used when the page is written
     if locales.is_dir():
         removed += sum(p.stat().st_size for p in locales.rglob("*") if p.is_file())

@@ -7,9 +7,10 @@ A page loads a file through ``src=`` (images, scripts) or ``<link rel=stylesheet
 href=…>``; ordinary links (``<a href>``, ``<link rel=next>``) are not loaded with the page.
 
 A first visit loads the page and every file it references, shared or not: :func:`first_visit`
-adds them up. What scripts fetch later (the widget manager's and MathJax's fonts, a Chinese font
-file where the page shows Chinese) is not in the HTML, so this is a lower bound of what a browser
-with an empty cache transfers; a browser measures the rest.
+adds them up. What scripts fetch later (MathJax's components, which its loader fetches, the
+fonts, a Chinese font file where the page shows Chinese) is not in the HTML, so this is a lower
+bound of what a browser with an empty cache transfers; ``benchmarks/page_weight.py`` measures it
+in Chromium.
 
 Usage: ``python tools/page_weight.py [_build/html] [--budget MB]`` prints the heaviest pages
 and the shared total, and exits with status 1 if a page's own weight is over the budget (3 MB).
