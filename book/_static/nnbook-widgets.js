@@ -6,30 +6,8 @@
 window.FontAwesomeConfig = Object.assign({ autoReplaceSvg: "nest" }, window.FontAwesomeConfig || {});
 
 // Loaded before RequireJS and the widget manager on pages that show widgets (see
-// tools/bundle_assets.py). Everything it points at lives in _static/vendor, so the widgets
-// draw with no network, from any static host or from disk.
+// tools/bundle_assets.py): the bundled manager defines its modules itself and needs no paths.
 (function () {
-  var vendor = new URL("vendor/", document.currentScript.src).href;
-
-  // The widget manager's modules (@jupyter-widgets/html-manager, .../base, .../controls and
-  // .../html-manager/dist/libembed-amd, all defined in embed-amd.js) find their icon fonts next
-  // to the URL that RequireJS derives from their names: map those names onto the bundled copy.
-  // (RequireJS reads a global `require` object as its configuration when it loads.)
-  // The build moves the modules of ipywidgets 7 out of embed-amd.js into embed-amd-7.js
-  // (tools/bundle_assets.py): a widget saved by ipywidgets 7 fetches them from there; the
-  // book's widgets (ipywidgets 8) never do.
-  window.require = {
-    paths: {
-      "@jupyter-widgets": vendor + "html-manager",
-      "@jupyter-widgets/html-manager/dist": vendor + "html-manager",
-    },
-    bundles: {
-      "nnbook-widgets-7": ["@jupyter-widgets/base7", "@jupyter-widgets/controls7"],
-    },
-  };
-  window.require.paths["nnbook-widgets-7"] = vendor + "html-manager/embed-amd-7";
-  window.__jupyter_widgets_assets_path__ = vendor + "html-manager/";
-
   // Thebe's code (fetched only when the reader clicks "Live Code") is a UMD bundle: with
   // RequireJS on the page it would register itself as an anonymous AMD module, which RequireJS
   // rejects, instead of defining window.thebelab. The widgets have rendered by then, so hide
