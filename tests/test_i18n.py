@@ -72,6 +72,30 @@ def test_translations_keep_roles_code_math_and_links_verbatim(locale, path):
     assert not broken, f"{path}:\n" + "\n".join(broken)
 
 
+def test_a_message_with_nothing_to_translate_is_its_own_translation(tmp_path, monkeypatch):
+    """A measured table's numbers and file names ask for no translation after a benchmark run;
+    a word does, and a translation already written (Chinese punctuation between code) stays."""
+    assert not i18n.has_words("4.76") and not i18n.has_words("`book/08-gradient-descent.html`")
+    assert not i18n.has_words("{doc}`06-losses`, {doc}`13-softmax`") and not i18n.has_words("$w_1$")
+    assert i18n.has_words("page") and i18n.has_words("1.05 s") and i18n.has_words("`x` and `y`")
+    from babel.messages.catalog import Catalog
+
+    folder = tmp_path / "zh_CN" / "LC_MESSAGES" / "book"
+    folder.mkdir(parents=True)
+    catalog = Catalog(locale="zh_CN")
+    catalog.add("4.76")
+    catalog.add("`a`, `b`", "`a`、`b`")
+    catalog.add("page")
+    i18n.write_po(folder / "performance.po", catalog)
+    monkeypatch.setattr(i18n, "LOCALES", tmp_path)
+    monkeypatch.setattr(i18n, "POT_DIR", tmp_path / "pot")
+    monkeypatch.setattr(i18n.subprocess, "run", lambda *args, **kwargs: None)  # no sphinx-intl
+    (tmp_path / "pot").mkdir()
+    i18n.update(extract_first=False)
+    strings = {m.id: (m.string, m.fuzzy) for m in i18n.read_po(folder / "performance.po") if m.id}
+    assert strings == {"4.76": ("4.76", False), "`a`, `b`": ("`a`、`b`", False), "page": ("", False)}
+
+
 def test_the_verbatim_check_catches_a_changed_glue_role_code_or_math():
     msgid = "After {glue:text}`ch08_w1:.2f` steps, `nb.SGD(lr)` gives $w = 3$ ([see](errata.md))."
     good = "经过 {glue:text}`ch08_w1:.2f` 步，`nb.SGD(lr)` 给出 $w = 3$（[见](errata.md)）。"

@@ -146,7 +146,23 @@ def update(extract_first: bool = True) -> None:
     for path in catalogue_paths("zh_CN"):
         catalog = read_po(path)
         catalog.obsolete.clear()
+        # A new message with nothing to translate (a number of a measured table, a file name in
+        # code) is its own translation: filled here, so that a new benchmark run asks for none.
+        # (A translation already written, with Chinese punctuation between code, is kept.)
+        for message in catalog:
+            if message.id and not has_words(message.id) and (not message.string or message.fuzzy):
+                message.string = message.id
+                message.flags.discard("fuzzy")
         write_po(path, catalog)
+
+
+def has_words(text: str) -> bool:
+    """Whether ``text`` holds a word to translate outside its code, math, roles and links."""
+    rest = _ROLE.sub(" ", text)
+    rest = _CODE.sub(" ", rest)
+    rest = _MATH.sub(" ", rest)
+    rest = _LINK.sub(" ", rest)
+    return re.search(r"[^\W\d_]", rest) is not None
 
 
 # ---------------------------------------------------------------- catalogues
