@@ -171,6 +171,9 @@ def main(argv: list[str] | None = None) -> int:
     from exercise_links import link_to_the_published_book
 
     link_to_the_published_book()
+    # The kernels draw each figure with words once more per Chinese edition, with the words in
+    # its language (nnbook.plots._l10n); the builds keep each edition's pictures.
+    os.environ.setdefault("NNBOOK_EDITIONS", "zh_CN,zh_TW")
     timeout = execute.get("timeout", 30)
     allow_errors = bool(execute.get("allow_errors", False))
     started = time.monotonic()
