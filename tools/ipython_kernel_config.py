@@ -50,15 +50,3 @@ class SocketClosedAtShutdown(logging.Filter):
 
 
 logging.getLogger("tornado.general").addFilter(SocketClosedAtShutdown())
-
-
-# 3. When the book's notebooks are executed for the book, tools/execute_notebooks.py sets
-#    NNBOOK_EDITIONS (zh_CN,zh_TW) for its kernels: every matplotlib figure with words is then also
-#    drawn with its words in each Chinese edition's language, into its output's metadata, for the
-#    Chinese builds (nnbook.plots._l10n). In Jupyter the variable is unset and nothing changes.
-import os  # noqa: E402
-
-if os.environ.get("NNBOOK_EDITIONS"):
-    c.InteractiveShellApp.exec_lines = [
-        "import nnbook.plots._l10n as _nnbook_l10n; _nnbook_l10n.install_figure_formatter(); del _nnbook_l10n",
-    ]

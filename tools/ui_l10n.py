@@ -17,9 +17,10 @@ A string with English words that the catalogue does not translate fails the buil
 A widget's figure may carry its picture drawn again with translated words
 (``<img data-nnbook-lang="zh-Hans" …>``, drawn when the notebooks are executed for the book):
 every edition, English included, keeps only its own language's image, so that no page carries
-three. The pictures of notebook figures go the same way: the figure formatter
-(``nnbook.plots._l10n.install_figure_formatter``) puts the translated PNGs in the output's
-metadata and tools/figure_alt.py swaps them in.
+three. A notebook figure (an output image) gets its alt text translated; a kernel in which
+``nnbook.plots._l10n.install_figure_formatter`` runs also puts the figure drawn in each edition's
+language into the output's metadata, and this extension writes that picture into the edition's
+_images/ and points the page at it (a figure whose words the catalogue lacks fails the build).
 
 In the English build the extension changes nothing but that choice of images.
 

@@ -188,7 +188,8 @@ def translate_html(text: str, translate: Callable[[str], str]) -> str:
     def node(raw: str) -> str:
         if not needs_translation(_html.unescape(raw)):
             return raw
-        plain = _html.unescape(raw)
+        # A line break and the indent after it read as one space in HTML (the views hold no <pre>).
+        plain = re.sub(r"\s*\n\s*", " ", _html.unescape(raw))
         new = translate(plain)
         return raw if new == plain else _html.escape(new, quote=False)
 
