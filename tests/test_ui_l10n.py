@@ -125,7 +125,8 @@ def test_translated_widgets_show_no_english_word(book_widgets, catalogues):
         assert not prose, f"{name}: English left in the 简体 widget: {prose[:3]}"
 
 
-_NUMBER = re.compile(r"[-−]?\d+(?:\.\d+)?(?:e[-+]\d+)?")
+# The numbers Python formatted (a decimal point): a template's own words may hold digits ("2-D").
+_NUMBER = re.compile(r"[-−]?\d+\.\d+(?:e[-+]\d+)?")
 
 
 def _numbers(state) -> list[str]:
@@ -175,18 +176,26 @@ def test_html_text_nodes_and_attributes_are_translated_not_markup():
     out = _l10n.translate_html(source, catalogue)
     assert out == ('<style>.x{color:red}</style><div class="loss" aria-label="图，可横向滚动">'
                    '<b>损失</b> = 0.5 &lt; 1<img src="a.png" alt="一条曲线"></div>'
-                   '<div data-nnbook-ui=\'{"empty":"在此绘制"}\'></div>')
+                   '<div data-nnbook-ui=\'{&quot;empty&quot;:&quot;在此绘制&quot;}\'></div>')
 
 
 # ---------------------------------------------------------------- the build's rewriting
+@pytest.fixture(scope="module")
+def neuron_state():
+    import nnbook.widgets as W
+    from ipywidgets.embed import dependency_state
+
+    return {"state": dependency_state(W.neuron_playground())}
+
+
 def _page(state: dict) -> str:
     body = json.dumps(state).replace("</script>", r"<\/script>")
     return ('<html><head>\n</head><body><p>The page.</p>'
             f'<script type="application/vnd.jupyter.widget-state+json">{body}</script></body></html>')
 
 
-def test_the_extension_translates_a_pages_widget_state(book_widgets, catalogues):
-    state, _ = book_widgets["01-neuron"]
+def test_the_extension_translates_a_pages_widget_state(neuron_state, catalogues):
+    state = neuron_state
     page = _page(state)
     out = ui_l10n.localize_page(page, "zh-Hans", catalogues["zh_CN"])
     assert "<p>The page.</p>" in out  # the page's own text is the book catalogues' work
@@ -201,8 +210,8 @@ def test_the_extension_translates_a_pages_widget_state(book_widgets, catalogues)
     assert ui_l10n.localize_page(page, "en") == page
 
 
-def test_a_missing_string_fails_the_build_with_its_name(book_widgets, tmp_path):
-    state, _ = book_widgets["01-neuron"]
+def test_a_missing_string_fails_the_build_with_its_name(neuron_state, tmp_path):
+    state = neuron_state
     page = tmp_path / "out" / "book" / "01-neuron.html"
     page.parent.mkdir(parents=True)
     page.write_text(_page(state), encoding="utf-8")
@@ -306,3 +315,46 @@ def test_variants_are_drawn_only_for_the_book_and_only_for_figures_with_words(mo
     monkeypatch.setenv(_l10n.ENV, "fr")
     with pytest.raises(ValueError, match="NNBOOK_EDITIONS"):
         figure_html(fig, "A line")
+
+
+def test_a_notebook_figure_carries_its_pictures_for_the_editions(tmp_path):
+    """The kernel's figure formatter: a figure with words gets a picture per edition in its output's
+    metadata, and the build swaps it in and translates the image's alt text."""
+    import base64
+    import hashlib
+
+    from nnbook.widgets._common import figure_to_png, new_figure
+
+    fig = new_figure((2, 1.5))
+    ax = fig.add_subplot()
+    ax.plot([0, 1], [1, 0])
+    assert _l10n.translated_pngs(fig, figure_to_png, list(LOCALES)) == {}  # no word: nothing more
+    ax.set_title("loss")
+    metadata = _l10n.translated_pngs(fig, figure_to_png, list(LOCALES))
+    assert set(metadata[_l10n.METADATA_KEY]) == {"zh-Hans", "zh-Hant"}
+    ax.set_xlabel("an axis no catalogue has")
+    assert _l10n.translated_pngs(fig, figure_to_png, ["zh_CN"]) == {
+        _l10n.MISSING_KEY: ["an axis no catalogue has"]}
+    ax.set_xlabel("")
+
+    # The executed notebook as the cache holds it, and a page that shows its figure.
+    english = figure_to_png(fig)
+    sha = hashlib.sha256(english).hexdigest()
+    output = {"output_type": "display_data", "data": {"image/png": base64.b64encode(english).decode()},
+              "metadata": {"image/png": metadata}}
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    (cache / "nb.ipynb").write_text(json.dumps({"cells": [{"outputs": [output]}]}), encoding="utf-8")
+    out = tmp_path / "html"
+    (out / "_images").mkdir(parents=True)
+    from types import SimpleNamespace
+
+    app = SimpleNamespace(outdir=str(out), config=SimpleNamespace(language="zh_CN", nb_execution_cache_path=str(cache)))
+    figures = ui_l10n.edition_figures(app, "zh-Hans")
+    alt = "Thirty small 8 by 8 pixel images of handwritten digits in two rows, each labelled with its digit."
+    page = f'<img alt="{alt}" src="../_images/{sha}.png" />'
+    new = ui_l10n.localize_page(page, "zh-Hans", _l10n.Catalogue.load("zh_CN"), figures)
+    name = re.search(r'_images/([0-9a-f]{64}\.png)', new).group(1)
+    assert name != f"{sha}.png"
+    assert (out / "_images" / name).read_bytes() == base64.b64decode(metadata[_l10n.METADATA_KEY]["zh-Hans"])
+    assert 'alt="两行共三十幅 8×8 像素的小幅手写数字图像，每幅标有它的数字。"' in new

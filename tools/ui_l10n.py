@@ -81,7 +81,8 @@ def localize_page(page: str, lang: str, translate=None, figures=None) -> str:
                 fields["value"] = _l10n.keep_language(fields["value"], lang)
         if translate is not None:
             data = _l10n.translate_widget_state(data, translate)
-        body = json.dumps(data).replace("</script>", r"<\/script>")  # as MyST-NB writes it
+        # As MyST-NB writes it; Chinese as UTF-8 (half the bytes of \\u escapes).
+        body = json.dumps(data, ensure_ascii=translate is None).replace("</script>", r"<\/script>")
         return match.group(1) + body + match.group(3)
 
     page = _STATE.sub(state, page)

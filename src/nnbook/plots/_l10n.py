@@ -57,7 +57,8 @@ class MissingTranslation(KeyError):
 
 def needs_translation(text) -> bool:
     """True when ``text`` holds an English word outside mathtext (``$…$``) and identifiers."""
-    return isinstance(text, str) and _WORD.search(_MATHTEXT.sub("", text)) is not None
+    # A {placeholder} that a script fills in (the digit pad's) is not a word either.
+    return isinstance(text, str) and _WORD.search(_PLACEHOLDER.sub("", _MATHTEXT.sub("", text))) is not None
 
 
 def repository_locales() -> Path:
