@@ -220,7 +220,8 @@ PAD_JS = r"""
   const root = document.getElementById("@ID@");
   if (!root || root.dataset.ready) return;
   root.dataset.ready = "1";
-  const C = @CONFIG@, T = JSON.parse(root.dataset.nnbookUi);
+  const C = @CONFIG@;
+  const T = JSON.parse(root.dataset.nnbookUi);  // the words the script writes, in the page's language
   const decode = (s) => { const raw = atob(s), bytes = new Uint8Array(raw.length);
     for (let i = 0; i < raw.length; i++) bytes[i] = raw.charCodeAt(i);
     return new Float64Array(bytes.buffer); };
