@@ -269,8 +269,9 @@ def keep_language(text: str, lang: str) -> str:
 
 # ---------------------------------------------------------------- figures
 # The CJK font matplotlib draws the Chinese editions' figures with (Debian's fonts-wqy-microhei:
-# one file for both scripts); DejaVu Sans stays first, so Latin letters, digits and symbols look
-# as they do in the English figures.
+# one file for both scripts; tools/execute_notebooks.py sets NNBOOK_EDITIONS only where it is
+# installed); DejaVu Sans stays first, so Latin letters, digits and symbols look as they do in the
+# English figures.
 CJK_FONT_FILES = (
     "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
 )
