@@ -68,6 +68,13 @@ def book_widgets():
             first.append(fig)
         return draw(fig, *args, **kwargs)
 
+    # Some widgets keep the figures they drew (functools.lru_cache): draw every one afresh.
+    import importlib
+
+    for module in ("activations", "derivatives", "losses", "neuron", "vectors"):
+        for value in vars(importlib.import_module(f"nnbook.widgets.{module}")).values():
+            if callable(getattr(value, "cache_clear", None)):
+                value.cache_clear()
     found = {}
     _common.figure_to_png = recording
     try:
