@@ -171,6 +171,15 @@ def main(argv: list[str] | None = None) -> int:
     from exercise_links import link_to_the_published_book
 
     link_to_the_published_book()
+    # The kernels draw each widget figure with words once more per Chinese edition, with the words
+    # in its language (nnbook.plots._l10n), in the CJK font Debian's fonts-wqy-microhei installs;
+    # the builds keep each edition's pictures.
+    if "NNBOOK_EDITIONS" not in os.environ:
+        if Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc").is_file():
+            os.environ["NNBOOK_EDITIONS"] = "zh_CN,zh_TW"
+        else:
+            out("no CJK font for matplotlib (apt-get install fonts-wqy-microhei): the Chinese editions' "
+                "figures keep their English words")
     timeout = execute.get("timeout", 30)
     allow_errors = bool(execute.get("allow_errors", False))
     started = time.monotonic()

@@ -40,6 +40,33 @@ def alt_texts(executed: Path) -> dict[str, str]:
     return found
 
 
+def figure_variants(executed: Path) -> tuple[dict[str, dict[str, bytes]], dict[str, list[str]]]:
+    """Over the executed notebooks under ``executed``: ({sha256 of a PNG output: {lang: the same
+    figure drawn in that edition's language}}, {sha256: the figure's words the UI catalogues lack}),
+    from the metadata the kernels' figure formatter wrote (``nnbook.plots._l10n``)."""
+    variants: dict[str, dict[str, bytes]] = {}
+    missing: dict[str, list[str]] = {}
+    for path in sorted(Path(executed).rglob("*.ipynb")):
+        try:
+            nb = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        for cell in nb.get("cells", []):
+            for output in cell.get("outputs", []):
+                png = output.get("data", {}).get("image/png")
+                meta = output.get("metadata", {}).get("image/png", {})
+                if isinstance(png, list):
+                    png = "".join(png)
+                if not isinstance(png, str) or not isinstance(meta, dict):
+                    continue
+                key = hashlib.sha256(base64.b64decode(png)).hexdigest()
+                if isinstance(meta.get("nnbook_l10n"), dict):
+                    variants[key] = {lang: base64.b64decode(data) for lang, data in meta["nnbook_l10n"].items()}
+                if meta.get("nnbook_l10n_missing"):
+                    missing[key] = list(meta["nnbook_l10n_missing"])
+    return variants, missing
+
+
 def fill_alts(page: str, alts: dict[str, str]) -> tuple[str, int]:
     """``page`` with each output image's file-name alt replaced by its description; (page, count)."""
     count = 0

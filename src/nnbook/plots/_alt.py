@@ -57,7 +57,12 @@ def _install_formatter() -> None:
     def png_with_alt(fig, _png=current):
         data = _png(fig)
         alt = alt_text(fig)
-        return (data, {"alt": alt}) if data is not None and alt else data
+        if data is None or not alt:
+            return data
+        # The formatter below may add metadata of its own (the editions' pictures, _l10n.py).
+        png, metadata = data if isinstance(data, tuple) else (data, {})
+        return png, {**metadata, "alt": alt}
 
     png_with_alt._nnbook = True
+    png_with_alt._nnbook_l10n = getattr(current, "_nnbook_l10n", False)
     formatter.for_type(Figure, png_with_alt)

@@ -55,32 +55,66 @@ def figure_to_png(fig: Figure, dpi: int = DPI, colors: int = 32) -> bytes:
     return out.getvalue()
 
 
-def image_html(png: bytes, alt: str, *, natural_size: bool = False) -> str:
+def _is_png(png) -> bool:
+    return isinstance(png, (bytes, bytearray)) and bytes(png[:8]) == b"\x89PNG\r\n\x1a\n"
+
+
+def image_html(png: bytes, alt: str, *, natural_size: bool = False, variants: dict[str, bytes] | None = None) -> str:
     """An ``<img>`` of PNG bytes, inline, with the text alternative ``alt`` (required).
 
     By default the image shrinks to the column's width. With ``natural_size`` it keeps its pixel
     size, its text as legible on a phone as on a desktop, inside a box that scrolls sideways
     when the column is narrower (the box takes the keyboard focus, so it scrolls with the arrow
     keys too).
+
+    ``variants`` ({"zh-Hans": PNG bytes, ...}) are the same picture with its words in another
+    edition's language: each becomes an ``<img data-nnbook-lang="…">`` beside the English one
+    (marked ``data-nnbook-lang="en"``), and the book's build keeps only the page's language
+    (tools/ui_l10n.py). Without variants the HTML is the plain ``<img>``.
     """
-    if not isinstance(png, (bytes, bytearray)) or not bytes(png[:8]) == b"\x89PNG\r\n\x1a\n":
+    if not _is_png(png):
         raise TypeError(f"expected png as PNG bytes, got {type(png).__name__}")
     if not isinstance(alt, str) or not alt.strip():
         raise ValueError(f"expected alt as a non-empty description of the image, got {alt!r}")
-    data = base64.b64encode(bytes(png)).decode("ascii")
+    variants = dict(variants or {})
+    for lang, other in variants.items():
+        if not _is_png(other):
+            raise TypeError(f"expected the {lang} variant as PNG bytes, got {type(other).__name__}")
     alt = html.escape(alt, quote=True)
-    if not natural_size:
-        return f'<img src="data:image/png;base64,{data}" alt="{alt}" style="max-width:100%;height:auto">'
     width, height = int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")  # the IHDR chunk
+
+    def img(data: bytes, lang: str | None) -> str:
+        src = base64.b64encode(bytes(data)).decode("ascii")
+        mark = f'data-nnbook-lang="{lang}" ' if lang else ""
+        if not natural_size:
+            return f'<img {mark}src="data:image/png;base64,{src}" alt="{alt}" style="max-width:100%;height:auto">'
+        return (f'<img {mark}src="data:image/png;base64,{src}" alt="{alt}" width="{width}" height="{height}" '
+                'style="max-width:none;width:auto;height:auto">')
+
+    images = img(png, "en" if variants else None) + "".join(img(v, lang) for lang, v in variants.items())
+    if not natural_size:
+        return images
     return ('<div class="nnbook-scroll" tabindex="0" role="group" aria-label="figure, scrolls sideways" '
-            'style="overflow-x:auto;max-width:100%">'
-            f'<img src="data:image/png;base64,{data}" alt="{alt}" width="{width}" height="{height}" '
-            'style="max-width:none;width:auto;height:auto"></div>')
+            f'style="overflow-x:auto;max-width:100%">{images}</div>')
 
 
 def figure_html(fig: Figure, alt: str, dpi: int = DPI, *, natural_size: bool = False) -> str:
-    """A figure as inline HTML (palette PNG at ``dpi``) with its text alternative (see :func:`image_html`)."""
-    return image_html(figure_to_png(fig, dpi=dpi), alt, natural_size=natural_size)
+    """A figure as inline HTML (palette PNG at ``dpi``) with its text alternative (see :func:`image_html`).
+
+    When the book's notebooks are executed for the book (``NNBOOK_EDITIONS`` set, see
+    ``nnbook.plots._l10n``), a figure with words is drawn again with its words in each edition's
+    language, as the image's variants; in Jupyter only the English figure is drawn.
+    """
+    from ..plots import _l10n
+
+    png = figure_to_png(fig, dpi=dpi)
+    variants = {}
+    locales = _l10n.editions()
+    if locales and _l10n.has_words(fig):
+        for locale in locales:
+            variants[_l10n.EDITIONS[locale]] = _l10n.render_translated(
+                fig, locale, lambda f: figure_to_png(f, dpi=dpi))
+    return image_html(png, alt, natural_size=natural_size, variants=variants)
 
 
 def _label(value) -> str:

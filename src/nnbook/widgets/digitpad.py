@@ -156,6 +156,7 @@ class DigitPad:
         config = json.dumps({"size": SIZE, "block": BLOCK, "penRadius": PEN_RADIUS, "minExtent": MIN_EXTENT,
                              "step": KEY_STEP, "fineStep": KEY_STEP_FINE})
         self.html = (PAD_HTML.replace("@ID@", escape(self.element_id))
+                     .replace("@TEXT@", escape(json.dumps(PAD_TEXT, ensure_ascii=False, separators=(",", ":"))))
                      + "<script>" + PAD_JS.replace("@ID@", self.element_id).replace("@CONFIG@", config)
                      .replace("@LAYERS@", payload) + "</script>")
 
@@ -174,8 +175,20 @@ def digit_pad(model) -> DigitPad:
     return DigitPad(export_layers(model))
 
 
+# What the pad's script writes as the reader draws: a Chinese edition of the book translates these
+# (the page's ``data-nnbook-ui`` attribute) with the pad's other words (tools/ui_l10n.py); the
+# script fills in {digit}, {p} and {inked}.
+PAD_TEXT = {
+    "empty": "Draw a digit in the box.",
+    "emptyImage": "Your drawing reduced to 8 by 8 pixels: empty so far",
+    "reads": "The network reads a {digit} (probability {p}).",
+    "image": "Your drawing reduced to 8 by 8 pixels, {inked} of 64 inked",
+    "penUp": "Pen up.",
+    "penDown": "Pen down.",
+}
+
 PAD_HTML = """\
-<div id="@ID@" class="nnbook-digitpad" style="display:flex;flex-wrap:wrap;gap:1.2em;align-items:flex-start;margin:0.5em 0">
+<div id="@ID@" class="nnbook-digitpad" data-nnbook-ui="@TEXT@" style="display:flex;flex-wrap:wrap;gap:1.2em;align-items:flex-start;margin:0.5em 0">
  <div>
   <canvas class="pad" width="256" height="256" role="application" tabindex="0"
    aria-label="Drawing pad: draw one digit here with the mouse, a finger, a pen or the keyboard"
@@ -208,6 +221,7 @@ PAD_JS = r"""
   if (!root || root.dataset.ready) return;
   root.dataset.ready = "1";
   const C = @CONFIG@;
+  const T = JSON.parse(root.dataset.nnbookUi);  // the words the script writes, in the page's language
   const decode = (s) => { const raw = atob(s), bytes = new Uint8Array(raw.length);
     for (let i = 0; i < raw.length; i++) bytes[i] = raw.charCodeAt(i);
     return new Float64Array(bytes.buffer); };
@@ -311,14 +325,14 @@ PAD_JS = r"""
       g.fillStyle = `rgb(${v},${v},${v})`; g.fillRect((k % m) * c, Math.floor(k / m) * c, c, c);
     }
     if (!strokes.length) {
-      say(readout, "Draw a digit in the box.");
-      seen.setAttribute("aria-label", "Your drawing reduced to 8 by 8 pixels: empty so far");
+      say(readout, T.empty);
+      seen.setAttribute("aria-label", T.emptyImage);
       rows.forEach((r) => { r.fill.style.width = "0"; r.value.textContent = "-"; });
       return;
     }
     const p = predict(x), best = p.indexOf(Math.max(...p));
-    say(readout, `The network reads a ${best} (probability ${p[best].toFixed(3)}).`);
-    seen.setAttribute("aria-label", `Your drawing reduced to 8 by 8 pixels, ${x.filter((v) => v > 0).length} of 64 inked`);
+    say(readout, T.reads.replace("{digit}", String(best)).replace("{p}", p[best].toFixed(3)));
+    seen.setAttribute("aria-label", T.image.replace("{inked}", String(x.filter((v) => v > 0).length)));
     rows.forEach((r, k) => { r.fill.style.width = `${(100 * p[k]).toFixed(1)}%`;
       r.fill.style.background = k === best ? "#2a7" : "#888"; r.value.textContent = p[k].toFixed(3); });
   }
@@ -338,7 +352,7 @@ PAD_JS = r"""
   pad.addEventListener("pointerup", stop);
   pad.addEventListener("pointercancel", stop);
   const penStatus = root.querySelector(".pen");
-  function lift() { if (penDown) { penDown = false; say(penStatus, "Pen up."); } }
+  function lift() { if (penDown) { penDown = false; say(penStatus, T.penUp); } }
   const clear = () => { lift(); strokes = []; show(); };
   root.querySelector("button.clear").addEventListener("click", clear);
 
@@ -359,7 +373,7 @@ PAD_JS = r"""
     } else if (ev.key === " " || ev.key === "Enter") {
       if (!ev.repeat) {
         if (penDown) lift();
-        else { penDown = true; strokes.push([cursor.slice()]); say(penStatus, "Pen down."); }
+        else { penDown = true; strokes.push([cursor.slice()]); say(penStatus, T.penDown); }
         schedule();
       }
     } else if (ev.key === "Delete" || ev.key === "Backspace") clear();
