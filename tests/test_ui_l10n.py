@@ -97,7 +97,7 @@ def test_catalogues_are_complete_and_alike():
     zh_cn = ui_l10n.read_catalogue(ROOT / "locales/zh_CN/LC_MESSAGES/nnbook-ui.po")
     zh_tw = ui_l10n.read_catalogue(ROOT / "locales/zh_TW/LC_MESSAGES/nnbook-ui.po")
     ids = lambda c: [(m.context, m.id) for m in c if m.id]  # noqa: E731
-    assert ids(zh_cn) == ids(zh_tw), "zh_TW is out of date: run `python tools/ui_l10n.py convert`"
+    assert ids(zh_cn) == ids(zh_tw), "zh_TW is out of date: run `python tools/i18n.py convert`"
     for catalog in (zh_cn, zh_tw):
         bad = [m.id for m in catalog if m.id and (not m.string or m.fuzzy)]
         assert not bad, f"untranslated or fuzzy: {bad}"

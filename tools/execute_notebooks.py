@@ -119,6 +119,30 @@ def _fmt(seconds: float) -> str:
     return f"{seconds:.0f} s" if seconds < 120 else f"{seconds // 60:.0f} min {seconds % 60:02.0f} s"
 
 
+def install_cjk_font() -> str:
+    """Install Debian's fonts-wqy-microhei (the figures' CJK font, nnbook.plots._l10n) with apt-get
+    where it is missing and this is root; "" when the font is there, else why it is not."""
+    import shutil
+    import subprocess
+
+    from nnbook.plots._l10n import CJK_FONT_FILES
+
+    font = Path(CJK_FONT_FILES[0])
+    if font.is_file():
+        return ""
+    if shutil.which("apt-get") is None or os.geteuid() != 0:
+        return "apt-get install fonts-wqy-microhei, as root"
+    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+    for cmd in (["apt-get", "update", "-qq"], ["apt-get", "install", "-y", "-qq", "fonts-wqy-microhei"]):
+        try:
+            result = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=900)
+        except subprocess.TimeoutExpired:
+            return f"`{' '.join(cmd)}` timed out"
+        if result.returncode != 0:
+            return f"`{' '.join(cmd)}` failed: {result.stderr.strip()[-300:]}"
+    return "" if font.is_file() else f"apt-get installed fonts-wqy-microhei but {font} is not there"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--jobs", "-j", type=int, default=cores(), help="kernels at a time (default: the cores)")
@@ -175,11 +199,11 @@ def main(argv: list[str] | None = None) -> int:
     # in its language (nnbook.plots._l10n), in the CJK font Debian's fonts-wqy-microhei installs;
     # the builds keep each edition's pictures.
     if "NNBOOK_EDITIONS" not in os.environ:
-        if Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc").is_file():
-            os.environ["NNBOOK_EDITIONS"] = "zh_CN,zh_TW"
+        why = install_cjk_font()
+        if why:
+            out(f"no CJK font for matplotlib ({why}): the Chinese editions' figures keep their English words")
         else:
-            out("no CJK font for matplotlib (apt-get install fonts-wqy-microhei): the Chinese editions' "
-                "figures keep their English words")
+            os.environ["NNBOOK_EDITIONS"] = "zh_CN,zh_TW"
     timeout = execute.get("timeout", 30)
     allow_errors = bool(execute.get("allow_errors", False))
     started = time.monotonic()

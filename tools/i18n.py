@@ -82,6 +82,9 @@ PAGES = ["book/intro", "book/how-to-use"] + [
 # are written by hand (no template extracts them: the theme's words are in its Python code and
 # templates), and zh_TW is converted from zh_CN like the pages' catalogues.
 UI_CATALOGUES = ["sphinx", "booktheme"]
+# The words the library's widgets and figures show (tools/ui_l10n.py reads it in the builds):
+# written by hand like UI_CATALOGUES, converted to zh_TW with the pages' catalogues.
+LIBRARY_CATALOGUE = "nnbook-ui"
 
 # Settings whose text a reader sees, with the English message of the ``sphinx`` catalogue that
 # translates each (the book's title and author come from _config.yml).
@@ -138,7 +141,7 @@ def update(extract_first: bool = True) -> None:
     # and the hand-written ones of the words around them, and no obsolete entries.
     for path in sorted((LOCALES / "zh_CN" / "LC_MESSAGES").rglob("*.po")):
         relative = path.relative_to(LOCALES / "zh_CN" / "LC_MESSAGES").with_suffix("").as_posix()
-        if relative not in PAGES and relative not in UI_CATALOGUES:
+        if relative not in PAGES and relative not in UI_CATALOGUES and relative != LIBRARY_CATALOGUE:
             path.unlink()
     for folder in sorted((LOCALES / "zh_CN" / "LC_MESSAGES").rglob("*"), reverse=True):
         if folder.is_dir() and not any(folder.iterdir()):
@@ -347,6 +350,10 @@ def convert() -> list[Path]:
         page = path.relative_to(source).with_suffix("").as_posix()
         write_po(out, traditional_catalog(read_po(path), overrides, quoting=page in QUOTING_PAGES))
         written.append(out)
+    if (source / f"{LIBRARY_CATALOGUE}.po").exists():
+        import ui_l10n  # tools/, beside this file
+
+        written.append(ui_l10n.convert())
     return written
 
 

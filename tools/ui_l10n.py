@@ -24,13 +24,13 @@ _images/ and points the page at it (a figure whose words the catalogue lacks fai
 
 In the English build the extension changes nothing but that choice of images.
 
-Command: ``python tools/ui_l10n.py convert`` writes locales/zh_TW/LC_MESSAGES/nnbook-ui.po from
-the zh_CN catalogue (OpenCC and the glossary's overrides, as tools/i18n.py converts the pages).
+``python tools/i18n.py convert`` (and ``make translations``) writes
+locales/zh_TW/LC_MESSAGES/nnbook-ui.po from the zh_CN catalogue with :func:`convert` (OpenCC and
+the glossary's overrides, as it converts the pages).
 """
 
 from __future__ import annotations
 
-import html as _html
 import json
 import re
 import sys
@@ -202,7 +202,7 @@ def write_catalogue(path: Path, catalog, traditional: bool) -> None:
     catalog.last_translator = catalog.language_team = "The nnbook authors"
     catalog.header_comment = HEADER.format(
         language="繁體中文" if traditional else "简体中文",
-        how=("Derived from zh_CN by `python tools/ui_l10n.py convert`: do not edit." if traditional else
+        how=("Derived from zh_CN by `python tools/i18n.py convert`: do not edit." if traditional else
              "A message with {name} placeholders is a template: its translation keeps them."))
     catalog.revision_date = catalog.creation_date
     for message in catalog:
@@ -230,18 +230,3 @@ def convert() -> Path:
     out = ROOT / "locales" / "zh_TW" / "LC_MESSAGES" / "nnbook-ui.po"
     write_catalogue(out, target, traditional=True)
     return out
-
-
-def main(argv=None) -> int:
-    import argparse
-
-    parser = argparse.ArgumentParser(description="The UI catalogues of the Chinese editions.")
-    parser.add_argument("command", choices=["convert"])
-    args = parser.parse_args(argv)
-    if args.command == "convert":
-        print(f"wrote {convert().relative_to(ROOT)}")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

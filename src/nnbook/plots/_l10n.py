@@ -4,7 +4,7 @@ Everything the widgets and plots show a reader (control names, option labels, re
 texts, the words inside figures, the digit pad's text) is written in English by the library. The
 book's 简体 and 繁體 editions show it in their language from the catalogues
 ``locales/zh_CN/LC_MESSAGES/nnbook-ui.po`` (written by people) and
-``locales/zh_TW/LC_MESSAGES/nnbook-ui.po`` (derived from it by ``python tools/ui_l10n.py convert``).
+``locales/zh_TW/LC_MESSAGES/nnbook-ui.po`` (derived from it by ``python tools/i18n.py convert``).
 
 A message is either a whole string or a template: ``step {step}: loss = {loss}`` matches any
 string of that shape, and its translation receives the same pieces, character for character, so a
@@ -52,7 +52,7 @@ class MissingTranslation(KeyError):
     def __str__(self) -> str:
         return (f"the UI catalogue {self.locale}/LC_MESSAGES/{DOMAIN}.po has no translation of {self.text!r} "
                 "(add the string, or a template that matches it, to locales/zh_CN/LC_MESSAGES/nnbook-ui.po, "
-                "then run `python tools/ui_l10n.py convert`)")
+                "then run `python tools/i18n.py convert`)")
 
 
 def needs_translation(text) -> bool:
@@ -269,7 +269,7 @@ def keep_language(text: str, lang: str) -> str:
 
 # ---------------------------------------------------------------- figures
 # The CJK font matplotlib draws the Chinese editions' figures with (Debian's fonts-wqy-microhei:
-# one file for both scripts; tools/execute_notebooks.py sets NNBOOK_EDITIONS only where it is
+# one file for both scripts; tools/execute_notebooks.py installs it with apt-get as root, and sets NNBOOK_EDITIONS only where it is
 # installed); DejaVu Sans stays first, so Latin letters, digits and symbols look as they do in the
 # English figures.
 CJK_FONT_FILES = (
