@@ -2,9 +2,9 @@
 
 The expensive ones live here, once per test session: the book build (as ``make book`` builds it,
 ``tests/book_support.py``, started in the background as soon as the tests are collected), the
-local server of ``_build/html``, headless Chromium, and one visit of every page
+local server of ``_build/html``, headless Chromium, and one visit of every page of every edition
 (``page_visits``, one browser per core, ``tests/browser_support.py``), from which the browser,
-accessibility and layout tests all read.
+accessibility, layout and widget tests all read.
 """
 
 import numpy as np
@@ -105,8 +105,8 @@ def axe_source():
 
 @pytest.fixture(scope="session")
 def page_visits(site, browser):
-    """{page: Visit} for every page of the book: each page loaded once, at 1280 px, then narrowed
-    to 390 px (tests/test_browser.py, :func:`visit_pages`)."""
+    """{page: Visit} for every page of every edition (browser_support.PAGES): each page loaded
+    once, at 1280 px, narrowed to 390 px, then its widgets worked at 1280 px (:func:`visit_pages`)."""
     from browser_support import visit_pages
 
     return visit_pages(browser, *site, axe_source=_axe_script())
