@@ -42,6 +42,26 @@ def pytest_collection_finish(session):
         start_build()
 
 
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    """Under pytest-xdist's ``--dist loadfile`` (tools/run_tests.py), each test module runs in one
+    worker, and the grader's modules (tests/test_grading*.py) together in one, one after another:
+    they look at the whole machine (the kernels' control groups and /dev/shm folders left behind,
+    the memory in use), which a grading run in the other worker would change."""
+    if config.getvalue("dist") != "loadfile":
+        return None
+    from pathlib import Path
+
+    from xdist.scheduler import LoadFileScheduling
+
+    class GraderInOneWorker(LoadFileScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            module = super()._split_scope(nodeid)
+            return "the grader" if Path(module).name.startswith("test_grading") else module
+
+    return GraderInOneWorker(config, log)
+
+
 @pytest.fixture
 def rng():
     return np.random.default_rng(12345)
