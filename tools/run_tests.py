@@ -65,7 +65,7 @@ def _wait_saying_how_far(proc: subprocess.Popen, every: float = 30.0) -> int:
         except subprocess.TimeoutExpired:
             text = BOOK_LOG.read_text(encoding="utf-8", errors="replace")
             done = re.findall(r"\[\s*(\d+)%\]", text)
-            where = f"{done[-1]} % of them done" if done else "building the book"
+            where = f"{done[-1]} % of them done" if done else "building the book, then loading its pages"
             print(f"(the tests of the built book: {where}, {_fmt(time.monotonic() - STARTED)} so far)", flush=True)
 
 
