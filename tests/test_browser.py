@@ -14,8 +14,8 @@ on each the test checks:
 and, in the same visit, every control of every widget of every edition, operated with the keyboard
 or the mouse, changes that widget's figure or readout. On pages opened for the purpose: a few
 readouts equal the library's values; the search page finds "backpropagation"; pages opened from
-disk work. No page's own weight (tools/page_weight.py) is over
-3 MB. A screenshot of each page is saved under ``_build/screenshots/``.
+disk work. No page's own weight (tools/page_weight.py) is over 3 MB. A screenshot of each page is
+saved under ``_build/screenshots/``.
 """
 
 from __future__ import annotations
