@@ -191,3 +191,17 @@ def test_every_page_weighs_at_most_3_mb(built_book):
     assert not over, f"pages over {page_weight.BUDGET_MB} MB (own weight, MB): {over}"
     print(f"heaviest page: {heaviest}, {own[heaviest] / page_weight.MB:.2f} MB; "
           f"shared: {n_shared} files, {shared / page_weight.MB:.2f} MB")
+
+
+def test_a_missing_edition_is_named_with_its_folder(tmp_path):
+    """A build without a Chinese edition fails the browser tests at once, naming the folder."""
+    from browser_support import ENGLISH_PAGES
+
+    for page in ENGLISH_PAGES:
+        (tmp_path / page).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / page).write_text("<html></html>", encoding="utf-8")
+    (tmp_path / "zh-tw").mkdir()
+    (tmp_path / "zh-tw" / "index.html").write_text("<html></html>", encoding="utf-8")
+    with pytest.raises(AssertionError, match=r"简体中文 \(.*zh-cn has no index\.html\)") as failure:
+        pages_in(tmp_path)
+    assert "zh-tw" not in str(failure.value)
