@@ -9,9 +9,10 @@ no WebSocket client or browser-automation package is needed. Chromium is Debian'
 package: :func:`launch_chromium` installs it with apt-get where it is missing and it can (as root),
 and skips the test with the reason where it cannot.
 
-Every page is loaded once per session (:func:`visit_pages`): the report of what it shows, a
-screenshot, its layout at 1280 px and at 390 px and axe-core's audit are all read in that one
-visit (:class:`Visit`).
+Every page of every edition (English, 简体中文, 繁體中文: :data:`EDITIONS`) is loaded once per
+session (:func:`visit_pages`): the report of what it shows, a screenshot, its layout at 1280 px and
+at 390 px, axe-core's audit, its tab stops, the fonts of its Chinese text and, on a page with
+widgets, every control at work are all read in that one visit (:class:`Visit`).
 """
 
 from __future__ import annotations
@@ -273,12 +274,46 @@ def launch_chromium() -> Chromium:
     return Chromium(path)
 
 
-# Every page of the book (the TOC's, in order) and the index and search pages.
-PAGES = [f"{doc}.html" for doc in toc_files()] + ["genindex.html", "search.html"]
+# The site's editions: English at the root of _build/html, 简体中文 and 繁體中文 in these folders
+# (tools/i18n.py builds them, each page at the same relative path as in English). Every test of the
+# pages in the browser takes its editions from here.
+EDITIONS = ("", "zh-cn", "zh-tw")
+EDITION_NAMES = {"": "English", "zh-cn": "简体中文", "zh-tw": "繁體中文"}
+
+# Every page of the English edition: the TOC's, in order, and the index and search pages.
+ENGLISH_PAGES = [f"{doc}.html" for doc in toc_files()] + ["genindex.html", "search.html"]
+# The exercise and solution notebooks' pages, English in every edition.
+NOTEBOOK_FOLDERS = ("exercises/", "solutions/")
+
+
+def edition_pages(edition: str) -> list[str]:
+    """The pages of ``edition`` ("" for English) that the tests visit, as paths under _build/html:
+    every page of the English edition; in a Chinese edition, every page it translates (the intro,
+    the chapters, how-to-use, notation, glossary, errata, performance, bibliography) and its index
+    and search pages, and of its exercise and solution pages, which show the English notebooks
+    under the edition's header, the first of each."""
+    if not edition:
+        return list(ENGLISH_PAGES)
+    firsts = {next(p for p in ENGLISH_PAGES if p.startswith(kind)) for kind in NOTEBOOK_FOLDERS}
+    return [f"{edition}/{page}" for page in ENGLISH_PAGES if not page.startswith(NOTEBOOK_FOLDERS) or page in firsts]
+
+
+def edition_of(page: str) -> str:
+    """The edition ("", "zh-cn", "zh-tw") a page path belongs to."""
+    first = page.split("/", 1)[0]
+    return first if first in EDITIONS[1:] else ""
+
+
+# Every page of every edition, English first.
+PAGES = [page for edition in EDITIONS for page in edition_pages(edition)]
 
 
 def pages_in(html_dir: Path) -> list[str]:
-    """:data:`PAGES`, each checked to be in the build."""
+    """:data:`PAGES`, each checked to be in the build; a missing edition is named with its folder."""
+    missing_editions = [f"{EDITION_NAMES[e]} ({html_dir / e} has no index.html)" for e in EDITIONS
+                        if e and not (html_dir / e / "index.html").is_file()]
+    assert not missing_editions, (f"editions missing from the build: {'; '.join(missing_editions)}. "
+                                  "The Chinese editions are built from the English one by `tools/i18n.py build`")
     missing = [page for page in PAGES if not (html_dir / page).is_file()]
     assert not missing, f"pages missing from the build: {missing}"
     return PAGES
@@ -327,7 +362,7 @@ SETTLED_JS = r"""
 WIDGETS_SHOWN_JS = r"""
 (() => {
   const views = document.querySelectorAll('script[type="application/vnd.jupyter.widget-view+json"]').length;
-  const areas = Array.from(document.querySelectorAll('.widget-subarea')).filter(a => a.children.length > 0).length;
+  const areas = Array.from(document.querySelectorAll('.widget-subarea')).filter(a => a.querySelector('.jupyter-widgets')).length;
   return views === 0 || areas >= views;
 })()
 """
@@ -414,6 +449,258 @@ def finish_page(browser: Chromium, url: str, target: str, session: str, screensh
         browser.close_page(target)
 
 
+# ----------------------------------------------------------------------------- keyboard, focus, Chinese fonts
+
+# Runs in the page: the tab stops, and the formulas among them (MathJax's menu would make each one).
+TAB_STOPS_JS = r"""
+(() => {
+  const candidates = document.querySelectorAll(
+    'a[href], button, input, select, textarea, summary, [tabindex], [contenteditable]:not([contenteditable=false])');
+  const stops = Array.from(candidates).filter(el => el.tabIndex >= 0 && !el.disabled &&
+    !el.closest('[inert], [hidden]') && (el.offsetParent !== null || el.getClientRects().length > 0));
+  return {stops: stops.length, formulas: stops.filter(el => el.closest('mjx-container')).length,
+          formulasShown: document.querySelectorAll('mjx-container').length};
+})()
+"""
+
+# Runs in the page: the wide pictures of a widget shown in a box that scrolls sideways (chapter 9's
+# computation graph): their scale, and where the box, the column and the page end.
+GRAPH_SCALE_JS = r"""
+(() => Array.from(document.querySelectorAll('.widget-subarea .nnbook-scroll img'))
+  .filter(img => img.offsetParent !== null)
+  .map(img => ({scale: img.getBoundingClientRect().width / img.naturalWidth,
+                box: img.closest('.nnbook-scroll').getBoundingClientRect().right,
+                column: document.querySelector('.bd-article').getBoundingClientRect().right,
+                page: document.documentElement.scrollWidth, window: window.innerWidth})))()
+"""
+
+# Chinese code points, as the bundler counts them (the blocks its font files are cut to), as a
+# JavaScript regular expression.
+CJK_PATTERN = "[" + "".join(f"\\u{{{lo:X}}}-\\u{{{hi:X}}}" for lo, hi in bundle_assets.CJK_BLOCKS) + "]"
+
+# Runs in the page: every Chinese character of the visible elements that match the selector, appended
+# in a span (data-cjk-probe) to the first of them, where it takes that element's fonts; the start of
+# that element's text and the characters, or null when none has Chinese.
+PROBE_CJK_JS = r"""
+((selector, pattern) => {
+  const cjk = new RegExp(pattern, 'gu');
+  const chars = new Set();
+  let first = null;
+  for (const el of document.querySelectorAll(selector)) {
+    if (el.getBoundingClientRect().width === 0) continue;
+    const found = el.textContent.match(cjk);
+    if (!found) continue;
+    found.forEach(c => chars.add(c));
+    first = first || el;
+  }
+  if (!first) return null;
+  const text = first.textContent.trim().slice(0, 40);
+  const span = document.createElement('span');
+  span.setAttribute('data-cjk-probe', '1');
+  span.textContent = Array.from(chars).join('');
+  first.appendChild(span);
+  return {text: text, chars: span.textContent};
+})
+"""
+
+# Where Chinese text is looked for on every page: headings, body text, table cells (the glossary),
+# math (\text{…} inside an equation), inline code (the errata's quotations): each takes its own fonts.
+CJK_PROBES = ("h1, h2, h3", "article p, article li", "article table td", "mjx-container mjx-utext", "code.literal")
+
+
+def chinese_fonts(browser: Chromium, session: str, selectors=CJK_PROBES) -> list[dict]:
+    """For each selector, every Chinese character the page shows in the elements it matches, drawn
+    in the first of them, and the fonts Chromium drew them with (CSS.getPlatformFontsForNode):
+    [{selector, text (the element's), chars, fonts: [[family, is a web font], ...]}], the selectors
+    that match no Chinese text left out."""
+    found = []
+    browser.evaluate(session, "document.fonts.ready.then(() => true)")
+    enabled = False
+    try:
+        for selector in selectors:
+            probe = browser.evaluate(session, f"{PROBE_CJK_JS}({json.dumps(selector)}, {json.dumps(CJK_PATTERN)})")
+            if not probe:
+                continue
+            try:
+                # The characters the first element lacked load their font file now (unicode-range).
+                browser.evaluate(session, "document.fonts.ready.then(() => true)")
+                if not enabled:
+                    for domain in ("DOM", "CSS"):
+                        browser.call(f"{domain}.enable", session=session)
+                    enabled = True
+                root = browser.call("DOM.getDocument", {"depth": 0}, session=session)["root"]["nodeId"]
+                node = browser.call("DOM.querySelector", {"nodeId": root, "selector": "[data-cjk-probe]"},
+                                    session=session)["nodeId"]
+                fonts = browser.call("CSS.getPlatformFontsForNode", {"nodeId": node}, session=session)["fonts"]
+            finally:
+                browser.evaluate(session, "document.querySelector('[data-cjk-probe]').remove(), true")
+            used = sorted({(f["familyName"], bool(f.get("isCustomFont"))) for f in fonts if f.get("glyphCount", 0) > 0})
+            found.append({"selector": selector, **probe, "fonts": [list(u) for u in used]})
+    finally:
+        if enabled:
+            for domain in ("CSS", "DOM"):
+                browser.call(f"{domain}.disable", session=session)
+    return found
+
+
+# ----------------------------------------------------------------------------- widgets: what a keyboard and a screen reader need
+
+# Runs in the page: every group of toggle buttons has a named group role, and each button exposes
+# its state (aria-pressed, or aria-checked for a radio).
+TOGGLES_JS = r"""
+(() => {
+  const problems = [];
+  let n = 0;
+  document.querySelectorAll('.widget-subarea .widget-toggle-buttons').forEach(box => {
+    const buttons = Array.from(box.querySelectorAll('button'));
+    const group = buttons.length ? buttons[0].parentElement : null;
+    const role = group && group.getAttribute('role');
+    if (!group || !['group', 'radiogroup'].includes(role) || !(group.getAttribute('aria-label') || '').trim())
+      problems.push(`toggle group "${box.textContent.trim()}" has no group role with a name`);
+    buttons.forEach(b => {
+      n += 1;
+      const on = b.classList.contains('mod-active');
+      const pressed = b.getAttribute('aria-pressed');
+      const radio = b.getAttribute('role') === 'radio' ? b.getAttribute('aria-checked') : null;
+      const state = pressed !== null ? pressed : radio;
+      if (state !== String(on)) problems.push(`toggle "${b.textContent.trim()}" (${on ? 'on' : 'off'}) exposes ${state}`);
+    });
+  });
+  return {n, problems};
+})()
+"""
+
+CLICK_FIRST_OFF_TOGGLE_JS = r"""
+(() => {
+  const b = Array.from(document.querySelectorAll('.widget-subarea .widget-toggle-buttons button'))
+    .find(b => !b.classList.contains('mod-active'));
+  if (!b) return null;
+  b.click();
+  return b.textContent.trim();
+})()
+"""
+
+# Marks the HTML each widget shows now (data-nnbook-seen holds its content) ...
+MARK_RESULTS_JS = r"""
+(() => {
+  const shown = Array.from(document.querySelectorAll('.widget-subarea .widget-html-content'))
+    .filter(r => r.offsetParent !== null);
+  shown.forEach(r => r.setAttribute('data-nnbook-seen', String(r.innerHTML.length) + ':' + r.textContent.slice(0, 200)));
+  return shown.length;
+})()
+"""
+
+# ... and, after a control has moved, lists what changed or appeared: each must be in a live region.
+LIVE_RESULTS_JS = r"""
+(() => {
+  const changed = Array.from(document.querySelectorAll('.widget-subarea .widget-html-content'))
+    .filter(r => r.offsetParent !== null &&
+      r.getAttribute('data-nnbook-seen') !== String(r.innerHTML.length) + ':' + r.textContent.slice(0, 200));
+  const problems = [];
+  changed.forEach(r => {
+    const live = r.closest('[aria-live]');
+    if (!live || !['polite', 'assertive'].includes(live.getAttribute('aria-live')))
+      problems.push(`a result ("${r.textContent.trim().slice(0, 60)}") changed outside any aria-live region`);
+  });
+  return {n: changed.length, problems};
+})()
+"""
+
+# Runs in the page: every control of a widget shows a focus ring of at least 2 px at 3:1 contrast.
+FOCUS_JS = r"""
+(() => {
+  const rgb = s => (s.match(/[\d.]+/g) || []).slice(0, 3).map(Number);
+  const lum = c => { const v = c.map(x => { x /= 255; return x <= 0.03928 ? x / 12.92 : Math.pow((x + 0.055) / 1.055, 2.4); });
+                     return 0.2126 * v[0] + 0.7152 * v[1] + 0.0722 * v[2]; };
+  const contrast = (a, b) => { const [h, l] = [lum(a), lum(b)].sort((x, y) => y - x); return (h + 0.05) / (l + 0.05); };
+  const background = el => {
+    for (let e = el.parentElement; e; e = e.parentElement) {
+      const c = getComputedStyle(e).backgroundColor;
+      if (c && !c.startsWith('rgba(0, 0, 0, 0)') && c !== 'transparent') return rgb(c);
+    }
+    return [255, 255, 255];
+  };
+  const controls = Array.from(document.querySelectorAll(
+    '.widget-subarea .widget-toggle-buttons button, .widget-subarea .widget-dropdown select, ' +
+    '.widget-subarea .widget-play button, .widget-subarea .noUi-handle'))
+    .filter(el => el.offsetParent !== null);
+  const problems = [];
+  controls.forEach(el => {
+    el.focus({focusVisible: true});
+    const s = getComputedStyle(el);
+    const width = parseFloat(s.outlineWidth) || 0;
+    const ratio = contrast(rgb(s.outlineColor), background(el));
+    const name = (el.getAttribute('aria-label') || el.textContent || el.tagName).trim();
+    if (document.activeElement !== el) problems.push(`${name}: takes no focus`);
+    else if (s.outlineStyle === 'none' || width < 2) problems.push(`${name}: focus outline ${s.outlineStyle} ${width}px`);
+    else if (ratio < 3) problems.push(`${name}: focus outline contrast ${ratio.toFixed(2)}:1`);
+  });
+  if (document.activeElement) document.activeElement.blur();
+  return {n: controls.length, problems};
+})()
+"""
+
+# Runs in the page: the first Play control's accessible name, and what its icon shows.
+PLAY_NAME_JS = r"""
+(() => {
+  const box = document.querySelector('.widget-subarea .widget-play');
+  const b = box && box.querySelector('button');
+  if (!b) return null;
+  const icon = b.querySelector('i');
+  return {name: b.getAttribute('aria-label'), shows: icon && icon.classList.contains('fa-pause') ? 'pause' : 'play'};
+})()
+"""
+
+CLICK_PLAY_JS = "document.querySelector('.widget-subarea .widget-play button').click()"
+
+
+@dataclass
+class WidgetVisit:
+    """What a page's widgets did when a reader's keyboard and mouse worked them (:func:`work_widgets`)."""
+
+    toggles: dict  # TOGGLES_JS as the page loaded: {n, problems}
+    clicked: str | None  # the toggle clicked to see its state follow (None: a slider was stepped instead)
+    toggles_after: list[str]  # TOGGLES_JS's problems after that click
+    live: dict  # LIVE_RESULTS_JS after that click or step: {n (results changed), problems}
+    focus: dict  # FOCUS_JS: {n (controls focused), problems}
+    play: list[dict] | None  # PLAY_NAME_JS as loaded, playing, paused again (None: no Play control)
+    controls: int  # controls operated (operate_controls)
+    issues: list[str]  # operate_controls' problems, and JS errors and failed requests while working
+
+
+def work_widgets(browser: Chromium, session: str) -> WidgetVisit:
+    """Work the widgets of a settled page in front, as a reader would: the toggles' states, a click
+    (or a slider's step) and the live regions that announce its result, the focus rings, the Play
+    button's name, then every control (:func:`operate_controls`)."""
+    # The problems the page had before (the JS errors and failed requests of its loading) come first.
+    js_before, failed_before = (len(found) for found in problems_from_events(browser.events, session))
+    toggles = browser.evaluate(session, TOGGLES_JS)
+    focus_rings = browser.evaluate(session, FOCUS_JS)
+    browser.evaluate(session, MARK_RESULTS_JS)
+    clicked = browser.evaluate(session, CLICK_FIRST_OFF_TOGGLE_JS)
+    if clicked is not None:  # the state follows a click
+        browser.pump(0.5)
+        toggles_after = browser.evaluate(session, TOGGLES_JS)["problems"]
+    else:  # no toggle: step the first slider from the keyboard
+        toggles_after = []
+        browser.evaluate(session, "(() => { const h = document.querySelector('.widget-subarea .noUi-handle');"
+                                  " if (h) h.focus(); })()")
+        press(browser, session, "ArrowRight")
+        browser.pump(0.5)
+    live = browser.evaluate(session, LIVE_RESULTS_JS)
+    play = None
+    if browser.evaluate(session, PLAY_NAME_JS) is not None:
+        play = [browser.evaluate(session, PLAY_NAME_JS)]
+        for _ in range(2):  # play, then pause
+            browser.evaluate(session, CLICK_PLAY_JS)
+            browser.pump(0.5)
+            play.append(browser.evaluate(session, PLAY_NAME_JS))
+    issues, n = operate_controls(browser, session)
+    js_errors, failed = problems_from_events(browser.events, session)
+    return WidgetVisit(toggles, clicked, toggles_after, live, focus_rings, play, n,
+                       issues + js_errors[js_before:] + failed[failed_before:])
+
+
 # ----------------------------------------------------------------------------- one visit per page
 
 DESKTOP, PHONE = 1280, 390
@@ -490,11 +777,15 @@ class Visit:
     """What the tests read from one page, loaded once."""
 
     report: dict  # PAGE_REPORT_JS, with "settled" and "widgetsShown"
-    js_errors: list[str]
-    failed: list[str]  # failed requests, and requests to other hosts
+    js_errors: list[str]  # while the page loaded and was measured (not while its widgets were worked)
+    failed: list[str]  # failed requests, and requests to other hosts, meanwhile
     desktop: dict  # MEASURE_JS at 1280 px
     phone: dict  # MEASURE_JS once the same page is narrowed to 390 px
     axe: list[dict] | None  # axe-core's violations at 1280 px; None when axe-core was not given
+    keyboard: dict  # TAB_STOPS_JS: the tab stops, and the formulas among them
+    graphs: dict  # GRAPH_SCALE_JS at 1280 and at 390 px: {1280: [...], 390: [...]}
+    fonts: list[dict]  # chinese_fonts: what the page's Chinese text is drawn with
+    widgets: WidgetVisit | None  # work_widgets, on a page that shows widgets; None elsewhere
 
 
 def set_width(browser: Chromium, session: str, width: int) -> None:
@@ -503,31 +794,47 @@ def set_width(browser: Chromium, session: str, width: int) -> None:
                   "mobile": width != DESKTOP}, session=session)
 
 
+# The reflow after a change of width, and nnbook.js refitting the equations 150 ms after a resize:
+# waited for in the page (the tab is in front, so its timers run on time), then a frame drawn.
+REFLOWED_JS = "new Promise(r => setTimeout(() => requestAnimationFrame(() => r(true)), 250))"
+NEXT_FRAME_JS = "new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r(true))))"
+
+
 def inspect_page(browser: Chromium, url: str, target: str, session: str, screenshot: Path | None,
-             axe_source: str | None) -> Visit:
-    """Read everything from a loading tab: report, screenshot, layout at 1280 px, axe-core's audit,
-    layout at 390 px, errors. Closes the tab."""
+                 axe_source: str | None) -> Visit:
+    """Read everything from a loading tab: the report, a screenshot, the layout at 1280 px, axe-core's
+    audit, the tab stops, the Chinese text's fonts, the layout at 390 px; then, back at 1280 px,
+    its widgets at work (:func:`work_widgets`). Closes the tab."""
     try:
         settled, widgets_shown = settle(browser, url, session)
-        # In front: timers run at full speed there (nnbook.js refits equations on a timer).
+        # In front: timers run at full speed there (nnbook.js refits equations on a timer), and the
+        # widgets' labels (nnbook-widgets.js) are set on the next frame.
         browser.call("Page.bringToFront", session=session)
+        browser.evaluate(session, NEXT_FRAME_JS)
         browser.pump(0.25)  # late console messages and requests
         report = browser.evaluate(session, PAGE_REPORT_JS)
         report["settled"], report["widgetsShown"] = settled, widgets_shown
         if screenshot is not None:
             take_screenshot(browser, session, screenshot)
         desktop = browser.evaluate(session, MEASURE_JS)
+        graphs = {DESKTOP: browser.evaluate(session, GRAPH_SCALE_JS)}
         axe = None
         if axe_source is not None:
             browser.evaluate(session, axe_source + "\n;true")
             axe = browser.evaluate(session, AXE_RUN_JS, timeout=120)
+        keyboard = browser.evaluate(session, TAB_STOPS_JS)
+        fonts = chinese_fonts(browser, session)
         set_width(browser, session, PHONE)
-        # The reflow, and nnbook.js refitting the equations 150 ms after a resize: waited for in the
-        # page (the tab is in front, so its timers run on time), then a frame drawn.
-        browser.evaluate(session, "new Promise(r => setTimeout(() => requestAnimationFrame(() => r(true)), 250))")
+        browser.evaluate(session, REFLOWED_JS)
         phone = browser.evaluate(session, MEASURE_JS)
+        graphs[PHONE] = browser.evaluate(session, GRAPH_SCALE_JS)
         js_errors, failed = problems_from_events(browser.events, session)
-        return Visit(report, js_errors, failed, desktop, phone, axe)
+        widgets = None
+        if report["widgetViews"]:
+            set_width(browser, session, DESKTOP)
+            browser.evaluate(session, REFLOWED_JS)
+            widgets = work_widgets(browser, session)
+        return Visit(report, js_errors, failed, desktop, phone, axe, keyboard, graphs, fonts, widgets)
     finally:
         browser.events = [ev for ev in browser.events if ev.get("sessionId") != session]
         browser.close_page(target)
@@ -545,12 +852,12 @@ def cores() -> int:
         return os.cpu_count() or 1
 
 
-def _visit_in_order(browser: Chromium, base: str, pages: list[str], axe_source: str | None,
-                    tabs: int) -> dict[str, Visit]:
-    """{page: Visit} for ``pages`` in one browser: ``tabs`` load while the first is inspected."""
+def _visit_in_order(browser: Chromium, base: str, take, axe_source: str | None, tabs: int) -> dict[str, Visit]:
+    """{page: Visit} for the pages ``take(tabs)`` hands this browser, ``tabs`` at a time: the next
+    ones load while the first is inspected."""
     visits = {}
-    for start in range(0, len(pages), tabs):
-        opened = [(page, *start_page(browser, f"{base}/{page}")) for page in pages[start:start + tabs]]
+    while pages := take(tabs):
+        opened = [(page, *start_page(browser, f"{base}/{page}")) for page in pages]
         for page, target, session in opened:
             shot = SCREENSHOTS / (page[: -len(".html")].replace("/", "__") + ".png")
             visits[page] = inspect_page(browser, f"{base}/{page}", target, session, shot, axe_source)
@@ -559,30 +866,38 @@ def _visit_in_order(browser: Chromium, base: str, pages: list[str], axe_source: 
 
 def visit_pages(browser: Chromium, base: str, html_dir: Path, axe_source: str | None = None,
                 tabs: int = 2, browsers: int | None = None) -> dict[str, Visit]:
-    """{page: Visit} for every page of the book, in the book's order, shared among one browser per
-    core (:func:`share_among_browsers`); a screenshot of each page at 1280 px goes to
-    ``_build/screenshots``."""
+    """{page: Visit} for every page of every edition (:func:`pages_in`), in that order, shared among
+    one browser per core (:func:`share_among_browsers`); a screenshot of each page at 1280 px goes
+    to ``_build/screenshots``."""
     pages = pages_in(html_dir)
     if SCREENSHOTS.exists():
         shutil.rmtree(SCREENSHOTS)
-    return share_among_browsers(browser, pages, lambda chrome, share: _visit_in_order(chrome, base, share,
-                                                                                      axe_source, tabs),
+    return share_among_browsers(browser, pages, lambda chrome, take: _visit_in_order(chrome, base, take,
+                                                                                     axe_source, tabs),
                                 browsers)
 
 
 def share_among_browsers(browser: Chromium, items: list, work, browsers: int | None = None) -> dict:
-    """``work(chrome, share)`` (a dict keyed by the share's items) over ``items`` shared among
-    ``browsers`` Chromium instances (one per core by default: ``browser`` and fresh ones, closed
-    afterwards), each driven from its own thread; the results merged in the order of ``items``.
+    """``work(chrome, take)`` (a dict keyed by the items it took) in ``browsers`` Chromium instances
+    (one per core by default: ``browser`` and fresh ones, closed afterwards), each driven from its
+    own thread; the results merged in the order of ``items``. Each takes the next items from one
+    queue (``take(k)``: up to ``k`` of them, none when all are taken), so that a browser whose pages
+    were light takes more.
 
     A page's work (axe-core's audit, a widget redrawn) runs in one renderer process: one browser
     keeps one core busy, so the pages go to as many browsers as there are cores."""
     n = max(1, min(browsers or cores(), len(items)))
-    shares = [items[k::n] for k in range(n)]  # interleaved: each gets chapters and exercises alike
+    queue = list(reversed(items))
+    lock = threading.Lock()
+
+    def take(k: int) -> list:
+        with lock:
+            return [queue.pop() for _ in range(min(k, len(queue)))]
+
     extra = [Chromium(browser.executable) for _ in range(n - 1)]
     try:
         with concurrent.futures.ThreadPoolExecutor(n) as pool:
-            parts = list(pool.map(work, [browser, *extra], shares))
+            parts = list(pool.map(work, [browser, *extra], [take] * n))
     finally:
         for chrome in extra:
             chrome.close()
@@ -755,38 +1070,44 @@ WIDGET_A11Y_JS = r"""
 """
 
 
+def operate_controls(browser: Chromium, session: str) -> tuple[list[str], int]:
+    """Operate every control of the widgets of a settled page in front; (problems found, controls
+    operated). A problem: a control or a picture with no name, a widget output with no control, a
+    control whose widget's view did not change."""
+    issues = list(browser.evaluate(session, WIDGET_A11Y_JS))
+    controls = browser.evaluate(session, CONTROLS_JS)
+    areas = browser.evaluate(session, "document.querySelectorAll('.widget-subarea').length")
+    without = sorted(set(range(areas)) - {c["area"] for c in controls})
+    if without:
+        issues.append(f"widget outputs {without} have no control")
+    for control in controls:
+        if not control["name"].strip(" :"):
+            issues.append(f"a {control['kind']} control has no name")
+        before = browser.evaluate(session, f"({VIEW_JS})({control['area']})")
+        done = operate(browser, session, control)
+        after = wait_for_change(browser, session, control["area"], before)
+        if control["kind"] == "play":  # stop the sequence where it is
+            browser.evaluate(session, "(() => { const b = document.querySelector("
+                             "'[data-nnbook-control=\"%d\"]').closest('.widget-play')"
+                             ".querySelector('.fa-pause'); if (b) b.closest('button').click(); })()"
+                             % control["id"])
+        if after == before:
+            issues.append(f"{control['kind']} {control['name']!r} ({done}): the view did not change")
+    browser.pump(0.3)
+    return issues, len(controls)
+
+
 def operate_every_control(browser: Chromium, url: str) -> tuple[list[str], int]:
-    """Open ``url`` and operate every control of its widgets; (problems found, controls operated)."""
+    """Open ``url`` and operate every control of its widgets (:func:`operate_controls`); (problems
+    found, JS errors and failed requests among them, controls operated)."""
     target, session = open_settled(browser, url)
-    issues = []
     try:
-        issues += browser.evaluate(session, WIDGET_A11Y_JS)
-        controls = browser.evaluate(session, CONTROLS_JS)
-        areas = browser.evaluate(session, "document.querySelectorAll('.widget-subarea').length")
-        without = sorted(set(range(areas)) - {c["area"] for c in controls})
-        if without:
-            issues.append(f"widget outputs {without} have no control")
-        for control in controls:
-            if not control["name"].strip(" :"):
-                issues.append(f"a {control['kind']} control has no name")
-            before = browser.evaluate(session, f"({VIEW_JS})({control['area']})")
-            done = operate(browser, session, control)
-            after = wait_for_change(browser, session, control["area"], before)
-            if control["kind"] == "play":  # stop the sequence where it is
-                browser.evaluate(session, "(() => { const b = document.querySelector("
-                                 "'[data-nnbook-control=\"%d\"]').closest('.widget-play')"
-                                 ".querySelector('.fa-pause'); if (b) b.closest('button').click(); })()"
-                                 % control["id"])
-            if after == before:
-                issues.append(f"{control['kind']} {control['name']!r} ({done}): the view did not change")
-        browser.pump(0.3)
+        issues, n = operate_controls(browser, session)
         js_errors, failed = problems_from_events(browser.events, session)
-        issues += js_errors + failed
+        return issues + js_errors + failed, n
     finally:
         browser.events = [ev for ev in browser.events if ev.get("sessionId") != session]
         browser.close_page(target)
-    return issues, len(controls)
-
 
 
 # ----------------------------------------------------------------------------- what the page shows

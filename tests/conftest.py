@@ -2,9 +2,9 @@
 
 The expensive ones live here, once per test session: the book build (as ``make book`` builds it,
 ``tests/book_support.py``, started in the background as soon as the tests are collected), the
-local server of ``_build/html``, headless Chromium, and one visit of every page
+local server of ``_build/html``, headless Chromium, and one visit of every page of every edition
 (``page_visits``, one browser per core, ``tests/browser_support.py``), from which the browser,
-accessibility and layout tests all read.
+accessibility, layout and widget tests all read.
 """
 
 import numpy as np
@@ -40,6 +40,26 @@ def pytest_collection_finish(session):
         from book_support import start_build
 
         start_build()
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    """Under pytest-xdist's ``--dist loadfile`` (tools/run_tests.py), each test module runs in one
+    worker, and the grader's modules (tests/test_grading*.py) together in one, one after another:
+    they look at the whole machine (the kernels' control groups and /dev/shm folders left behind,
+    the memory in use), which a grading run in the other worker would change."""
+    if config.getvalue("dist") != "loadfile":
+        return None
+    from pathlib import Path
+
+    from xdist.scheduler import LoadFileScheduling
+
+    class GraderInOneWorker(LoadFileScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            module = super()._split_scope(nodeid)
+            return "the grader" if Path(module).name.startswith("test_grading") else module
+
+    return GraderInOneWorker(config, log)
 
 
 @pytest.fixture
@@ -105,8 +125,8 @@ def axe_source():
 
 @pytest.fixture(scope="session")
 def page_visits(site, browser):
-    """{page: Visit} for every page of the book: each page loaded once, at 1280 px, then narrowed
-    to 390 px (tests/test_browser.py, :func:`visit_pages`)."""
+    """{page: Visit} for every page of every edition (browser_support.PAGES): each page loaded
+    once, at 1280 px, narrowed to 390 px, then its widgets worked at 1280 px (:func:`visit_pages`)."""
     from browser_support import visit_pages
 
     return visit_pages(browser, *site, axe_source=_axe_script())

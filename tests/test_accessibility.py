@@ -1,11 +1,12 @@
-"""Every page of the built site passes axe-core's WCAG 2 A and AA rules in headless Chromium.
+"""Every page of the built site, in every edition (English, 简体中文, 繁體中文), passes axe-core's
+WCAG 2 A and AA rules in headless Chromium.
 
 axe-core (the npm package, fetched by ``tools/bundle_assets.py`` into ``node_modules/axe-core``;
 the site does not ship it) is injected into each page once the page has settled (MathJax typeset,
 widgets drawn), and run with the rules tagged ``wcag2a``, ``wcag2aa``, ``wcag21a``, ``wcag21aa``
 and ``wcag22aa``. The test fails on any violation and lists them per page: the rule, its impact
 and the first elements it names. The audit is part of the session's one visit of every page
-(``page_visits`` in ``tests/conftest.py``, :func:`test_browser.visit_pages`).
+(``page_visits`` in ``tests/conftest.py``, :func:`browser_support.visit_pages`).
 """
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""The built site in a real browser: every page of ``_build/html`` opened in headless Chromium.
+"""The built site in a real browser: every page of every edition of ``_build/html`` (English,
+简体中文 in ``zh-cn/``, 繁體中文 in ``zh-tw/``) opened in headless Chromium.
 
 Each page is loaded once per session (the fixture ``page_visits``, ``tests/browser_support.py``);
 on each the test checks:
@@ -10,28 +11,35 @@ on each the test checks:
 * every image loaded (``naturalWidth > 0``);
 * every page that holds a widget shows it, with at least one slider;
 
-and, on pages opened for the purpose: every control of every widget, operated with the keyboard or
-the mouse, changes that widget's figure or readout; a few readouts equal the library's values;
-the search page finds "backpropagation". No page's own weight (tools/page_weight.py) is over
-3 MB. A screenshot of each page is saved under ``_build/screenshots/``.
+and, in the same visit, every control of every widget of every edition, operated with the keyboard
+or the mouse, changes that widget's figure or readout. On pages opened for the purpose: a few
+readouts equal the library's values; the search page finds "backpropagation"; pages opened from
+disk work. No page's own weight (tools/page_weight.py) is over 3 MB. A screenshot of each page is
+saved under ``_build/screenshots/``.
 """
 
 from __future__ import annotations
 
+import pytest
+
 from book_support import toc_files, widget_pages
-from browser_support import (CONTROLS_JS, SCREENSHOTS, SEARCH_DONE_JS, click, control_named, finish_page, focus,
-                             open_settled, operate_every_control, pages_in, problems_from_events, set_slider,
-                             share_among_browsers, shown_numbers, start_page)
+from browser_support import (CONTROLS_JS, EDITIONS, SCREENSHOTS, SEARCH_DONE_JS, click, control_named,
+                             edition_of, edition_pages, finish_page, focus, open_settled, operate_every_control,
+                             pages_in, problems_from_events, set_slider, shown_numbers, start_page)
+
+BY_EDITION = pytest.mark.parametrize("edition", EDITIONS, ids=[e or "en" for e in EDITIONS])
 
 
-def test_every_page_in_the_browser(site, page_visits):
+@BY_EDITION
+def test_every_page_in_the_browser(site, page_visits, edition):
     _, html_dir = site
-    pages = pages_in(html_dir)
-    assert len(pages) >= 5, f"expected the book's pages in {html_dir}, found {pages}"
-    assert list(page_visits) == pages
+    assert list(page_visits) == pages_in(html_dir)
+    pages = edition_pages(edition)
+    assert len(pages) >= 5, f"expected the book's pages in {html_dir / edition}, found {pages}"
     problems: dict[str, list[str]] = {}
     n_widget_pages = n_math_pages = 0
-    for page, seen in page_visits.items():
+    for page in pages:
+        seen = page_visits[page]
         report = seen.report
         issues = list(seen.js_errors) + list(seen.failed)
         if not report["settled"]:
@@ -95,17 +103,22 @@ def test_pages_work_opened_from_disk(built_book, browser):
             assert report["widgetsShown"] and report["sliders"] > 0, f"{page} from disk: widgets not shown"
 
 
-def test_every_control_of_every_widget_changes_its_view(site, browser):
+@BY_EDITION
+def test_every_control_of_every_widget_changes_its_view(site, page_visits, edition):
     """On every page with widgets, each control, operated from the keyboard or the mouse,
     changes its widget's figure or readout (not only its own label), with no JavaScript error;
-    every control has an accessible name and every picture a text alternative."""
-    base, html_dir = site
-    pages = widget_pages(html_dir)
-    assert pages, "no page of the book holds a widget"
-    operated = share_among_browsers(
-        browser, pages, lambda chrome, share: {page: operate_every_control(chrome, f"{base}/{page}") for page in share})
-    problems = {page: issues for page, (issues, _) in operated.items() if issues}
-    n_controls = sum(n for _, n in operated.values())
+    every control has an accessible name and every picture a text alternative. Every edition
+    shows the widgets on the same pages as the English one."""
+    _, html_dir = site
+    english = widget_pages(html_dir)
+    assert english, "no page of the book holds a widget"
+    worked = {page: seen.widgets for page, seen in page_visits.items()
+              if edition_of(page) == edition and seen.widgets is not None}
+    pages = list(worked)
+    assert pages == [f"{edition}/{p}" if edition else p for p in english], \
+        f"the pages whose widgets were worked are not the English widget pages {english}: {pages}"
+    problems = {page: w.issues for page, w in worked.items() if w.issues}
+    n_controls = sum(w.controls for w in worked.values())
     summary = "\n".join(f"{page}:\n  " + "\n  ".join(issues) for page, issues in problems.items())
     assert not problems, f"problems on {len(problems)} of {len(pages)} widget pages:\n{summary}"
     assert n_controls >= len(pages), f"only {n_controls} controls on {len(pages)} widget pages"
@@ -178,3 +191,17 @@ def test_every_page_weighs_at_most_3_mb(built_book):
     assert not over, f"pages over {page_weight.BUDGET_MB} MB (own weight, MB): {over}"
     print(f"heaviest page: {heaviest}, {own[heaviest] / page_weight.MB:.2f} MB; "
           f"shared: {n_shared} files, {shared / page_weight.MB:.2f} MB")
+
+
+def test_a_missing_edition_is_named_with_its_folder(tmp_path):
+    """A build without a Chinese edition fails the browser tests at once, naming the folder."""
+    from browser_support import ENGLISH_PAGES
+
+    for page in ENGLISH_PAGES:
+        (tmp_path / page).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / page).write_text("<html></html>", encoding="utf-8")
+    (tmp_path / "zh-tw").mkdir()
+    (tmp_path / "zh-tw" / "index.html").write_text("<html></html>", encoding="utf-8")
+    with pytest.raises(AssertionError, match=r"简体中文 \(.*zh-cn has no index\.html\)") as failure:
+        pages_in(tmp_path)
+    assert "zh-tw" not in str(failure.value)

@@ -1,4 +1,5 @@
-"""Nothing on a page scrolls sideways: measured in headless Chromium at 1280 px and at 390 px.
+"""Nothing on a page scrolls sideways: measured in headless Chromium at 1280 px and at 390 px, on
+every page of every edition (English, 简体中文, 繁體中文); Chinese is drawn by the bundled fonts.
 
 At 1280 px (a laptop) every code block (a cell's code, its printed output, a Markdown code
 block) fits its column, and every display equation fits, once MathJax has typeset it and the
@@ -14,11 +15,12 @@ metrics) and measured again.
 
 from __future__ import annotations
 
-import time
+import json
 
 import pytest
 
-from browser_support import DESKTOP, PAGE_TIMEOUT, PAGES, PHONE, SETTLED_JS, visit
+from browser_support import CJK_PROBES, DESKTOP, NOTEBOOK_FOLDERS, PAGES, PHONE, edition_of, visit
+
 
 @pytest.fixture(scope="module")
 def layout(page_visits):
@@ -71,82 +73,52 @@ def test_the_measure_sees_overflow(site, browser):
 
 # ----------------------------------------------------------------------------- Chinese glyphs
 
-MARK_CJK_JS = r"""
-((selector) => {
-  const cjk = /[\u3400-\u9fff]/;
-  const el = Array.from(document.querySelectorAll(selector))
-    .find(e => cjk.test(e.textContent) && e.getBoundingClientRect().width > 0);
-  if (!el) return null;
-  el.setAttribute('data-cjk-probe', '1');
-  return el.textContent.trim().slice(0, 40);
-})
-"""
-
-# (page, elements holding Chinese text): body text, math (\text{…} inside an equation), code.
-CJK_PROBES = [
-    ("book/glossary.html", "section#glossary table td"),
-    ("book/notation.html", "mjx-container mjx-utext"),
-    ("book/errata.html", "code.literal"),
-]
+# English pages that show Chinese, and where: the glossary's table, math (\text{…} inside an
+# equation), code (the errata's quotations).
+ENGLISH_CJK = {
+    "book/glossary.html": "article table td",
+    "book/notation.html": "mjx-container mjx-utext",
+    "book/errata.html": "code.literal",
+}
 
 
-def _children(browser, session: str, node_id: int, timeout: float = 1.0) -> list[dict]:
-    """The children Chromium sends (DOM.setChildNodes) after DOM.requestChildNodes on ``node_id``;
-    none when it sends none (a lone text child: CSS.getPlatformFontsForNode on the node covers it)."""
-    deadline = time.monotonic() + timeout
-    while True:
-        for ev in browser.events:
-            if ev.get("sessionId") == session and ev["method"] == "DOM.setChildNodes" \
-                    and ev["params"]["parentId"] == node_id:
-                return ev["params"]["nodes"]
-        if time.monotonic() > deadline:
-            return []
-        browser.pump(0.02)
+def _bundled(name: str, custom: bool) -> bool:
+    # A web font (isCustomFont) whose own name is Noto Sans SC/TC ("Noto Sans SC Thin" in the name
+    # table of these regular-weight files): the bundled one, not a font of the machine.
+    return custom and name.startswith(("Noto Sans SC", "Noto Sans TC"))
 
 
-def _descendants(nodes: list[dict]) -> list[int]:
-    """The ids of ``nodes`` and of all the nodes nested in them (DOM.setChildNodes with depth -1)."""
-    return [i for n in nodes for i in [n["nodeId"], *_descendants(n.get("children", []))]]
-
-
-def test_chinese_renders_from_the_bundled_font(site, browser):
-    """Chromium reports which fonts it drew a node's text with (CSS.getPlatformFontsForNode):
-    the Chinese characters come from the bundled Noto Sans SC / TC, whatever fonts the machine
-    has (this one may have none)."""
+def test_chinese_renders_from_the_bundled_font(page_visits):
+    """Chromium reports which fonts it drew text with (CSS.getPlatformFontsForNode, read in each
+    page's visit: browser_support.chinese_fonts, which draws every Chinese character of a page's
+    headings, body text, tables, math and code where each is shown): every one of them comes from
+    the bundled Noto Sans SC / TC, whatever fonts the machine has (a machine with none would show
+    empty boxes). Every page a Chinese edition translates shows Chinese; so do the English pages
+    above."""
     from book_support import bundle_assets
 
     if not bundle_assets.bundle_is_complete():
         pytest.skip("no bundle (npm unavailable): the fonts are not bundled")
-    base, _ = site
-    for page, selector in CJK_PROBES:
-        target, session = browser.open_page()
-        try:
-            browser.call("Page.navigate", {"url": f"{base}/{page}"}, session=session)
-            assert browser.wait_for_event("Page.loadEventFired", session, PAGE_TIMEOUT), page
-            browser.wait_until(session, SETTLED_JS, PAGE_TIMEOUT)
-            browser.evaluate(session, "document.fonts.ready.then(() => true)")
-            text = browser.evaluate(session, f"{MARK_CJK_JS}({selector!r})")
-            assert text, f"{page}: no element {selector!r} with Chinese text"
-            browser.pump(0.5)
-            browser.evaluate(session, "document.fonts.ready.then(() => true)")
-            for domain in ("DOM", "CSS"):
-                browser.call(f"{domain}.enable", session=session)
-            root = browser.call("DOM.getDocument", {"depth": 0}, session=session)["root"]["nodeId"]
-            node = browser.call("DOM.querySelector", {"nodeId": root, "selector": "[data-cjk-probe]"},
-                                session=session)["nodeId"]
-            # The text nodes are the element's descendants: its whole subtree, asked for once.
-            browser.call("DOM.requestChildNodes", {"nodeId": node, "depth": -1}, session=session)
-            fonts = []
-            for nid in [node, *_descendants(_children(browser, session, node))]:
-                fonts += browser.call("CSS.getPlatformFontsForNode", {"nodeId": nid}, session=session)["fonts"]
-            used = {(f["familyName"], bool(f.get("isCustomFont"))) for f in fonts if f.get("glyphCount", 0) > 0}
-            # A web font (isCustomFont) whose own name is Noto Sans SC/TC ("Noto Sans SC Thin" in
-            # the name table of these regular-weight files): the bundled one, not a system font.
-            assert any(custom and name.startswith(("Noto Sans SC", "Noto Sans TC")) for name, custom in used), \
-                f"{page}: {text!r} ({selector}) is drawn with {sorted(used)}, not the bundled Noto Sans SC/TC"
-        finally:
-            browser.events = [ev for ev in browser.events if ev.get("sessionId") != session]
-            browser.close_page(target)
+    manifest = json.loads(bundle_assets.MANIFEST.read_text(encoding="utf-8"))
+    covered = [range(lo, hi + 1) for lo, hi in manifest["cjk_ranges"]]
+    problems, probed = [], 0
+    for page, seen in page_visits.items():
+        found = {probe["selector"]: probe for probe in seen.fonts}
+        edition = edition_of(page)
+        if edition and not page[len(edition) + 1:].startswith(NOTEBOOK_FOLDERS) and not found:
+            problems.append(f"{page}: no Chinese text found in {CJK_PROBES}")
+        if page in ENGLISH_CJK and ENGLISH_CJK[page] not in found:
+            problems.append(f"{page}: no element {ENGLISH_CJK[page]!r} with Chinese text")
+        for probe in found.values():
+            probed += len(probe["chars"])
+            other = [name for name, custom in probe["fonts"] if not _bundled(name, custom)]
+            if other:
+                unbundled = "".join(c for c in probe["chars"] if not any(ord(c) in r for r in covered))
+                problems.append(f"{page}: Chinese in {probe['selector']!r} (first: {probe['text']!r}) is drawn "
+                                f"with {other} as well as the bundled fonts; {len(unbundled)} of its "
+                                f"{len(probe['chars'])} characters are in no bundled font file: {unbundled[:60]!r}")
+    assert not problems, f"{len(problems)} problems:\n" + "\n".join(problems)
+    print(f"{probed} Chinese characters (counted once per page and kind of text) drawn by the bundled fonts")
 
 
 def test_the_bundler_declares_the_fonts_for_chinese_code_points_only():

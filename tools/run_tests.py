@@ -1,9 +1,13 @@
 """Run the whole test suite as two pytest processes side by side (what ``make test`` runs).
 
 * the tests of the built book (marked ``book`` by ``tests/conftest.py``): the book build (its
-  notebooks executed a kernel per core, ``tools/execute_notebooks.py``), then every page in
-  headless Chromium (one browser per core), axe-core, the layout and the widgets at work;
-* every other test (library, widgets, checks, exercise notebooks, grader, README), meanwhile.
+  notebooks executed a kernel per core, ``tools/execute_notebooks.py``), then every page of every
+  edition in headless Chromium (one browser per core), axe-core, the layout and the widgets at work;
+* every other test (library, widgets, checks, exercise notebooks, grader, README), meanwhile, in
+  pytest-xdist's workers (:data:`WORKERS`), each test module in one worker, so that a module's
+  fixtures (a class graded once, a widget's states) are computed once: much of their time is spent
+  waiting (kernels starting, a sandboxed notebook's time limit, a browser drawing), which the other
+  worker fills.
 
 Chromium and bubblewrap are installed first where missing (see :func:`install_system_tools`).
 
@@ -24,6 +28,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 BOOK_LOG = ROOT / "_build" / "test-book.log"
 STARTED = time.monotonic()
+# pytest-xdist workers for the tests that do not read the book.
+WORKERS = 2
 
 
 def _fmt(seconds: float) -> str:
@@ -59,8 +65,20 @@ def _wait_saying_how_far(proc: subprocess.Popen, every: float = 30.0) -> int:
         except subprocess.TimeoutExpired:
             text = BOOK_LOG.read_text(encoding="utf-8", errors="replace")
             done = re.findall(r"\[\s*(\d+)%\]", text)
-            where = f"{done[-1]} % of them done" if done else "building the book"
+            where = f"{done[-1]} % of them done" if done else "building the book, then loading its pages"
             print(f"(the tests of the built book: {where}, {_fmt(time.monotonic() - STARTED)} so far)", flush=True)
+
+
+def _workers(argv: list[str]) -> list[str]:
+    """pytest-xdist's options for the tests that do not read the book: :data:`WORKERS` workers, a
+    test module each at a time (``--dist loadfile``); none where xdist is missing or the command
+    line chooses (``-n``, ``-p no:xdist``)."""
+    import importlib.util
+
+    chosen = any(a.startswith(("-n", "--numprocesses", "--dist")) or "xdist" in a for a in argv)
+    if chosen or importlib.util.find_spec("xdist") is None:
+        return []
+    return ["-n", str(WORKERS), "--dist", "loadfile"]
 
 
 def main(argv: list[str]) -> int:
@@ -74,7 +92,7 @@ def main(argv: list[str]) -> int:
         book = subprocess.Popen(pytest + ["-m", "book", "-p", "no:cacheprovider", *argv], cwd=ROOT,
                                 stdout=log, stderr=subprocess.STDOUT, env=dict(os.environ, NO_COLOR="1", PYTHONUNBUFFERED="1"))
         try:
-            rest = subprocess.run(pytest + ["-m", "not book", *argv], cwd=ROOT).returncode
+            rest = subprocess.run(pytest + ["-m", "not book", *_workers(argv), *argv], cwd=ROOT).returncode
             rest_time = time.monotonic() - STARTED
             print(f"\n(the other tests: {_fmt(rest_time)}; waiting for the tests of the built book)", flush=True)
             book_status = _wait_saying_how_far(book)
