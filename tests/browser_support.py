@@ -36,6 +36,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from book_support import EDITIONS as BOOK_EDITIONS
 from book_support import OUTPUT, bundle_assets, toc_files
 
 SCREENSHOTS = OUTPUT / "_build" / "screenshots"
@@ -274,10 +275,12 @@ def launch_chromium() -> Chromium:
     return Chromium(path)
 
 
-# The site's editions: English at the root of _build/html, 简体中文 and 繁體中文 in these folders
-# (tools/i18n.py builds them, each page at the same relative path as in English). Every test of the
-# pages in the browser takes its editions from here.
-EDITIONS = ("", "zh-cn", "zh-tw")
+# The site's editions (book_support.EDITIONS): English at the root of _build/html, 简体中文 and
+# 繁體中文 in their folders (tools/i18n.py builds them, each page at the same relative path as in
+# English), as folder names relative to the root. Every test of the pages in the browser takes its
+# editions from here.
+EDITIONS = tuple("" if folder == BOOK_EDITIONS["en"] else folder.relative_to(BOOK_EDITIONS["en"]).as_posix()
+                 for folder in BOOK_EDITIONS.values())
 EDITION_NAMES = {"": "English", "zh-cn": "简体中文", "zh-tw": "繁體中文"}
 
 # Every page of the English edition: the TOC's, in order, and the index and search pages.

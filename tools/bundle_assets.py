@@ -126,7 +126,7 @@ CJK_FAMILIES = ", ".join(f'"{family}"' for _, family in CJK_FONTS)
 CJK_BLOCKS = ((0x2E80, 0x9FFF), (0xF900, 0xFAFF), (0xFE30, 0xFE4F), (0xFF00, 0xFFEF), (0x20000, 0x3FFFF))
 # The files whose text ends up on the site.
 TEXT_SOURCES = ("book/**/*.md", "book/**/*.yml", "exercises/*.ipynb", "solutions/*.ipynb",
-                "_toc.yml", "_config.yml", "src/nnbook/**/*.py")
+                "_toc.yml", "_config.yml", "src/nnbook/**/*.py", "locales/**/*.po")
 
 
 def _log(message: str) -> None:

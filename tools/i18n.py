@@ -474,6 +474,9 @@ def build_edition(locale: str) -> float:
         "nb_execution_mode": "cache",
         "nb_execution_cache_path": str(cache),
         "nb_execution_excludepatterns": [],
+        # The translations write their own punctuation. Docutils' smart quotes would turn the
+        # apostrophe of ReLU'(10) or of an English name into 』 (its quotes for zh-tw are 「」『』).
+        "smartquotes": False,
         **config_translations(locale),
     }, work / ".doctrees", warningiserror=True)
     if status:
