@@ -870,14 +870,16 @@ def _visit_in_order(browser: Chromium, base: str, take, axe_source: str | None, 
 def visit_pages(browser: Chromium, base: str, html_dir: Path, axe_source: str | None = None,
                 tabs: int = 2, browsers: int | None = None) -> dict[str, Visit]:
     """{page: Visit} for every page of every edition (:func:`pages_in`), in that order, shared among
-    one browser per core (:func:`share_among_browsers`); a screenshot of each page at 1280 px goes
+    one browser per core and one more (:func:`share_among_browsers`); a screenshot of each page at 1280 px goes
     to ``_build/screenshots``."""
     pages = pages_in(html_dir)
     if SCREENSHOTS.exists():
         shutil.rmtree(SCREENSHOTS)
+    # One browser more than there are cores: much of a visit is waiting (a page settling, fonts,
+    # a widget redrawn), which a third browser fills.
     return share_among_browsers(browser, pages, lambda chrome, take: _visit_in_order(chrome, base, take,
                                                                                      axe_source, tabs),
-                                browsers)
+                                browsers or cores() + 1)
 
 
 def share_among_browsers(browser: Chromium, items: list, work, browsers: int | None = None) -> dict:

@@ -62,6 +62,17 @@ def pytest_xdist_make_scheduler(config, log):
     return GraderInOneWorker(config, log)
 
 
+@pytest.fixture(autouse=True)
+def _no_hidden_cases_from_another_test(request):
+    """The checks' tests run the questions as a learner's notebook does, with no hidden case: a
+    grading test in the same process (one xdist worker runs several modules) may have loaded an
+    instructor's hidden cases, which are kept for the life of the process."""
+    if request.module.__name__.startswith("test_checks"):
+        from nnbook.checks._core import clear_hidden_cases
+
+        clear_hidden_cases()
+
+
 @pytest.fixture
 def rng():
     return np.random.default_rng(12345)

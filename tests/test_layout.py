@@ -73,12 +73,13 @@ def test_the_measure_sees_overflow(site, browser):
 
 # ----------------------------------------------------------------------------- Chinese glyphs
 
-# English pages that show Chinese, and where: the glossary's table, math (\text{…} inside an
-# equation), code (the errata's quotations).
-ENGLISH_CJK = {
+# Pages that must show Chinese in a given kind of text: English pages (the glossary's table, the
+# errata's quotations in code) and a Chinese page with Chinese words in its math (\text{…}).
+CJK_WHERE = {
     "book/glossary.html": "article table td",
-    "book/notation.html": "mjx-container mjx-utext",
     "book/errata.html": "code.literal",
+    "zh-cn/book/03-matrices.html": "mjx-container mjx-utext",
+    "zh-tw/book/03-matrices.html": "mjx-container mjx-utext",
 }
 
 
@@ -93,8 +94,8 @@ def test_chinese_renders_from_the_bundled_font(page_visits):
     page's visit: browser_support.chinese_fonts, which draws every Chinese character of a page's
     headings, body text, tables, math and code where each is shown): every one of them comes from
     the bundled Noto Sans SC / TC, whatever fonts the machine has (a machine with none would show
-    empty boxes). Every page a Chinese edition translates shows Chinese; so do the English pages
-    above."""
+    empty boxes). Every page a Chinese edition translates shows Chinese; the pages of CJK_WHERE
+    show it where it says."""
     from book_support import bundle_assets
 
     if not bundle_assets.bundle_is_complete():
@@ -107,8 +108,8 @@ def test_chinese_renders_from_the_bundled_font(page_visits):
         edition = edition_of(page)
         if edition and not page[len(edition) + 1:].startswith(NOTEBOOK_FOLDERS) and not found:
             problems.append(f"{page}: no Chinese text found in {CJK_PROBES}")
-        if page in ENGLISH_CJK and ENGLISH_CJK[page] not in found:
-            problems.append(f"{page}: no element {ENGLISH_CJK[page]!r} with Chinese text")
+        if page in CJK_WHERE and CJK_WHERE[page] not in found:
+            problems.append(f"{page}: no element {CJK_WHERE[page]!r} with Chinese text")
         for probe in found.values():
             probed += len(probe["chars"])
             other = [name for name, custom in probe["fonts"] if not _bundled(name, custom)]
