@@ -65,9 +65,9 @@ def book_widgets():
     tiny = _tiny_png()
 
     def recording(fig, *args, **kwargs):
-        # Lay the figure out (its tick labels are written then) without drawing its pixels: the
-        # strings are what this fixture collects, and the 700-odd pictures would take minutes.
-        fig.draw_without_rendering()
+        # The figure's texts, not its pixels: the strings are what this fixture collects, and the
+        # 700-odd pictures would take minutes. (The widgets' words are all set before a figure is
+        # drawn, tick labels included; the test after it draws each widget's first figure.)
         figures.extend(t.get_text() for t in _l10n.figure_texts(fig))
         if not first:
             first.append(fig)
