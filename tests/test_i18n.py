@@ -96,6 +96,14 @@ def test_a_message_with_nothing_to_translate_is_its_own_translation(tmp_path, mo
     assert strings == {"4.76": ("4.76", False), "`a`, `b`": ("`a`、`b`", False), "page": ("", False)}
 
 
+@pytest.mark.parametrize("locale,path", CATALOGUES, ids=IDS)
+def test_no_translation_starts_as_a_numbered_list(locale, path):
+    """A translation that starts "1. " is read as a numbered list, not as the paragraph it
+    replaces (a table cell "1. input"), and Sphinx then silently keeps the English: "1\\. 输入"."""
+    listed = [m.id for m in _messages(path) if re.match(r"\d+\. ", m.string or "")]
+    assert not listed, f"escape the full stop (1\\. …) in the translations of {listed}"
+
+
 def test_the_verbatim_check_catches_a_changed_glue_role_code_or_math():
     msgid = "After {glue:text}`ch08_w1:.2f` steps, `nb.SGD(lr)` gives $w = 3$ ([see](errata.md))."
     good = "经过 {glue:text}`ch08_w1:.2f` 步，`nb.SGD(lr)` 给出 $w = 3$（[见](errata.md)）。"
