@@ -608,14 +608,12 @@ def test_the_tooltip_shows_on_hover_and_focus_hides_on_escape_and_stays_in_the_w
 
 @pytest.mark.parametrize("edition, bold, other_lang, other_name", [
     ("zh-cn", "神经元", "zh-Hant", "神經元"), ("zh-tw", "神經元", "zh-Hans", "神经元")])
-def test_built_chinese_chapters_link_the_chinese_term_with_the_english_in_the_tooltip(edition, bold, other_lang,
-                                                                                          other_name):
-    """The Chinese editions (``python tools/i18n.py build``, not part of the English build): the bold
-    Chinese term links to the same glossary row, and its tooltip gives the English term and the
-    other script, each with its lang."""
-    html_dir = ROOT / "_build" / "html" / edition
-    if not (html_dir / "book" / "01-neuron.html").is_file():
-        pytest.skip(f"the {edition} edition is not built (python tools/i18n.py build)")
+def test_built_chinese_chapters_link_the_chinese_term_with_the_english_in_the_tooltip(built_book, edition, bold,
+                                                                                          other_lang, other_name):
+    """The Chinese editions of the session's build: the bold Chinese term links to the same
+    glossary row, and its tooltip gives the English term and the other script, each with its lang."""
+    html_dir = built_book / edition
+    assert (html_dir / "book" / "01-neuron.html").is_file(), f"the build made no {edition} edition"
     links = _describedby((html_dir / "book" / "01-neuron.html").read_text(encoding="utf-8"))
     href, tip = links[bold][0]
     assert href == "glossary.html#term-neuron"
