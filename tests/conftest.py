@@ -42,12 +42,18 @@ def pytest_collection_finish(session):
         start_build()
 
 
+KERNEL_MODULES = {"test_exercises.py", "test_lab.py"}  # start kernels: with the grader (below)
+
+
 @pytest.hookimpl(optionalhook=True)
 def pytest_xdist_make_scheduler(config, log):
     """Under pytest-xdist's ``--dist loadfile`` (tools/run_tests.py), each test module runs in one
     worker, and the grader's modules (tests/test_grading*.py) together in one, one after another:
     they look at the whole machine (the kernels' control groups and /dev/shm folders left behind,
-    the memory in use), which a grading run in the other worker would change."""
+    the memory in use), which a grading run in the other worker would change. The modules that
+    start Jupyter kernels of their own (the exercises under nbval, JupyterLab) run there too: one
+    of the grader's tests lets a fork bomb loose in an unlimited sandbox, and a kernel starting
+    meanwhile in the other worker once died before it answered."""
     if config.getvalue("dist") != "loadfile":
         return None
     from pathlib import Path
@@ -57,7 +63,8 @@ def pytest_xdist_make_scheduler(config, log):
     class GraderInOneWorker(LoadFileScheduling):
         def _split_scope(self, nodeid: str) -> str:
             module = super()._split_scope(nodeid)
-            return "the grader" if Path(module).name.startswith("test_grading") else module
+            name = Path(module).name
+            return "the grader" if name.startswith("test_grading") or name in KERNEL_MODULES else module
 
     return GraderInOneWorker(config, log)
 
