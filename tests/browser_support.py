@@ -38,6 +38,7 @@ import pytest
 
 from book_support import EDITIONS as BOOK_EDITIONS
 from book_support import OUTPUT, bundle_assets, toc_files
+from apt import apt_install  # tools/, on the path through book_support
 
 SCREENSHOTS = OUTPUT / "_build" / "screenshots"
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
@@ -69,20 +70,8 @@ def find_chromium() -> str | None:
 
 def install_chromium() -> tuple[str | None, str]:
     """Install Debian's chromium with apt-get where possible; (path or None, reason)."""
-    if shutil.which("apt-get") is None:
-        return None, "apt-get is not available to install it"
-    if os.geteuid() != 0:
-        return None, "installing it with apt-get needs root"
-    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
-    for cmd in (["apt-get", "update", "-qq"], ["apt-get", "install", "-y", "-qq", "chromium"]):
-        try:
-            result = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=900)
-        except subprocess.TimeoutExpired:
-            return None, f"`{' '.join(cmd)}` timed out"
-        if result.returncode != 0:
-            return None, f"`{' '.join(cmd)}` failed: {result.stderr.strip()[-300:]}"
-    path = find_chromium()
-    return path, "" if path else "apt-get installed chromium but no chromium binary was found"
+    why = apt_install("chromium", lambda: find_chromium() is not None)
+    return find_chromium(), why
 
 
 class CDPError(RuntimeError):

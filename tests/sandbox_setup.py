@@ -10,30 +10,19 @@ from __future__ import annotations
 import functools
 import os
 import shutil
-import subprocess
 import sys
+from pathlib import Path
 
 import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tools"))
+from apt import apt_install  # noqa: E402
 
 
 @functools.lru_cache(maxsize=1)
 def install_bwrap() -> str:
     """Install bubblewrap with apt-get if it is missing; "" once it is there, else the reason."""
-    if shutil.which("bwrap"):
-        return ""
-    if shutil.which("apt-get") is None:
-        return "bubblewrap (bwrap) is not installed and apt-get is not available to install it"
-    if os.geteuid() != 0:
-        return "bubblewrap (bwrap) is not installed, and installing it with apt-get needs root"
-    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
-    for cmd in (["apt-get", "update", "-qq"], ["apt-get", "install", "-y", "-qq", "bubblewrap"]):
-        try:
-            result = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=900)
-        except subprocess.TimeoutExpired:
-            return f"`{' '.join(cmd)}` timed out"
-        if result.returncode != 0:
-            return f"`{' '.join(cmd)}` failed: {result.stderr.strip()[-300:]}"
-    return "" if shutil.which("bwrap") else "apt-get installed bubblewrap but no bwrap binary was found"
+    return apt_install("bubblewrap", lambda: shutil.which("bwrap") is not None)
 
 
 def require_sandbox() -> None:

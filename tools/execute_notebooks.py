@@ -122,25 +122,10 @@ def _fmt(seconds: float) -> str:
 def install_cjk_font() -> str:
     """Install Debian's fonts-wqy-microhei (the figures' CJK font, nnbook.plots._l10n) with apt-get
     where it is missing and this is root; "" when the font is there, else why it is not."""
-    import shutil
-    import subprocess
-
+    from apt import apt_install
     from nnbook.plots._l10n import CJK_FONT_FILES
 
-    font = Path(CJK_FONT_FILES[0])
-    if font.is_file():
-        return ""
-    if shutil.which("apt-get") is None or os.geteuid() != 0:
-        return "apt-get install fonts-wqy-microhei, as root"
-    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
-    for cmd in (["apt-get", "update", "-qq"], ["apt-get", "install", "-y", "-qq", "fonts-wqy-microhei"]):
-        try:
-            result = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=900)
-        except subprocess.TimeoutExpired:
-            return f"`{' '.join(cmd)}` timed out"
-        if result.returncode != 0:
-            return f"`{' '.join(cmd)}` failed: {result.stderr.strip()[-300:]}"
-    return "" if font.is_file() else f"apt-get installed fonts-wqy-microhei but {font} is not there"
+    return apt_install("fonts-wqy-microhei", Path(CJK_FONT_FILES[0]).is_file)
 
 
 def main(argv: list[str] | None = None) -> int:
