@@ -10,9 +10,13 @@ skipped too. The test runs once per chapter and lists every offending line.
 from __future__ import annotations
 
 import re
+import sys
 from pathlib import Path
 
 import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tools"))
+from myst_lines import Block, myst_lines  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 BOOK = ROOT / "book"
@@ -73,58 +77,22 @@ RULES = [
 
 
 
-FENCE = re.compile(r"^(\s*)(`{3,}|:{3,})\s*(\{[\w-]+\})?(.*)$")
+def _shown_code(block: Block) -> bool:
+    return block.directive == "{code-cell}" or (block.fence.startswith("`") and block.directive in ("", "{code}", "{code-block}"))
+
+
+def _skipped(block: Block) -> bool:
+    """A code cell the page hides, or a note about the sources (which may quote their notation)."""
+    if block.directive == "{code-cell}":
+        return any(re.search(r"remove-(cell|input)", o) for o in block.options)
+    return not block.code and re.search(r"source", block.title, re.IGNORECASE) is not None
 
 
 def visible_lines(text: str):
     """(line number, line, kind) for what a reader sees; kind is "prose" or "code"."""
-    lines = text.splitlines()
-    i, n = 0, len(lines)
-    if lines and lines[0].strip() == "---":  # front matter
-        i = next((k for k in range(1, n) if lines[k].strip() == "---"), 0) + 1
-    stack: list[tuple[str, str]] = []  # (fence, kind): kind "code", "skip" or "prose"
-    pending_options = False
-    while i < n:
-        line = lines[i]
-        m = FENCE.match(line)
-        if m and stack and m.group(2)[0] == stack[-1][0][0] and len(m.group(2)) >= len(stack[-1][0]) \
-                and not (m.group(3) or m.group(4).strip()):
-            stack.pop()
-            i += 1
-            continue
-        if m and (m.group(3) or m.group(2).startswith("`")):
-            fence, directive, rest = m.group(2), (m.group(3) or ""), m.group(4)
-            outer_skip = any(kind == "skip" for _, kind in stack)
-            if directive == "{code-cell}":
-                # Read the cell's options (":tags: [...]" lines or a YAML block) for remove-*.
-                j, opts = i + 1, []
-                if j < n and lines[j].strip() == "---":
-                    j += 1
-                    while j < n and lines[j].strip() != "---":
-                        opts.append(lines[j])
-                        j += 1
-                    j += 1
-                else:
-                    while j < n and lines[j].lstrip().startswith(":"):
-                        opts.append(lines[j])
-                        j += 1
-                hidden = any(re.search(r"remove-(cell|input)", o) for o in opts)
-                stack.append((fence, "skip" if hidden or outer_skip else "code"))
-                i = j
-                continue
-            if directive in ("", "{code}", "{code-block}") and fence.startswith("`"):
-                stack.append((fence, "skip" if outer_skip else "code"))
-                i += 1
-                continue
-            about_sources = re.search(r"source", rest, re.IGNORECASE) is not None
-            stack.append((fence, "skip" if outer_skip or about_sources else "prose"))
-            i += 1
-            continue
-        kind = stack[-1][1] if stack else "prose"
-        if kind != "skip":
-            yield i + 1, line, kind
-        i += 1
-    del pending_options
+    for line in myst_lines(text, _shown_code):
+        if line.role in ("code", "math", "text") and not any(_skipped(b) for b in line.blocks):
+            yield line.number, line.text, "code" if line.role == "code" else "prose"
 
 
 def violations(text: str) -> list[str]:

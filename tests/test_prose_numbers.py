@@ -19,9 +19,13 @@ A result (a loss, a gradient, an accuracy, a count computed by code) must be glu
 from __future__ import annotations
 
 import re
+import sys
 from pathlib import Path
 
 import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tools"))
+from myst_lines import myst_lines  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 BOOK = ROOT / "book"
@@ -42,51 +46,22 @@ ALLOWED: dict[tuple[str, str], str] = {
     ("15-frameworks", "12"): "the digits float64 keeps in a comparison the page describes but does not run",
 }
 
-FENCE = re.compile(r"^(\s*)(`{3,}|:{3,})\s*(\{[\w-]+\})?(.*)$")
 NUMBER = re.compile(r"(?<![\w.^_\\])(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:[eE][−-]?\d+)?(?![\w])")
+# The blocks whose lines are code here: code cells, code listings, and display maths.
+CODE_DIRECTIVES = ("", "{code-cell}", "{code}", "{code-block}", "{math}")
 
 
 def split(text: str) -> tuple[list[tuple[int, str]], str]:
-    """(prose lines with their numbers, all code of the code cells) of a MyST notebook."""
-    lines = text.splitlines()
-    i, n = 0, len(lines)
-    if lines and lines[0].strip() == "---":
-        i = next((k for k in range(1, n) if lines[k].strip() == "---"), 0) + 1
-    stack: list[tuple[str, bool]] = []  # (fence, is_code)
+    """(prose lines with their numbers, all code of the code cells) of a MyST notebook. A
+    directive's title is prose; its options are not."""
     prose, code = [], []
-    in_math = False
-    while i < n:
-        line = lines[i]
-        m = FENCE.match(line)
-        if m and stack and m.group(2)[0] == stack[-1][0][0] and len(m.group(2)) >= len(stack[-1][0]) \
-                and not (m.group(3) or m.group(4).strip()):
-            stack.pop()
-            i += 1
-            continue
-        if m and (m.group(3) or m.group(2).startswith("`")):
-            fence, directive = m.group(2), m.group(3) or ""
-            is_code = (stack and stack[-1][1]) or (fence.startswith("`") and directive in (
-                "", "{code-cell}", "{code}", "{code-block}", "{math}"))
-            stack.append((fence, bool(is_code)))
-            i += 1
-            if not is_code:
-                # the directive's title is prose; its options (":class: dropdown") are not
-                prose.append((i, m.group(4)))
-                while i < n and re.match(r"^\s*:[\w-]+:", lines[i]):
-                    i += 1
-            continue
-        if stack and stack[-1][1]:
-            code.append(line)
-            i += 1
-            continue
-        stripped = line.strip()
-        if in_math:
-            in_math = not stripped.endswith("$$")
-        elif stripped.startswith("$$"):
-            in_math = stripped == "$$" or not stripped.endswith("$$")
-        else:
-            prose.append((i + 1, line))
-        i += 1
+    for line in myst_lines(text, lambda b: b.fence.startswith("`") and b.directive in CODE_DIRECTIVES):
+        if line.role == "code" or (line.role == "option" and line.block.code):
+            code.append(line.text)
+        elif line.role == "open" and not line.block.code:
+            prose.append((line.number, line.block.title))
+        elif line.role == "text":
+            prose.append((line.number, line.text))
     return prose, "\n".join(code)
 
 

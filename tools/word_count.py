@@ -12,59 +12,24 @@ import re
 import sys
 from pathlib import Path
 
+from myst_lines import Block, myst_lines
+
 BOOK = Path(__file__).resolve().parent.parent / "book"
-FENCE = re.compile(r"^(\s*)(`{3,}|:{3,})\s*(\{[\w-]+\})?(.*)$")
 ASIDES = {"{dropdown}", "{margin}", "{sidebar}", "{aside}"}
+# The backtick directives whose body is prose (every other backtick block is code or maths).
+PROSE_DIRECTIVES = ASIDES | {"{admonition}", "{note}", "{tip}", "{warning}", "{important}", "{figure}"}
+
+
+def _collapsed(block: Block) -> bool:
+    return block.directive in ASIDES or any(re.search(r":class:.*\bdropdown\b", o) for o in block.options)
 
 
 def _blocks(text: str):
     """Yield (line, on_main_path) for each prose line of a MyST notebook."""
-    lines = text.splitlines()
-    i, n = 0, len(lines)
-    if lines and lines[0].strip() == "---":
-        i = next((k for k in range(1, n) if lines[k].strip() == "---"), 0) + 1
-    stack: list[tuple[str, str]] = []  # (fence, kind): "code", "aside" or "main"
-    in_math = False
-    while i < n:
-        line = lines[i]
-        m = FENCE.match(line)
-        if m and stack and m.group(2)[0] == stack[-1][0][0] and len(m.group(2)) >= len(stack[-1][0]) \
-                and not (m.group(3) or m.group(4).strip()):
-            stack.pop()
-            i += 1
-            continue
-        if m and (m.group(3) or m.group(2).startswith("`")):
-            fence, directive = m.group(2), m.group(3) or ""
-            if fence.startswith("`") and directive not in ASIDES and directive != "{admonition}" \
-                    and directive not in ("{note}", "{tip}", "{warning}", "{important}", "{figure}"):
-                stack.append((fence, "code"))
-                i += 1
-                continue
-            j, collapsed = i + 1, directive in ASIDES
-            while j < n and lines[j].lstrip().startswith(":") and not FENCE.match(lines[j]):
-                collapsed = collapsed or re.search(r":class:.*\bdropdown\b", lines[j]) is not None
-                j += 1
-            outer = stack[-1][1] if stack else "main"
-            kind = "code" if outer == "code" else ("aside" if collapsed or outer == "aside" else "main")
-            stack.append((fence, kind))
-            i = j
-            continue
-        kind = stack[-1][1] if stack else "main"
-        if kind == "code":
-            i += 1
-            continue
-        stripped = line.strip()
-        if in_math:
-            in_math = not stripped.endswith("$$")
-            i += 1
-            continue
-        if stripped.startswith("$$"):
-            in_math = stripped == "$$" or not stripped.endswith("$$")
-            i += 1
-            continue
-        if not in_math:
-            yield line, kind == "main"
-        i += 1
+    is_code = lambda b: b.fence.startswith("`") and b.directive not in PROSE_DIRECTIVES  # noqa: E731
+    for line in myst_lines(text, is_code):
+        if line.role == "text":
+            yield line.text, not any(_collapsed(b) for b in line.blocks)
 
 
 def words(line: str) -> int:
