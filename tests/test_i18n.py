@@ -320,6 +320,35 @@ def test_traditional_message_keeps_quotations_only_on_quoting_pages():
     assert "`隱藏層到輸出層:`" in i18n.traditional_message(msgid, msgstr, quoting=False)
 
 
+def test_taiwan_quotes_turn_mainland_quotation_marks_into_corner_brackets():
+    assert i18n.taiwan_quotes("他说“这是‘里面的’引用”。") == "他说「这是『里面的』引用」。"
+    # Not in code, math, a role's target or name, a link target or a URL; in a role's own title, yes.
+    kept = "`“a”` ``“b”`` $x“y”$ {glue:text}`k“` [链接](https://e.org/“q”) https://e.org/“r”"
+    assert i18n.taiwan_quotes(kept) == kept
+    assert i18n.taiwan_quotes("见{ref}`写成“反转”的转置 <errata-003-x>`") == "见{ref}`写成「反转」的转置 <errata-003-x>`"
+    # A ’ that closes no ‘ is an apostrophe.
+    assert i18n.taiwan_quotes("Xavier’s 初始化") == "Xavier’s 初始化"
+    assert i18n.traditional_message("“a” b", "“甲”乙") == "「甲」乙"
+    # On a quoting page a source quotation keeps its script; the marks around it are the edition's.
+    assert i18n.traditional_message("headed “从输入层” here", "标题为“从输入层”", quoting=True) == "標題為「从输入层」"
+
+
+@pytest.mark.parametrize("locale, marks", [("zh_TW", "“”‘’"), ("zh_CN", "「」『』")])
+def test_each_edition_writes_its_own_quotation_marks(locale, marks):
+    """繁體: 「…」 and 『…』 (Taiwan's standard); 简体: “…” and ‘…’ (the mainland's). Code, math and
+    links aside, and a translation that is its English message (a source quotation) as it is."""
+    base = i18n.LOCALES / locale / "LC_MESSAGES"
+    wrong = []
+    for path in i18n.catalogue_paths(locale) + i18n.ui_catalogue_paths(locale):
+        for message in _messages(path):
+            if not message.string or message.string == message.id:
+                continue
+            text = i18n._QUOTES_KEPT.sub(" ", message.string)
+            if any(mark in text for mark in marks):
+                wrong.append(f"{path.relative_to(base)}: {message.string[:80]}")
+    assert not wrong, f"{locale}: quotation marks of the other script:\n" + "\n".join(wrong[:20])
+
+
 # ---------------------------------------------------------------- the words around the pages
 def _ui_strings(locale, name):
     return {m.id: m.string for m in _messages(i18n.LOCALES / locale / "LC_MESSAGES" / f"{name}.po")}

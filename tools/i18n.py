@@ -299,14 +299,44 @@ QUOTING_PAGES = ("book/bibliography", "book/notation", "book/errata")
 _CJK_RUN = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uff01-\uff60【】、。]+")
 
 
+# What quotation marks never change in: roles (but a role's own title, {ref}`title <target>`),
+# inline code, math, link targets and bare URLs.
+_QUOTES_KEPT = re.compile(r"\{[\w:.-]+\}`(?=[^`<]*<[^>`]+>`)|<[^>`]+>`|\{[\w:.-]+\}`[^`]*`|``[^`]+``|`[^`]+`|\$\$.+?\$\$|(?<![\\$])\$[^$]+\$"
+                          r"|\]\([^)\s]+\)|https?://\S+", re.S)
+
+
+def taiwan_quotes(text: str) -> str:
+    """The mainland quotation marks of a translation as Taiwan's standard writes them: “…” as
+    「…」 and the quotation inside a quotation, ‘…’, as 『…』. Roles, code, math, link targets and
+    URLs are left as they are; a ’ that closes no ‘ is an apostrophe and stays."""
+    out, depth, last = [], 0, 0
+    for kept in [*_QUOTES_KEPT.finditer(text), None]:
+        end = kept.start() if kept else len(text)
+        for char in text[last:end]:
+            if char == "“":
+                char = "「"
+            elif char == "”":
+                char = "」"
+            elif char == "‘":
+                char, depth = "『", depth + 1
+            elif char == "’" and depth:
+                char, depth = "』", depth - 1
+            out.append(char)
+        if kept:
+            out.append(kept.group())
+            last = kept.end()
+    return "".join(out)
+
+
 def traditional_message(msgid: str, msgstr: str, overrides=None, quoting: bool = False) -> str:
-    """The 繁體 translation of one message; on a quoting page the source quotations that the
+    """The 繁體 translation of one message, with Taiwan's quotation marks (:func:`taiwan_quotes`);
+    on a quoting page the source quotations that the
     English message contains (runs of Chinese, and inline code holding Chinese) are carried
     over unconverted. A message whose translation is the English message itself is a whole
     quotation (or a formula, or code) and is carried over as it is: its runs of Chinese may be
     split by digits or Latin letters into pieces too short to be told apart from prose."""
     if not quoting:
-        return to_traditional(msgstr, overrides)
+        return taiwan_quotes(to_traditional(msgstr, overrides))
     if msgstr == msgid:
         return msgstr
     candidates = {q for q in _CJK_RUN.findall(msgid) if len(q) >= 2}
@@ -315,7 +345,7 @@ def traditional_message(msgid: str, msgstr: str, overrides=None, quoting: bool =
     protected = msgstr
     for number, quote in enumerate(quotes):
         protected = protected.replace(quote, chr(0xE000 + number))
-    converted = to_traditional(protected, overrides)
+    converted = taiwan_quotes(to_traditional(protected, overrides))
     for number, quote in enumerate(quotes):
         converted = converted.replace(chr(0xE000 + number), quote)
     return converted
