@@ -96,6 +96,76 @@ def test_a_message_with_nothing_to_translate_is_its_own_translation(tmp_path, mo
     assert strings == {"4.76": ("4.76", False), "`a`, `b`": ("`a`、`b`", False), "page": ("", False)}
 
 
+def _benchmark(name):
+    """benchmarks/<name>.py as a module (benchmarks/ is no package)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(f"benchmark_{name}", ROOT / "benchmarks" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look the module up
+    spec.loader.exec_module(module)
+    return module
+
+
+def _markdown_messages(text):
+    """What Sphinx's gettext builder makes of results.md, closely enough: each heading, each
+    paragraph and each table cell is a message (comments and table rules are none)."""
+    messages, paragraph = [], []
+    for line in [*text.splitlines(), ""]:
+        line = line.strip()
+        if line.startswith("|") or not line or line.startswith(("<!--", "#")):
+            if paragraph:
+                messages.append(" ".join(paragraph))
+                paragraph = []
+            if line.startswith("|") and not re.fullmatch(r"\|[-|: ]+\|", line):
+                messages += [cell.strip() for cell in line.strip("|").split("|")]
+            elif line.startswith("#"):
+                messages.append(line.lstrip("#").strip())
+        else:
+            paragraph.append(line)
+    return messages
+
+
+def _benchmark_sections(figures):
+    """The three sections of benchmarks/results.md, as the benchmarks write them, for one set of
+    measured ``figures`` (a machine, a load, versions, times)."""
+    run, page_weight, grading = _benchmark("run"), _benchmark("page_weight"), _benchmark("grading")
+    f = figures
+    setup = [(label, f["text"]) for label, _ in run.machine(1)]
+    setup[1:3] = [("cores", f["cores"]), (setup[2][0], f["load"])]
+    lines = [f"| digits 64→128→10 | nnbook | {f['time']} | 1.00× | {f['time']} |"]
+    section = run.section(setup, lines, [("digits 64→128→10", f["time"], 1.0, 2.0, 0.0)],
+                          (f["time"], f["time"], f["time"], f["cores"]))
+    weight = page_weight.section([("book/intro.html", {"bytes": 1e6 * f["time"], "requests": f["cores"],
+                                                       "widgets": None, "math": 500.0, "ready": 700.0})],
+                                 f["cores"], [("browser", f["text"]), ("machine", f["text"]),
+                                              ("cores", f["cores"]), ("load average over 1 minute, when the run started",
+                                                                       f["load"])])
+    graded = grading.section(f"python benchmarks/grading.py --n {f['cores']} -j 2 --chapter 03",
+                             [("machine", f["text"]), ("load average over 1 minute, when the run started", f["load"])],
+                             "| class | jobs |\n|---|---:|\n| 300 × `03-matrices.ipynb` | 2 |")
+    return section + weight + graded
+
+
+def test_a_benchmark_run_asks_for_no_new_translation():
+    """The performance page shows benchmarks/results.md: a new run's figures (the load average,
+    the CPU, versions, times) change no message that has words, so `make translations` finds
+    nothing new to translate; the figures are in the page all the same."""
+    one = {"text": "Intel(R) Xeon(R) Processor 3.11.7", "cores": 2, "load": "6.8, 7.6, 10.4", "time": 0.102}
+    other = {"text": "AMD EPYC 7B13 (bookworm) 3.12.1", "cores": 64, "load": "0.1, 0.0, 0.0", "time": 21.693}
+    texts = [_benchmark_sections(figures) for figures in (one, other)]
+    for figures, text in zip((one, other), texts):
+        assert f"`{figures['text']}`" in text and figures["load"] in text and str(figures["time"]) in text
+    worded = [{m for m in _markdown_messages(text) if i18n.has_words(m)} for text in texts]
+    assert worded[0] == worded[1], f"messages a new run would ask to translate: {sorted(worded[1] - worded[0])}"
+    # The committed results are written in this form, and the page's catalogue translates them.
+    results = (ROOT / "benchmarks" / "results.md").read_text(encoding="utf-8")
+    assert results.count("| measured on | value |") == 3 and "Measured on:" not in results
+    translated = {m.id for m in _messages(i18n.LOCALES / "zh_CN" / "LC_MESSAGES" / "book" / "performance.po") if m.string}
+    missing = [m for m in worded[0] if m not in translated and m in _markdown_messages(results)]
+    assert not missing, f"performance.po does not translate {missing}"
+
+
 @pytest.mark.parametrize("locale,path", CATALOGUES, ids=IDS)
 def test_no_translation_starts_as_a_numbered_list(locale, path):
     """A translation that starts "1. " is read as a numbered list, not as the paragraph it
