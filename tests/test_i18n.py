@@ -655,6 +655,25 @@ def test_every_page_links_its_translations_with_hreflang(editions):
     assert not problems, "\n".join(problems[:40])
 
 
+def test_the_chinese_pages_name_nothing_in_english(editions):
+    """The names a screen reader reads (aria-label, title, alt, placeholder) of every translated
+    page of a Chinese edition, the print-only parts included, are in the edition's language: none
+    is all English words (a product name such as "PyTorch" aside). The exercise and solution
+    pages' own content is English, and marked so."""
+    names = re.compile(r'\s(aria-label|title|alt|placeholder)="([^"]*)"')
+    allowed = {"nnbook", "PyTorch", "GitHub", "Colab", "Binder", "JupyterLab", "MathJax"}
+    problems = []
+    for lang in ("zh-Hans", "zh-Hant"):
+        for page in [editions[lang] / f"{name}.html" for name in i18n.PAGES]:
+            text = page.read_text(encoding="utf-8")
+            text = re.sub(r"<head>.*?</head>|<script.*?</script>|<svg.*?</svg>", "", text, flags=re.S)
+            for attribute, value in names.findall(text):
+                words = re.findall(r"[A-Za-z]{3,}", value)
+                if words and not re.search(r"[\u3400-\u9fff]", value) and not set(words) <= allowed:
+                    problems.append(f"{page.relative_to(HTML_ROOT)}: {attribute}={value!r}")
+    assert not problems, "\n".join(sorted(set(problems))[:40])
+
+
 def test_every_page_has_the_language_switcher(editions):
     """One nav landmark named in the page's language, three links (English | 简体 | 繁體) to the
     same page in each edition, each in its own language (lang, hreflang), the page's own edition

@@ -31,6 +31,7 @@ editions; the templates do it (``book/_templates/nnbook-editions.html``).
 from __future__ import annotations
 
 import argparse
+import html
 import os
 import re
 import shutil
@@ -463,6 +464,31 @@ def translate_toc_captions() -> None:
     InsertToctrees.apply = apply
 
 
+def name_folded_cells() -> None:
+    """Name a folded code cell's toggle in the edition's language.
+
+    myst-nb writes ``<summary aria-label="Toggle hidden content">`` in English on every page;
+    on a translated page (PAGES) the label is the ``sphinx`` catalogue's translation (the
+    exercise and solution pages stay English, label included).
+    """
+    from myst_nb import sphinx_ as myst_nb_sphinx
+    from sphinx.locale import _
+
+    if getattr(myst_nb_sphinx.visit_HideCellInput, "_nnbook_named", False):
+        return
+    original = myst_nb_sphinx.visit_HideCellInput
+    english = '<summary aria-label="Toggle hidden content">\n'
+
+    def visit(self, node):
+        original(self, node)
+        if self.builder.current_docname in PAGES and english in self.body[-6:]:
+            at = len(self.body) - 1 - self.body[::-1].index(english)
+            self.body[at] = f'<summary aria-label="{html.escape(str(_("Toggle hidden content")))}">\n'
+
+    visit._nnbook_named = True
+    myst_nb_sphinx.visit_HideCellInput = visit
+
+
 def check_cache() -> Path:
     """The English execution cache; RuntimeError if there is none."""
     cache = BUILD / ".jupyter_cache"
@@ -490,6 +516,7 @@ def build_edition(locale: str) -> float:
     cached = records()
     glue_in_translations()
     translate_toc_captions()
+    name_folded_cells()
     language, folder, _ = EDITIONS[locale]
     work = BUILD / "i18n" / folder  # jupyter_execute/, .doctrees/ and html/ of this edition
     start = time.perf_counter()
