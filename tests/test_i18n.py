@@ -519,6 +519,7 @@ class EditionParser(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.html_lang = None
         self.alternates = []  # (hreflang, href)
+        self.canonicals = []  # href
         self.switchers = []  # {"name":, "links": [{attrs, text}]}
         self.sections = []
         self.english_line = []  # texts of p.nnbook-english-page
@@ -542,6 +543,8 @@ class EditionParser(HTMLParser):
             lang = self.html_lang
         if tag == "link" and attrs.get("rel") == "alternate" and attrs.get("hreflang"):
             self.alternates.append((attrs["hreflang"], attrs.get("href")))
+        if tag == "link" and attrs.get("rel") == "canonical":
+            self.canonicals.append(attrs.get("href"))
         if tag == "section" and attrs.get("id"):
             self.sections.append(attrs["id"])
         if tag == "div" and attrs.get("lang") == "en":
@@ -636,9 +639,27 @@ def _target(page, href):
     return (page.parent / unquote(urlsplit(href).path)).resolve()
 
 
+def _published(editions, lang, relative):
+    """The address of a page (``relative`` to its edition's folder) in edition ``lang`` on the
+    published book."""
+    from nnbook._links import BOOK_URL
+
+    folder = editions[lang].relative_to(editions["en"]).as_posix()
+    return BOOK_URL + ("" if folder == "." else f"{folder}/") + relative.as_posix()
+
+
+def test_the_published_address_is_the_librarys():
+    """_config.yml's html.baseurl, from which the pages' absolute links are made, is the address
+    that the exercise feedback links to."""
+    from nnbook._links import BOOK_URL
+
+    assert i18n.site_url() == BOOK_URL
+
+
 def test_every_page_links_its_translations_with_hreflang(editions):
     """<link rel="alternate" hreflang> to the same page in each edition (itself included), and
-    x-default to the English one."""
+    x-default to the English one, each by its absolute address on the published book; and the
+    page is there in the build."""
     problems = []
     for html in editions.values():
         for page in _pages(html):
@@ -649,9 +670,21 @@ def test_every_page_links_its_translations_with_hreflang(editions):
                 problems.append(f"{page.relative_to(HTML_ROOT)}: hreflang {langs}")
                 continue
             for hreflang, href in alternates:
-                expected = (editions["en" if hreflang == "x-default" else hreflang] / relative).resolve()
-                if _target(page, href) != expected or not expected.is_file():
+                lang = "en" if hreflang == "x-default" else hreflang
+                if href != _published(editions, lang, relative) or not (editions[lang] / relative).is_file():
                     problems.append(f"{page.relative_to(HTML_ROOT)}: hreflang={hreflang} leads to {href}")
+    assert not problems, "\n".join(problems[:40])
+
+
+def test_every_page_is_canonical_in_its_own_edition(editions):
+    """One <link rel="canonical"> per page: its own address in its own edition (a Chinese page
+    is not a copy of the English one)."""
+    problems = []
+    for lang, html in editions.items():
+        for page in _pages(html):
+            canonicals = edition_page(page).canonicals
+            if canonicals != [_published(editions, lang, page.relative_to(html))]:
+                problems.append(f"{page.relative_to(HTML_ROOT)}: canonical {canonicals}")
     assert not problems, "\n".join(problems[:40])
 
 

@@ -489,6 +489,17 @@ def name_folded_cells() -> None:
     myst_nb_sphinx.visit_HideCellInput = visit
 
 
+def site_url() -> str:
+    """The published book's address, _config.yml's html.baseurl (ends with /)."""
+    import yaml
+
+    config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
+    url = str(((config or {}).get("html") or {}).get("baseurl") or "")
+    if not url.startswith("https://"):
+        raise ValueError(f"_config.yml: expected html.baseurl, the published book's https:// address, got {url!r}")
+    return url.rstrip("/") + "/"
+
+
 def check_cache() -> Path:
     """The English execution cache; RuntimeError if there is none."""
     cache = BUILD / ".jupyter_cache"
@@ -534,6 +545,8 @@ def build_edition(locale: str) -> float:
         # The translations write their own punctuation. Docutils' smart quotes would turn the
         # apostrophe of ReLU'(10) or of an English name into 』 (its quotes for zh-tw are 「」『』).
         "smartquotes": False,
+        # The edition's own address: each page's canonical link is its page in this edition.
+        "html_baseurl": f"{site_url()}{folder}/",
         **config_translations(locale),
     }, work / ".doctrees", warningiserror=True)
     if status:
