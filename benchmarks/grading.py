@@ -24,6 +24,8 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+from _measured import measured_on  # noqa: E402
 MARK = "<!-- grading: written by benchmarks/grading.py -->"
 CLASS = 300  # the class size the figure is extrapolated to
 
@@ -60,21 +62,30 @@ def main(argv=None) -> int:
     full = sum(r.total == r.max_total and r.status == "ok" for r in rows)
     per = wall / args.n
     median = statistics.median(r.seconds for r in rows)
-    setup = (f"{platform.processor() or platform.machine()}; {os.cpu_count()} cores; Python "
-             f"{platform.python_version()}; sandbox {'on' if use_sandbox else 'off'}; process-tree limits "
-             f"{'on' if use_limits else 'not in this version'}; load average {load:.1f} when the run started")
+    # The figures of the run, a table of their own (benchmarks/_measured.py): each is a number or
+    # code, so that a new run asks the Chinese editions for no new translation.
+    setup = [("machine", platform.processor() or platform.machine()), ("cores", os.cpu_count()),
+             ("Python", platform.python_version()), ("in the sandbox", "✓" if use_sandbox else "✗"),
+             ("process-tree limits", "✓" if use_limits else "✗"),
+             ("load average over 1 minute, when the run started", f"{load:.1f}")]
     line = (f"| {args.n} × `{solution.name}` | {args.jobs} | {wall:.1f} | {per:.2f} | {median:.2f} | "
             f"{CLASS * per / 60:.1f} | {full}/{args.n} |")
     table = "\n".join([
         "| class | jobs | wall time (s) | s per notebook | median run of one notebook (s) | "
         f"{CLASS} notebooks, extrapolated (min) | full marks |",
         "|---|---:|---:|---:|---:|---:|---:|", line])
-    print(f"Measured on: {setup}.\n\n{table}")
+    text = section(f"python benchmarks/grading.py --n {args.n} -j {args.jobs} --chapter {args.chapter}", setup, table)
+    print(text)
     if args.write:
-        _write(f"{MARK}\n## Grading\n\n`python benchmarks/grading.py --n {args.n} -j {args.jobs} --chapter "
-               f"{args.chapter}`: copies of the chapter's solution, graded as a class. Measured on: {setup}.\n\n"
-               f"{table}\n")
+        _write(text)
     return 0 if full == args.n else 1
+
+
+def section(command: str, setup, table: str) -> str:
+    """The grading section of results.md: the command, fixed sentences, the "measured on" table
+    of ``setup`` (rows of label and figure) and the result's ``table``."""
+    return (f"{MARK}\n## Grading\n\nCopies of one chapter's solution, graded as a class by the command below.\n\n"
+            f"`{command}`\n\n{measured_on(setup)}\n\n{table}\n")
 
 
 def _write(section: str) -> None:

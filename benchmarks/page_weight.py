@@ -38,6 +38,9 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from browser_support import Chromium, find_chromium, serve  # noqa: E402
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _measured import measured_on  # noqa: E402
+
 RESULTS = ROOT / "benchmarks" / "results.md"
 MARK = "<!-- page weight: written by benchmarks/page_weight.py -->"
 END = "<!-- end of the page weight section -->"
@@ -158,8 +161,9 @@ def main(argv=None) -> int:
     print(f"load {os.getloadavg()[0]:.1f} at the end; {args.runs} first visits per page, medians")
     if args.write:
         version = browser_version(executable)
-        _write(section(rows, args.runs, f"{version}; {platform.machine()}; {os.cpu_count()} cores; "
-                                        f"load average {load_before:.1f} when the run started"))
+        _write(section(rows, args.runs, [("browser", version), ("machine", platform.machine()),
+                                         ("cores", os.cpu_count()),
+                                         ("load average over 1 minute, when the run started", f"{load_before:.1f}")]))
         print(f"written to {RESULTS}")
     return 0
 
@@ -173,14 +177,16 @@ def browser_version(executable: str) -> str:
         return "Chromium"
 
 
-def section(rows, runs: int, setup: str) -> str:
-    """The page weight section of results.md: one row per page."""
+def section(rows, runs: int, setup) -> str:
+    """The page weight section of results.md: one row per page; ``setup``, the rows of the
+    "measured on" table (benchmarks/_measured.py), which also gives ``runs``."""
     fmt = lambda v: "—" if v is None else f"{v / 1000:.2f}"  # noqa: E731
     lines = [MARK, "## Page weight", "",
              "`python benchmarks/page_weight.py --write`: each page opened in headless Chromium with an empty "
-             f"cache from a local static server (files sent uncompressed), {runs} times, medians. Transferred: "
+             "cache from a local static server (files sent uncompressed), several times, medians. Transferred: "
              "every response until the page is ready, headers included. Ready: loaded, every formula typeset "
-             f"and every widget drawn, from the start of navigation. Measured on: {setup}.", "",
+             "and every widget drawn, from the start of navigation.", "",
+             measured_on([*setup, ("first visits per page", runs)]), "",
              "| page | transferred (MB) | requests | widgets drawn (s) | formulas typeset (s) | ready (s) |",
              "|---|---:|---:|---:|---:|---:|"]
     for page, med in rows:

@@ -27,6 +27,9 @@ import numpy as np
 
 import nnbook as nb
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from _measured import measured_on  # noqa: E402
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 # The CPU time of this process: on a shared machine, what other processes run does not count
 # (BLAS runs one thread, so CPU time is the work done). Ratios are still taken within one run.
@@ -232,7 +235,8 @@ def digits_peak_rss_mb() -> float:
     return int(out.stdout.strip().splitlines()[-1]) / 1024
 
 
-def machine() -> str:
+def machine(threads: int) -> list[tuple[str, object]]:
+    """The machine and the software the run measured, as rows of benchmarks/_measured.py's table."""
     cpu = platform.processor() or platform.machine()
     try:
         with open("/proc/cpuinfo") as fh:
@@ -254,8 +258,45 @@ def machine() -> str:
     import sklearn
 
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())  # other processes' share of the cores
-    return (f"CPU: {cpu}; {os.cpu_count()} cores (load average {load} at the start); Python {platform.python_version()}; "
-            f"NumPy {np.__version__}; BLAS: {blas}; scikit-learn {sklearn.__version__}; nnbook {nb.__version__}")
+    return [("CPU", cpu), ("cores", os.cpu_count()), ("load average over 1, 5 and 15 minutes, at the start", load),
+            ("Python", platform.python_version()), ("NumPy", np.__version__), ("BLAS", blas),
+            ("BLAS threads, for every implementation", threads), ("scikit-learn", sklearn.__version__),
+            ("nnbook", nb.__version__)]
+
+
+def section(setup, lines, summary, memory, quick: bool = False) -> str:
+    """The section of results.md this script writes: fixed sentences, the figures in tables
+    (``setup``: rows of :func:`machine`; ``lines``: the first table's rows; ``summary``: (problem,
+    ratios..., accuracy gap); ``memory``: MB for fit's peak over 1 and 3 epochs, the training
+    data, and a training process's peak resident memory)."""
+    peak_1, peak_3, data, rss = memory
+    out = [
+        "<!-- written by benchmarks/run.py down to the end marker; do not edit by hand -->",
+        "Times are this process's CPU time. The run was measured on:",
+        "",
+        measured_on(setup),
+        "",
+        *(["Quick mode: 2 runs per implementation and 2,000 samples for the larger shape.", ""] if quick else []),
+        "| problem | implementation | median time (s) | vs nnbook | test accuracy |",
+        "|---|---|---:|---:|---:|",
+        *lines,
+        "",
+        "| problem | nnbook / scikit-learn | nnbook / hand-vectorized | nnbook / matrix-product floor | accuracy nnbook − scikit-learn (points) |",
+        "|---|---:|---:|---:|---:|",
+        *[f"| {n} | {a:.2f} | {b:.2f} | {c:.2f} | {d:+.2f} |" for n, a, b, c, d in summary],
+        "",
+        "Memory on the digits: what `fit` allocates at its peak, for 1 and for 3 epochs (it does not copy "
+        "the training data per epoch), the training data's own size, and the peak resident memory of a "
+        "whole training process.",
+        "",
+        "| memory (digits) | MB |",
+        "|---|---:|",
+        f"| peak allocation during `fit`, 1 epoch | {peak_1:.2f} |",
+        f"| peak allocation during `fit`, 3 epochs | {peak_3:.2f} |",
+        f"| the training data | {data:.2f} |",
+        f"| peak resident memory of a whole digits training process | {rss:.0f} |",
+    ]
+    return "\n".join(out) + "\n\n" + END + "\n"
 
 
 def main(argv=None):
@@ -276,8 +317,7 @@ def _run(args):
     repeats = 2 if args.quick else max(5, args.repeats)
     problems = [digits_problem(), large_problem(2_000 if args.quick else 10_000)]
 
-    lines = ["| problem | implementation | median time (s) | vs nnbook | test accuracy |",
-             "|---|---|---:|---:|---:|"]
+    lines = []
     summary = []
     for p in problems:
         print(f"\n{p.name}: {len(p.X_train)} training samples, batch {p.batch_size}, {p.epochs} epochs, "
@@ -318,23 +358,8 @@ def _run(args):
     peaks = training_memory(problems[0])
     rss = digits_peak_rss_mb()
     x_bytes = problems[0].X_train.nbytes
-    out = [
-        "<!-- written by benchmarks/run.py down to the end marker; do not edit by hand -->",
-        f"Measured on: {machine()}; BLAS limited to {args.threads} thread(s) for every implementation; "
-        "times are this process's CPU time."
-        + (" Quick mode: 2 runs per implementation and 2,000 samples for the larger shape." if args.quick else ""),
-        "",
-        *lines,
-        "",
-        "| problem | nnbook / scikit-learn | nnbook / hand-vectorized | nnbook / matrix-product floor | accuracy nnbook − scikit-learn (points) |",
-        "|---|---:|---:|---:|---:|",
-        *[f"| {n} | {a:.2f} | {b:.2f} | {c:.2f} | {d:+.2f} |" for n, a, b, c, d in summary],
-        "",
-        f"Memory (digits): peak allocation during `fit` {peaks[1] / 1e6:.2f} MB for 1 epoch and "
-        f"{peaks[3] / 1e6:.2f} MB for 3 epochs (the training data itself is {x_bytes / 1e6:.2f} MB and is not copied "
-        f"per epoch); peak resident memory of a whole digits training process {rss:.0f} MB.",
-    ]
-    text = "\n".join(out) + "\n\n" + END + "\n"
+    memory = (peaks[1] / 1e6, peaks[3] / 1e6, x_bytes / 1e6, rss)
+    text = section(machine(args.threads), lines, summary, memory, quick=args.quick)
     try:  # what follows this section in the file (other benchmarks' results, under ## headings) is kept
         with open(args.out) as fh:
             old = fh.read()

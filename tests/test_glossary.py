@@ -435,6 +435,38 @@ def _bold_in_source(chapter: str) -> list[str]:
     return [" ".join(bold.split()) for bold in re.findall(r"\*\*(.+?)\*\*", text, flags=re.S)]
 
 
+def _unbolded(bolds_of, edition: str) -> list[str]:
+    """The (chapter, term) pairs of the glossary whose chapter sets none of the term's names in bold."""
+    missing = []
+    for entry in glossary.load_glossary(GLOSSARY_DIR):
+        bolds = {glossary._words(b) for b in bolds_of(entry["chapter"])}
+        if not bolds & glossary.bold_names(entry, edition):
+            missing.append(f"{entry['chapter']}: {entry['en']!r}")
+    return missing
+
+
+def test_every_chapter_sets_in_bold_every_term_the_glossary_gives_it():
+    """A term is linked to its glossary row where the chapter first sets it in bold, so each
+    (chapter, term) pair of the glossary needs a bold use in that chapter's prose, or the pair
+    has no link in the English edition."""
+    missing = _unbolded(_bold_in_source, "en")
+    assert not missing, "glossary terms their chapter never sets in bold:\n" + "\n".join(missing)
+
+
+@pytest.mark.parametrize("locale", ["zh_CN", "zh_TW"])
+def test_every_translated_chapter_sets_in_bold_every_term_the_glossary_gives_it(locale):
+    """The same in each Chinese catalogue: the glossary's Chinese name of each term in bold."""
+    from babel.messages.pofile import read_po
+
+    def bolds_of(chapter):
+        with open(ROOT / "locales" / locale / "LC_MESSAGES" / "book" / f"{chapter}.po", "rb") as handle:
+            return [" ".join(bold.split()) for message in read_po(handle) if message.id
+                    for bold in re.findall(r"\*\*(.+?)\*\*", message.string, flags=re.S)]
+
+    missing = _unbolded(bolds_of, locale)
+    assert not missing, f"{locale}: glossary terms their chapter never sets in bold:\n" + "\n".join(missing)
+
+
 def test_built_chapters_link_every_term_they_set_in_bold(built_book):
     """Every glossary term a chapter introduces in bold is a link to the glossary row, once, whose
     tooltip carries the 简体 and 繁體 names with their lang attributes; the row exists."""

@@ -96,6 +96,76 @@ def test_a_message_with_nothing_to_translate_is_its_own_translation(tmp_path, mo
     assert strings == {"4.76": ("4.76", False), "`a`, `b`": ("`a`、`b`", False), "page": ("", False)}
 
 
+def _benchmark(name):
+    """benchmarks/<name>.py as a module (benchmarks/ is no package)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(f"benchmark_{name}", ROOT / "benchmarks" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look the module up
+    spec.loader.exec_module(module)
+    return module
+
+
+def _markdown_messages(text):
+    """What Sphinx's gettext builder makes of results.md, closely enough: each heading, each
+    paragraph and each table cell is a message (comments and table rules are none)."""
+    messages, paragraph = [], []
+    for line in [*text.splitlines(), ""]:
+        line = line.strip()
+        if line.startswith("|") or not line or line.startswith(("<!--", "#")):
+            if paragraph:
+                messages.append(" ".join(paragraph))
+                paragraph = []
+            if line.startswith("|") and not re.fullmatch(r"\|[-|: ]+\|", line):
+                messages += [cell.strip() for cell in line.strip("|").split("|")]
+            elif line.startswith("#"):
+                messages.append(line.lstrip("#").strip())
+        else:
+            paragraph.append(line)
+    return messages
+
+
+def _benchmark_sections(figures):
+    """The three sections of benchmarks/results.md, as the benchmarks write them, for one set of
+    measured ``figures`` (a machine, a load, versions, times)."""
+    run, page_weight, grading = _benchmark("run"), _benchmark("page_weight"), _benchmark("grading")
+    f = figures
+    setup = [(label, f["text"]) for label, _ in run.machine(1)]
+    setup[1:3] = [("cores", f["cores"]), (setup[2][0], f["load"])]
+    lines = [f"| digits 64→128→10 | nnbook | {f['time']} | 1.00× | {f['time']} |"]
+    section = run.section(setup, lines, [("digits 64→128→10", f["time"], 1.0, 2.0, 0.0)],
+                          (f["time"], f["time"], f["time"], f["cores"]))
+    weight = page_weight.section([("book/intro.html", {"bytes": 1e6 * f["time"], "requests": f["cores"],
+                                                       "widgets": None, "math": 500.0, "ready": 700.0})],
+                                 f["cores"], [("browser", f["text"]), ("machine", f["text"]),
+                                              ("cores", f["cores"]), ("load average over 1 minute, when the run started",
+                                                                       f["load"])])
+    graded = grading.section(f"python benchmarks/grading.py --n {f['cores']} -j 2 --chapter 03",
+                             [("machine", f["text"]), ("load average over 1 minute, when the run started", f["load"])],
+                             "| class | jobs |\n|---|---:|\n| 300 × `03-matrices.ipynb` | 2 |")
+    return section + weight + graded
+
+
+def test_a_benchmark_run_asks_for_no_new_translation():
+    """The performance page shows benchmarks/results.md: a new run's figures (the load average,
+    the CPU, versions, times) change no message that has words, so `make translations` finds
+    nothing new to translate; the figures are in the page all the same."""
+    one = {"text": "Intel(R) Xeon(R) Processor 3.11.7", "cores": 2, "load": "6.8, 7.6, 10.4", "time": 0.102}
+    other = {"text": "AMD EPYC 7B13 (bookworm) 3.12.1", "cores": 64, "load": "0.1, 0.0, 0.0", "time": 21.693}
+    texts = [_benchmark_sections(figures) for figures in (one, other)]
+    for figures, text in zip((one, other), texts):
+        assert f"`{figures['text']}`" in text and figures["load"] in text and str(figures["time"]) in text
+    worded = [{m for m in _markdown_messages(text) if i18n.has_words(m)} for text in texts]
+    assert worded[0] == worded[1], f"messages a new run would ask to translate: {sorted(worded[1] - worded[0])}"
+    # The committed results are written in this form, and the page's catalogue translates them.
+    results = (ROOT / "benchmarks" / "results.md").read_text(encoding="utf-8")
+    assert results.count("| measured on | value |") == 3 and "Measured on:" not in results
+    translated = {m.id for m in _messages(i18n.LOCALES / "zh_CN" / "LC_MESSAGES" / "book" / "performance.po") if m.string}
+    missing = [m for m in worded[0] if m not in translated and m in _markdown_messages(results)]
+    assert not missing, f"performance.po does not translate {missing}"
+
+
 @pytest.mark.parametrize("locale,path", CATALOGUES, ids=IDS)
 def test_no_translation_starts_as_a_numbered_list(locale, path):
     """A translation that starts "1. " is read as a numbered list, not as the paragraph it
@@ -320,6 +390,35 @@ def test_traditional_message_keeps_quotations_only_on_quoting_pages():
     assert "`隱藏層到輸出層:`" in i18n.traditional_message(msgid, msgstr, quoting=False)
 
 
+def test_taiwan_quotes_turn_mainland_quotation_marks_into_corner_brackets():
+    assert i18n.taiwan_quotes("他说“这是‘里面的’引用”。") == "他说「这是『里面的』引用」。"
+    # Not in code, math, a role's target or name, a link target or a URL; in a role's own title, yes.
+    kept = "`“a”` ``“b”`` $x“y”$ {glue:text}`k“` [链接](https://e.org/“q”) https://e.org/“r”"
+    assert i18n.taiwan_quotes(kept) == kept
+    assert i18n.taiwan_quotes("见{ref}`写成“反转”的转置 <errata-003-x>`") == "见{ref}`写成「反转」的转置 <errata-003-x>`"
+    # A ’ that closes no ‘ is an apostrophe.
+    assert i18n.taiwan_quotes("Xavier’s 初始化") == "Xavier’s 初始化"
+    assert i18n.traditional_message("“a” b", "“甲”乙") == "「甲」乙"
+    # On a quoting page a source quotation keeps its script; the marks around it are the edition's.
+    assert i18n.traditional_message("headed “从输入层” here", "标题为“从输入层”", quoting=True) == "標題為「从输入层」"
+
+
+@pytest.mark.parametrize("locale, marks", [("zh_TW", "“”‘’"), ("zh_CN", "「」『』")])
+def test_each_edition_writes_its_own_quotation_marks(locale, marks):
+    """繁體: 「…」 and 『…』 (Taiwan's standard); 简体: “…” and ‘…’ (the mainland's). Code, math and
+    links aside, and a translation that is its English message (a source quotation) as it is."""
+    base = i18n.LOCALES / locale / "LC_MESSAGES"
+    wrong = []
+    for path in i18n.catalogue_paths(locale) + i18n.ui_catalogue_paths(locale):
+        for message in _messages(path):
+            if not message.string or message.string == message.id:
+                continue
+            text = i18n._QUOTES_KEPT.sub(" ", message.string)
+            if any(mark in text for mark in marks):
+                wrong.append(f"{path.relative_to(base)}: {message.string[:80]}")
+    assert not wrong, f"{locale}: quotation marks of the other script:\n" + "\n".join(wrong[:20])
+
+
 # ---------------------------------------------------------------- the words around the pages
 def _ui_strings(locale, name):
     return {m.id: m.string for m in _messages(i18n.LOCALES / locale / "LC_MESSAGES" / f"{name}.po")}
@@ -420,6 +519,7 @@ class EditionParser(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.html_lang = None
         self.alternates = []  # (hreflang, href)
+        self.canonicals = []  # href
         self.switchers = []  # {"name":, "links": [{attrs, text}]}
         self.sections = []
         self.english_line = []  # texts of p.nnbook-english-page
@@ -443,6 +543,8 @@ class EditionParser(HTMLParser):
             lang = self.html_lang
         if tag == "link" and attrs.get("rel") == "alternate" and attrs.get("hreflang"):
             self.alternates.append((attrs["hreflang"], attrs.get("href")))
+        if tag == "link" and attrs.get("rel") == "canonical":
+            self.canonicals.append(attrs.get("href"))
         if tag == "section" and attrs.get("id"):
             self.sections.append(attrs["id"])
         if tag == "div" and attrs.get("lang") == "en":
@@ -537,9 +639,27 @@ def _target(page, href):
     return (page.parent / unquote(urlsplit(href).path)).resolve()
 
 
+def _published(editions, lang, relative):
+    """The address of a page (``relative`` to its edition's folder) in edition ``lang`` on the
+    published book."""
+    from nnbook._links import BOOK_URL
+
+    folder = editions[lang].relative_to(editions["en"]).as_posix()
+    return BOOK_URL + ("" if folder == "." else f"{folder}/") + relative.as_posix()
+
+
+def test_the_published_address_is_the_librarys():
+    """_config.yml's html.baseurl, from which the pages' absolute links are made, is the address
+    that the exercise feedback links to."""
+    from nnbook._links import BOOK_URL
+
+    assert i18n.site_url() == BOOK_URL
+
+
 def test_every_page_links_its_translations_with_hreflang(editions):
     """<link rel="alternate" hreflang> to the same page in each edition (itself included), and
-    x-default to the English one."""
+    x-default to the English one, each by its absolute address on the published book; and the
+    page is there in the build."""
     problems = []
     for html in editions.values():
         for page in _pages(html):
@@ -550,10 +670,41 @@ def test_every_page_links_its_translations_with_hreflang(editions):
                 problems.append(f"{page.relative_to(HTML_ROOT)}: hreflang {langs}")
                 continue
             for hreflang, href in alternates:
-                expected = (editions["en" if hreflang == "x-default" else hreflang] / relative).resolve()
-                if _target(page, href) != expected or not expected.is_file():
+                lang = "en" if hreflang == "x-default" else hreflang
+                if href != _published(editions, lang, relative) or not (editions[lang] / relative).is_file():
                     problems.append(f"{page.relative_to(HTML_ROOT)}: hreflang={hreflang} leads to {href}")
     assert not problems, "\n".join(problems[:40])
+
+
+def test_every_page_is_canonical_in_its_own_edition(editions):
+    """One <link rel="canonical"> per page: its own address in its own edition (a Chinese page
+    is not a copy of the English one)."""
+    problems = []
+    for lang, html in editions.items():
+        for page in _pages(html):
+            canonicals = edition_page(page).canonicals
+            if canonicals != [_published(editions, lang, page.relative_to(html))]:
+                problems.append(f"{page.relative_to(HTML_ROOT)}: canonical {canonicals}")
+    assert not problems, "\n".join(problems[:40])
+
+
+def test_the_chinese_pages_name_nothing_in_english(editions):
+    """The names a screen reader reads (aria-label, title, alt, placeholder) of every translated
+    page of a Chinese edition, the print-only parts included, are in the edition's language: none
+    is all English words (a product name such as "PyTorch" aside). The exercise and solution
+    pages' own content is English, and marked so."""
+    names = re.compile(r'\s(aria-label|title|alt|placeholder)="([^"]*)"')
+    allowed = {"nnbook", "PyTorch", "GitHub", "Colab", "Binder", "JupyterLab", "MathJax"}
+    problems = []
+    for lang in ("zh-Hans", "zh-Hant"):
+        for page in [editions[lang] / f"{name}.html" for name in i18n.PAGES]:
+            text = page.read_text(encoding="utf-8")
+            text = re.sub(r"<head>.*?</head>|<script.*?</script>|<svg.*?</svg>", "", text, flags=re.S)
+            for attribute, value in names.findall(text):
+                words = re.findall(r"[A-Za-z]{3,}", value)
+                if words and not re.search(r"[\u3400-\u9fff]", value) and not set(words) <= allowed:
+                    problems.append(f"{page.relative_to(HTML_ROOT)}: {attribute}={value!r}")
+    assert not problems, "\n".join(sorted(set(problems))[:40])
 
 
 def test_every_page_has_the_language_switcher(editions):

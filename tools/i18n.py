@@ -31,6 +31,7 @@ editions; the templates do it (``book/_templates/nnbook-editions.html``).
 from __future__ import annotations
 
 import argparse
+import html
 import os
 import re
 import shutil
@@ -299,14 +300,44 @@ QUOTING_PAGES = ("book/bibliography", "book/notation", "book/errata")
 _CJK_RUN = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uff01-\uff60【】、。]+")
 
 
+# What quotation marks never change in: roles (but a role's own title, {ref}`title <target>`),
+# inline code, math, link targets and bare URLs.
+_QUOTES_KEPT = re.compile(r"\{[\w:.-]+\}`(?=[^`<]*<[^>`]+>`)|<[^>`]+>`|\{[\w:.-]+\}`[^`]*`|``[^`]+``|`[^`]+`|\$\$.+?\$\$|(?<![\\$])\$[^$]+\$"
+                          r"|\]\([^)\s]+\)|https?://\S+", re.S)
+
+
+def taiwan_quotes(text: str) -> str:
+    """The mainland quotation marks of a translation as Taiwan's standard writes them: “…” as
+    「…」 and the quotation inside a quotation, ‘…’, as 『…』. Roles, code, math, link targets and
+    URLs are left as they are; a ’ that closes no ‘ is an apostrophe and stays."""
+    out, depth, last = [], 0, 0
+    for kept in [*_QUOTES_KEPT.finditer(text), None]:
+        end = kept.start() if kept else len(text)
+        for char in text[last:end]:
+            if char == "“":
+                char = "「"
+            elif char == "”":
+                char = "」"
+            elif char == "‘":
+                char, depth = "『", depth + 1
+            elif char == "’" and depth:
+                char, depth = "』", depth - 1
+            out.append(char)
+        if kept:
+            out.append(kept.group())
+            last = kept.end()
+    return "".join(out)
+
+
 def traditional_message(msgid: str, msgstr: str, overrides=None, quoting: bool = False) -> str:
-    """The 繁體 translation of one message; on a quoting page the source quotations that the
+    """The 繁體 translation of one message, with Taiwan's quotation marks (:func:`taiwan_quotes`);
+    on a quoting page the source quotations that the
     English message contains (runs of Chinese, and inline code holding Chinese) are carried
     over unconverted. A message whose translation is the English message itself is a whole
     quotation (or a formula, or code) and is carried over as it is: its runs of Chinese may be
     split by digits or Latin letters into pieces too short to be told apart from prose."""
     if not quoting:
-        return to_traditional(msgstr, overrides)
+        return taiwan_quotes(to_traditional(msgstr, overrides))
     if msgstr == msgid:
         return msgstr
     candidates = {q for q in _CJK_RUN.findall(msgid) if len(q) >= 2}
@@ -315,7 +346,7 @@ def traditional_message(msgid: str, msgstr: str, overrides=None, quoting: bool =
     protected = msgstr
     for number, quote in enumerate(quotes):
         protected = protected.replace(quote, chr(0xE000 + number))
-    converted = to_traditional(protected, overrides)
+    converted = taiwan_quotes(to_traditional(protected, overrides))
     for number, quote in enumerate(quotes):
         converted = converted.replace(chr(0xE000 + number), quote)
     return converted
@@ -433,6 +464,42 @@ def translate_toc_captions() -> None:
     InsertToctrees.apply = apply
 
 
+def name_folded_cells() -> None:
+    """Name a folded code cell's toggle in the edition's language.
+
+    myst-nb writes ``<summary aria-label="Toggle hidden content">`` in English on every page;
+    on a translated page (PAGES) the label is the ``sphinx`` catalogue's translation (the
+    exercise and solution pages stay English, label included).
+    """
+    from myst_nb import sphinx_ as myst_nb_sphinx
+    from sphinx.locale import _
+
+    if getattr(myst_nb_sphinx.visit_HideCellInput, "_nnbook_named", False):
+        return
+    original = myst_nb_sphinx.visit_HideCellInput
+    english = '<summary aria-label="Toggle hidden content">\n'
+
+    def visit(self, node):
+        original(self, node)
+        if self.builder.current_docname in PAGES and english in self.body[-6:]:
+            at = len(self.body) - 1 - self.body[::-1].index(english)
+            self.body[at] = f'<summary aria-label="{html.escape(str(_("Toggle hidden content")))}">\n'
+
+    visit._nnbook_named = True
+    myst_nb_sphinx.visit_HideCellInput = visit
+
+
+def site_url() -> str:
+    """The published book's address, _config.yml's html.baseurl (ends with /)."""
+    import yaml
+
+    config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
+    url = str(((config or {}).get("html") or {}).get("baseurl") or "")
+    if not url.startswith("https://"):
+        raise ValueError(f"_config.yml: expected html.baseurl, the published book's https:// address, got {url!r}")
+    return url.rstrip("/") + "/"
+
+
 def check_cache() -> Path:
     """The English execution cache; RuntimeError if there is none."""
     cache = BUILD / ".jupyter_cache"
@@ -460,6 +527,7 @@ def build_edition(locale: str) -> float:
     cached = records()
     glue_in_translations()
     translate_toc_captions()
+    name_folded_cells()
     language, folder, _ = EDITIONS[locale]
     work = BUILD / "i18n" / folder  # jupyter_execute/, .doctrees/ and html/ of this edition
     start = time.perf_counter()
@@ -477,6 +545,8 @@ def build_edition(locale: str) -> float:
         # The translations write their own punctuation. Docutils' smart quotes would turn the
         # apostrophe of ReLU'(10) or of an English name into 』 (its quotes for zh-tw are 「」『』).
         "smartquotes": False,
+        # The edition's own address: each page's canonical link is its page in this edition.
+        "html_baseurl": f"{site_url()}{folder}/",
         **config_translations(locale),
     }, work / ".doctrees", warningiserror=True)
     if status:

@@ -9,12 +9,14 @@
   var LANG = document.documentElement.lang || "en";
   var WORDS = {
     "zh-Hans": {
+      "Toggle hidden content": "展开或收起隐藏的内容",
       "Show or hide the sections of ": "显示或隐藏以下各节：",
       "Show or hide the sections": "显示或隐藏各节",
       "Figure, scrolls sideways: ": "图（可左右滚动）：",
       "slider": "滑块"
     },
     "zh-Hant": {
+      "Toggle hidden content": "展開或收起隱藏的內容",
       "Show or hide the sections of ": "顯示或隱藏以下各節：",
       "Show or hide the sections": "顯示或隱藏各節",
       "Figure, scrolls sideways: ": "圖（可左右捲動）：",
@@ -62,10 +64,24 @@
   }
 
   // The collapsed cells' toggles ("Show code cell source") are named by their visible text, not
-  // by the generic label sphinx-togglebutton gives them.
+  // by the generic label myst-nb gives them (in English, or as a Chinese edition translates it).
   function nameCellToggles(root) {
-    root.querySelectorAll('summary[aria-label="Toggle hidden content"]').forEach(function (summary) {
+    var generic = ['summary[aria-label="Toggle hidden content"]',
+                   'summary[aria-label="' + t("Toggle hidden content") + '"]'].join(", ");
+    root.querySelectorAll(generic).forEach(function (summary) {
       if (summary.textContent.trim()) summary.removeAttribute("aria-label");
+    });
+  }
+
+  // The button that sphinx-togglebutton adds to a folded note ("Going further") is named in
+  // English: in the edition's language, unless the note is in an English part of the page.
+  function nameNoteToggles(root) {
+    if (LANG === "en") return;
+    root.querySelectorAll('button.toggle-button[aria-label="Toggle hidden content"]').forEach(function (button) {
+      var marked = button.closest("[lang]");
+      if (marked && marked.getAttribute("lang") === LANG) {
+        button.setAttribute("aria-label", t("Toggle hidden content"));
+      }
     });
   }
 
@@ -160,6 +176,7 @@
     nameSidebarToggles(document);
     nameThemeButtons(document);
     nameCellToggles(document);
+    nameNoteToggles(document);
     nameWidgetControls(document);
   }
 
