@@ -39,6 +39,12 @@ from pathlib import Path
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
+EDITIONS = ("zh_CN", "zh_TW")
+# Each kernel wraps matplotlib's PNG formatter (once pyplot is imported) so that a figure's output
+# carries the figure drawn in every edition's language too (nnbook.plots._l10n); with
+# NNBOOK_EDITIONS empty it does nothing. The notebooks' code, and so the cache's keys, stay as they are.
+KERNEL_ARGUMENTS = ["--IPKernelApp.exec_lines=import nnbook.plots._l10n; "
+                    "nnbook.plots._l10n.install_figure_formatter()"]
 
 
 def cores() -> int:
@@ -107,7 +113,8 @@ def execute_one(path: str, notebook, timeout: int | None, allow_errors: bool):
     from jupyter_cache.executors.utils import single_nb_execution
 
     result = single_nb_execution(notebook, cwd=str(Path(path).parent), timeout=timeout,
-                                 allow_errors=allow_errors, meta_override=True)
+                                 allow_errors=allow_errors, meta_override=True,
+                                 extra_arguments=KERNEL_ARGUMENTS)
     error = None
     if result.err is not None:
         lines = str(result.err).strip().splitlines()
@@ -195,15 +202,16 @@ def main(argv: list[str] | None = None) -> int:
     from exercise_links import link_to_the_published_book
 
     link_to_the_published_book()
-    # With NNBOOK_EDITIONS=zh_CN,zh_TW in the environment, the kernels draw each widget figure with
-    # words once more per Chinese edition, with the words in its language (nnbook.plots._l10n), in
-    # the CJK font Debian's fonts-wqy-microhei installs; the builds keep each edition's pictures.
-    # It is asked for, not the default: it makes the execution about a minute longer on 2 cores.
-    if os.environ.get("NNBOOK_EDITIONS"):
+    # The kernels draw every figure with words once more per Chinese edition, its words in the
+    # edition's language (nnbook.plots._l10n), in the CJK font Debian's fonts-wqy-microhei installs;
+    # each edition's build keeps its own pictures. NNBOOK_EDITIONS= (empty) in the environment
+    # draws English only.
+    os.environ.setdefault("NNBOOK_EDITIONS", ",".join(EDITIONS))
+    if os.environ["NNBOOK_EDITIONS"].strip():
         why = install_cjk_font()
         if why:
             out(f"no CJK font for matplotlib ({why}): the Chinese editions' figures keep their English words")
-            del os.environ["NNBOOK_EDITIONS"]
+            os.environ["NNBOOK_EDITIONS"] = ""
     timeout = execute.get("timeout", 30)
     allow_errors = bool(execute.get("allow_errors", False))
     started = time.monotonic()

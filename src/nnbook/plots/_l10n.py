@@ -339,37 +339,50 @@ def render_translated(fig, locale: str, render: Callable[[object], bytes]) -> by
 # ---------------------------------------------------------------- notebook figures
 METADATA_KEY = "nnbook_l10n"  # in an output's metadata["image/png"]: {lang: base64 PNG}
 MISSING_KEY = "nnbook_l10n_missing"  # the figure's words that the catalogues lack
+WORDS_KEY = "nnbook_l10n_words"  # every text of the figure that needs a translation
 
 
 def translated_pngs(fig, render: Callable[[object], bytes], locales: list[str] | None = None) -> dict:
     """The metadata a notebook figure's PNG output carries for the Chinese editions:
-    ``{METADATA_KEY: {lang: base64 PNG}}`` when it has words, ``{MISSING_KEY: [...]}`` when a word
-    has no translation (the build then fails naming it), ``{}`` when it has no word."""
+    ``{METADATA_KEY: {lang: base64 PNG}, WORDS_KEY: [its texts with words]}`` when it has words,
+    ``{MISSING_KEY: [...], WORDS_KEY: [...]}`` when a word has no translation (the build then fails
+    naming it), ``{}`` when it has no word."""
     import base64
 
     locales = editions() if locales is None else locales
-    if not locales or not has_words(fig):
+    if not locales:
         return {}
-    variants, missing = {}, []
+    words = sorted({t.get_text().strip() for t in figure_texts(fig) if needs_translation(t.get_text())})
+    if not words:
+        return {}
+    missing = set()
     for locale in locales:
-        try:
+        for text in words:
+            try:
+                catalogue(locale).translate(text)
+            except MissingTranslation as error:
+                missing.add(error.text)
+    variants = {}
+    if not missing:
+        for locale in locales:
             png = render_translated(fig, locale, render)
-        except MissingTranslation as error:
-            missing.append(error.text)
-            continue
-        if png:
-            variants[EDITIONS[locale]] = base64.b64encode(png).decode("ascii")
+            if png:
+                variants[EDITIONS[locale]] = base64.b64encode(png).decode("ascii")
     if missing:
-        return {MISSING_KEY: sorted(set(missing))}
-    return {METADATA_KEY: variants}
+        return {MISSING_KEY: sorted(set(missing)), WORDS_KEY: words}
+    return {METADATA_KEY: variants, WORDS_KEY: words}
 
 
 def install_figure_formatter(shell=None) -> bool:
     """In a kernel that executes the book (``NNBOOK_EDITIONS`` set), make the PNG formatter of
-    matplotlib figures add the figure drawn in each edition's language to its output's metadata.
+    matplotlib figures add the figure drawn in each edition's language to its output's metadata
+    (the wrapper of ``nnbook.plots._alt``, which adds the alt text too).
 
     The inline backend registers its formatter when pyplot is first imported, so this checks
-    before every cell that the formatter in place is wrapped. Returns True if installed."""
+    after every cell that the formatter in place is wrapped (a figure a cell leaves open is
+    displayed after the cell). Matplotlib is not imported for it: a notebook without figures
+    pays nothing. Returns True if installed. ``tools/execute_notebooks.py`` runs it in every
+    kernel it starts."""
     if not editions():
         return False
     if shell is None:
@@ -380,38 +393,12 @@ def install_figure_formatter(shell=None) -> bool:
         shell = get_ipython()
     if shell is None or not hasattr(shell, "display_formatter"):
         return False
+    from ._alt import _install_formatter
 
     def wrap(*_):
-        from matplotlib.figure import Figure
-
-        formatter = shell.display_formatter.formatters.get("image/png")
-        if formatter is None:
-            return
-        try:
-            current = formatter.lookup_by_type(Figure)
-        except KeyError:
-            return
-        if getattr(current, "_nnbook_l10n", False):
-            return
-
-        def png_in_every_edition(fig, _png=current):
-            data = _png(fig)
-            if data is None:
-                return None
-            png, metadata = data if isinstance(data, tuple) else (data, {})
-            extra = translated_pngs(fig, lambda f: _split(_png(f)))
-            return (png, {**metadata, **extra}) if extra else data
-
-        png_in_every_edition._nnbook_l10n = True
-        png_in_every_edition._nnbook = getattr(current, "_nnbook", False)
-        formatter.for_type(Figure, png_in_every_edition)
+        _install_formatter(shell)
 
     shell.events.register("pre_run_cell", wrap)
-    shell.events.register("post_run_cell", wrap)
+    shell.events.register("post_execute", wrap)
     wrap()
     return True
-
-
-def _split(data):
-    png = data[0] if isinstance(data, tuple) else data
-    return png if isinstance(png, bytes) else __import__("base64").b64decode(png)
