@@ -43,12 +43,19 @@ def figure_to_png(fig: Figure, dpi: int = DPI, colors: int = 32) -> bytes:
 
     The widgets' figures are lines, dots and a few fills: 32 colours draw them without visible
     banding, in files a quarter smaller than with 128 (every state of a widget is in its page).
+    The figure is drawn to raw RGBA pixels, not to a PNG that would be decoded again: the same
+    pixels, the same file, in less time.
     """
     from PIL import Image
 
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=dpi)
-    image = Image.open(io.BytesIO(buf.getvalue())).convert("RGB")
+    fig.savefig(buf, format="rgba", dpi=dpi)
+    raw = buf.getvalue()
+    # Agg's canvas is the figure's size at this dpi, each side rounded down.
+    width, height = int(fig.get_figwidth() * dpi), int(fig.get_figheight() * dpi)
+    if len(raw) != width * height * 4:
+        raise RuntimeError(f"expected {width}×{height} RGBA pixels from matplotlib, got {len(raw)} bytes")
+    image = Image.frombuffer("RGBA", (width, height), raw, "raw", "RGBA", 0, 1).convert("RGB")
     palette = image.quantize(colors=colors, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE)
     out = io.BytesIO()
     palette.save(out, format="png", optimize=True)
