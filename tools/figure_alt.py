@@ -6,7 +6,9 @@ image to ``_images/<sha256 of its bytes>.png`` but reads only its width and heig
 metadata, and gives the ``<img>`` the file's path as alt text. After the build this extension
 reads the executed notebooks (MyST-NB's execution cache, ``_build/.jupyter_cache``, and
 ``_build/jupyter_execute``), maps each image's hash to its alt text, and writes it into the
-pages. An image with no description keeps what MyST-NB wrote.
+pages. An image with no description keeps what MyST-NB wrote. The same walk over the figure
+outputs (:func:`figure_outputs`) gives tools/ui_l10n.py each figure's pictures for the Chinese
+editions (:func:`figure_variants`).
 """
 
 from __future__ import annotations

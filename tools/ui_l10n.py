@@ -14,13 +14,14 @@ build this extension rewrites, in every page written, from the UI catalogue
 
 A string with English words that the catalogue does not translate fails the build, naming it.
 
-A widget's figure may carry its picture drawn again with translated words
+A widget's figure carries its picture drawn again with translated words
 (``<img data-nnbook-lang="zh-Hans" …>``, drawn when the notebooks are executed for the book):
 every edition, English included, keeps only its own language's image, so that no page carries
-three. A notebook figure (an output image) gets its alt text translated; a kernel in which
-``nnbook.plots._l10n.install_figure_formatter`` runs also puts the figure drawn in each edition's
-language into the output's metadata, and this extension writes that picture into the edition's
-_images/ and points the page at it (a figure whose words the catalogue lacks fails the build).
+three. A notebook figure (an output image) gets its alt text translated; the kernels of
+tools/execute_notebooks.py (``nnbook.plots._l10n.install_figure_formatter``) also put the figure
+drawn in each edition's language into the output's metadata, and this extension writes that
+picture into the edition's _images/ and points the page at it (a figure whose words the
+catalogue lacks fails the build, naming them).
 
 In the English build the extension changes nothing but that choice of images.
 

@@ -50,6 +50,12 @@ def _install_formatter(shell=None) -> None:
         return
     if "matplotlib.figure" not in sys.modules:
         return  # no figure yet, and no inline backend: a later call wraps it
+    pyplot = sys.modules.get("matplotlib.pyplot")
+    if pyplot is not None and hasattr(pyplot, "_get_backend_mod"):
+        # Matplotlib loads pyplot's backend, and the inline backend registers its formatter, only
+        # when the first figure is made: a cell that makes one and shows it (plt.show()) would
+        # display it before the formatter could be wrapped. Load it now.
+        pyplot._get_backend_mod()
     from matplotlib.figure import Figure
 
     formatter = shell.display_formatter.formatters.get("image/png")

@@ -15,9 +15,11 @@ A string needs a translation when it holds an English word (two Latin letters or
 ``$…$`` mathtext); numbers, symbols and formulas pass unchanged. A string that needs one and has
 none raises :class:`MissingTranslation` naming it: nothing is left English silently.
 
-Text inside images is drawn again for each edition only when the book's notebooks are executed
-for the book with ``NNBOOK_EDITIONS=zh_CN,zh_TW`` in the environment (``tools/execute_notebooks.py``
-passes it to its kernels; it is not the default, for the time it costs). In Jupyter the variable is
+Text inside images is drawn again for each edition only when the notebooks are executed for the
+book: ``tools/execute_notebooks.py`` sets ``NNBOOK_EDITIONS=zh_CN,zh_TW`` for its kernels (unless
+the environment sets it, empty for English only) and installs :func:`install_figure_formatter` in
+each. A widget figure carries its editions' pictures in its HTML (``nnbook.widgets._common``), a
+notebook figure in its output's metadata (:func:`translated_pngs`). In Jupyter the variable is
 unset and only English is drawn.
 """
 
@@ -270,9 +272,9 @@ def keep_language(text: str, lang: str) -> str:
 
 # ---------------------------------------------------------------- figures
 # The CJK font matplotlib draws the Chinese editions' figures with (Debian's fonts-wqy-microhei:
-# one file for both scripts; with NNBOOK_EDITIONS set, tools/execute_notebooks.py installs it with
-# apt-get as root, and drops the variable where it cannot); DejaVu Sans stays first, so Latin letters, digits and symbols look as they do in the
-# English figures.
+# one file for both scripts; tools/execute_notebooks.py installs it with apt-get as root, and
+# draws English only where it cannot); DejaVu Sans stays first, so Latin letters, digits and
+# symbols look as they do in the English figures.
 CJK_FONT_FILES = (
     "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
 )
