@@ -171,13 +171,30 @@ def main(argv: list[str] | None = None) -> int:
     from jupyter_cache import get_cache
     from jupyter_cache.base import CacheBundleIn
 
+    # The kernels draw every figure with words once more per Chinese edition, its words in the
+    # edition's language (nnbook.plots._l10n), in the CJK font Debian's fonts-wqy-microhei installs;
+    # each edition's build keeps its own pictures. NNBOOK_EDITIONS= (empty) in the environment
+    # draws English only.
+    os.environ.setdefault("NNBOOK_EDITIONS", ",".join(EDITIONS))
+    if os.environ["NNBOOK_EDITIONS"].strip():
+        why = install_cjk_font()
+        if why:
+            out(f"no CJK font for matplotlib ({why}): the Chinese editions' figures keep their English words")
+            os.environ["NNBOOK_EDITIONS"] = ""
+    editions = os.environ["NNBOOK_EDITIONS"].strip()
+
     cache = get_cache(str(cache_path))
     notebooks = read_notebooks(toc_sources(), config)
     pending = {}
     for path, nb in notebooks.items():
         try:
-            cache.match_cache_notebook(nb)
+            record = cache.match_cache_notebook(nb)
         except KeyError:
+            pending[path] = nb
+            continue
+        # A notebook executed for other editions (an older cache: English figures only) is
+        # executed again: its code is the same, its figures' pictures are not.
+        if (record.data or {}).get("editions", "") != editions:
             pending[path] = nb
     n_cached = len(notebooks) - len(pending)
     if not pending:
@@ -202,16 +219,6 @@ def main(argv: list[str] | None = None) -> int:
     from exercise_links import link_to_the_published_book
 
     link_to_the_published_book()
-    # The kernels draw every figure with words once more per Chinese edition, its words in the
-    # edition's language (nnbook.plots._l10n), in the CJK font Debian's fonts-wqy-microhei installs;
-    # each edition's build keeps its own pictures. NNBOOK_EDITIONS= (empty) in the environment
-    # draws English only.
-    os.environ.setdefault("NNBOOK_EDITIONS", ",".join(EDITIONS))
-    if os.environ["NNBOOK_EDITIONS"].strip():
-        why = install_cjk_font()
-        if why:
-            out(f"no CJK font for matplotlib ({why}): the Chinese editions' figures keep their English words")
-            os.environ["NNBOOK_EDITIONS"] = ""
     timeout = execute.get("timeout", 30)
     allow_errors = bool(execute.get("allow_errors", False))
     started = time.monotonic()
@@ -229,7 +236,7 @@ def main(argv: list[str] | None = None) -> int:
             except Exception as err:  # noqa: BLE001  (a worker that died: reported, the build retries)
                 nb, seconds, error = None, 0.0, f"{type(err).__name__}: {err}"
             if error is None:
-                cache.cache_notebook_bundle(CacheBundleIn(nb, str(path), data={"execution_seconds": seconds}),
+                cache.cache_notebook_bundle(CacheBundleIn(nb, str(path), data={"execution_seconds": seconds, "editions": editions}),
                                             check_validity=False, overwrite=True)
                 last[rel[path]] = round(seconds, 1)
                 out(f"[{done:>{width}}/{len(order)}] {rel[path]}  {_fmt(seconds)}")
