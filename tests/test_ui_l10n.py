@@ -279,16 +279,18 @@ def _tiny_png() -> bytes:
 
 # ---------------------------------------------------------------- figures
 def test_every_widget_figure_is_drawn_in_both_scripts_with_no_missing_glyph(book_widgets):
-    from nnbook.widgets._common import figure_to_png
+    from nnbook.widgets._common import figure_to_png, translated_figures
 
     assert set(FIRST_FIGURES) == set(BOOK_WIDGETS)
     for name, fig in FIRST_FIGURES.items():
         if not _l10n.has_words(fig):
             continue
         english = [t.get_text() for t in _l10n.figure_texts(fig)]
+        png = figure_to_png(fig)
+        pictures = translated_figures(fig, list(LOCALES))  # as the book draws them; a missing glyph raises
         for locale in LOCALES:
-            png = _l10n.render_translated(fig, locale, figure_to_png)  # a missing glyph raises
-            assert png != figure_to_png(fig), f"{name}: the {locale} figure is the English one"
+            assert pictures[_l10n.EDITIONS[locale]] != png, f"{name}: the {locale} figure is the English one"
+            _l10n.render_translated(fig, locale, figure_to_png)  # drawn in full: no missing glyph either
         assert [t.get_text() for t in _l10n.figure_texts(fig)] == english  # the figure given back as it was
 
 
@@ -407,7 +409,6 @@ def test_a_kernel_started_for_the_book_gives_each_figure_its_editions_pictures(t
 def _chapter_figures(built_book) -> list[dict]:
     """The image/png metadata of every figure output of the book's pages, as executed for this
     session's build (the kernels recorded each figure's words while drawing it)."""
-    sys.path.insert(0, str(ROOT / "tools"))
     from figure_alt import figure_outputs
 
     return [meta for _, meta in figure_outputs(built_book.parent / ".jupyter_cache")]
@@ -481,3 +482,19 @@ def test_a_widget_figures_editions_are_its_picture_with_other_words():
     ax.set_title("a title no catalogue has")
     with pytest.raises(_l10n.MissingTranslation, match="a title no catalogue has"):
         translated_figures(fig, ["zh_CN"])
+
+
+def test_a_changed_translation_executes_the_notebooks_again(tmp_path):
+    """The execution cache keys on the notebooks' code; the figures' pictures depend on the UI
+    catalogues too, so tools/execute_notebooks.py records a digest of them with each notebook."""
+    from execute_notebooks import EDITIONS, catalogues_digest
+
+    for locale in EDITIONS:
+        path = tmp_path / "locales" / locale / "LC_MESSAGES" / "nnbook-ui.po"
+        path.parent.mkdir(parents=True)
+        path.write_bytes((ROOT / "locales" / locale / "LC_MESSAGES" / "nnbook-ui.po").read_bytes())
+    before = catalogues_digest(tmp_path)
+    assert before == catalogues_digest(ROOT) == catalogues_digest(tmp_path)
+    po = tmp_path / "locales" / "zh_TW" / "LC_MESSAGES" / "nnbook-ui.po"
+    po.write_text(po.read_text(encoding="utf-8").replace("權重", "权值", 1), encoding="utf-8")
+    assert catalogues_digest(tmp_path) != before

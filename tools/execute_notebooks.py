@@ -150,6 +150,17 @@ def install_cjk_font() -> str:
     return "" if font.is_file() else f"apt-get installed fonts-wqy-microhei but {font} is not there"
 
 
+def catalogues_digest(root: Path = ROOT) -> str:
+    """A short digest of the UI catalogues the figures' words are translated from."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    for locale in EDITIONS:
+        path = root / "locales" / locale / "LC_MESSAGES" / "nnbook-ui.po"
+        digest.update(path.read_bytes() if path.is_file() else b"")
+    return digest.hexdigest()[:16]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--jobs", "-j", type=int, default=cores(), help="kernels at a time (default: the cores)")
@@ -182,6 +193,8 @@ def main(argv: list[str] | None = None) -> int:
             out(f"no CJK font for matplotlib ({why}): the Chinese editions' figures keep their English words")
             os.environ["NNBOOK_EDITIONS"] = ""
     editions = os.environ["NNBOOK_EDITIONS"].strip()
+    if editions:
+        editions += f" {catalogues_digest()}"  # a changed translation is a changed picture
 
     cache = get_cache(str(cache_path))
     notebooks = read_notebooks(toc_sources(), config)
@@ -192,8 +205,8 @@ def main(argv: list[str] | None = None) -> int:
         except KeyError:
             pending[path] = nb
             continue
-        # A notebook executed for other editions (an older cache: English figures only) is
-        # executed again: its code is the same, its figures' pictures are not.
+        # A notebook executed for other editions (an older cache: English figures only), or with
+        # other UI catalogues, is executed again: its code is the same, its figures' pictures are not.
         if (record.data or {}).get("editions", "") != editions:
             pending[path] = nb
     n_cached = len(notebooks) - len(pending)
