@@ -498,3 +498,25 @@ def test_a_changed_translation_executes_the_notebooks_again(tmp_path):
     po = tmp_path / "locales" / "zh_TW" / "LC_MESSAGES" / "nnbook-ui.po"
     po.write_text(po.read_text(encoding="utf-8").replace("權重", "权值", 1), encoding="utf-8")
     assert catalogues_digest(tmp_path) != before
+
+
+@pytest.mark.parametrize("draw", ["in full", "over the English picture"])
+def test_chinese_inside_mathtext_is_an_error_not_a_box(draw):
+    """Matplotlib draws a ``$…$`` string with its math fonts, which have no Chinese and no fallback:
+    it only logs the box it draws. The editions' drawing makes that an error."""
+    from nnbook.widgets._common import figure_to_png, new_figure, translated_figures
+
+    fig = new_figure((2, 1))
+    fig.add_subplot().set_title("the offset $c$")
+    figure_to_png(fig)
+    catalogue = _l10n.Catalogue({"the offset $c$": "偏移量 $c$"}, "zh_CN")
+    original = _l10n.catalogue
+    _l10n.catalogue = lambda locale: catalogue
+    try:
+        with pytest.raises(_l10n.MissingGlyph, match="does not have a glyph"):
+            if draw == "in full":
+                _l10n.render_translated(fig, "zh_CN", figure_to_png)
+            else:
+                translated_figures(fig, ["zh_CN"])
+    finally:
+        _l10n.catalogue = original

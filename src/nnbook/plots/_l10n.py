@@ -25,6 +25,7 @@ unset and only English is drawn.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import html as _html
 import json
@@ -311,6 +312,39 @@ def has_words(fig) -> bool:
     return any(needs_translation(t.get_text()) for t in figure_texts(fig))
 
 
+class MissingGlyph(UserWarning):
+    """A character that no font of a figure's text has: it would be drawn as a box."""
+
+
+@contextlib.contextmanager
+def no_missing_glyph():
+    """Draw in this block with no box for a missing character: matplotlib's warning of a glyph
+    missing from the text fonts, and its log message of one missing from the mathtext fonts (the
+    Chinese inside a ``$…$`` string, which the CJK fallback does not reach), raise MissingGlyph."""
+    import logging
+
+    messages = []
+
+    class Record(logging.Handler):
+        def emit(self, record):
+            messages.append(record.getMessage())
+
+    logger, handler = logging.getLogger("matplotlib.mathtext"), Record(logging.WARNING)
+    logger.addHandler(handler)
+    try:
+        with warnings.catch_warnings():
+            warnings.filterwarnings("error", message=r"Glyph .* missing from", category=UserWarning)
+            try:
+                yield
+            except UserWarning as warning:
+                raise MissingGlyph(str(warning)) from None
+    finally:
+        logger.removeHandler(handler)
+    glyphs = [m for m in messages if "does not have a glyph" in m]
+    if glyphs:
+        raise MissingGlyph(glyphs[0])
+
+
 def render_translated(fig, locale: str, render: Callable[[object], bytes]) -> bytes:
     """``render(fig)`` with the texts of ``fig`` in ``locale`` and the CJK font as fallback, then
     ``fig`` as it was. A glyph missing from the fonts is an error, not a box in the picture."""
@@ -329,8 +363,7 @@ def render_translated(fig, locale: str, render: Callable[[object], bytes]) -> by
                     artist.set_text(new)
                     artist.set_fontfamily(list(dict.fromkeys([*artist.get_fontfamily(), family])))
         fallback = [*matplotlib.rcParams["font.sans-serif"]]
-        with matplotlib.rc_context({"font.sans-serif": [*fallback, family]}), warnings.catch_warnings():
-            warnings.filterwarnings("error", message=r"Glyph .* missing from")
+        with matplotlib.rc_context({"font.sans-serif": [*fallback, family]}), no_missing_glyph():
             return render(fig)
     finally:
         for artist, text, family_before in changed:

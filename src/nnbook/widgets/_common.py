@@ -76,8 +76,6 @@ def translated_figures(fig: Figure, locales: Sequence[str], dpi: int = DPI, colo
     hold words is drawn in full for each edition (``nnbook.plots._l10n.render_translated``).
     A glyph missing from the fonts is an error, as there.
     """
-    import warnings
-
     import matplotlib
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
@@ -124,8 +122,7 @@ def translated_figures(fig: Figure, locales: Sequence[str], dpi: int = DPI, colo
             for text, new in words[locale]:
                 text.set_text(new)
                 text.set_fontfamily(list(dict.fromkeys([*text.get_fontfamily(), family])))
-            with matplotlib.rc_context({"font.sans-serif": fallback}), warnings.catch_warnings():
-                warnings.filterwarnings("error", message=r"Glyph .* missing from")
+            with matplotlib.rc_context({"font.sans-serif": fallback}), _l10n.no_missing_glyph():
                 for artist in overlays:
                     artist.set_visible(True)
                     artist.draw(renderer)
