@@ -5,6 +5,8 @@ shows (not its file name). When the figure is displayed in a notebook, the sente
 in order, become the ``alt`` of its PNG: IPython passes a formatter's metadata on with the output,
 and MyST-NB, which builds the book, writes ``{"image/png": {"alt": ...}}`` into the page's
 ``<img alt>``. Outside IPython nothing is installed and the sentences are only kept on the figure.
+The same wrapper of the PNG formatter adds, when the notebooks are executed for the book, the
+figure drawn in each Chinese edition's language (``nnbook.plots._l10n``).
 """
 
 from __future__ import annotations
