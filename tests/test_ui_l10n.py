@@ -279,16 +279,18 @@ def _tiny_png() -> bytes:
 
 # ---------------------------------------------------------------- figures
 def test_every_widget_figure_is_drawn_in_both_scripts_with_no_missing_glyph(book_widgets):
-    from nnbook.widgets._common import figure_to_png
+    from nnbook.widgets._common import figure_to_png, translated_figures
 
     assert set(FIRST_FIGURES) == set(BOOK_WIDGETS)
     for name, fig in FIRST_FIGURES.items():
         if not _l10n.has_words(fig):
             continue
         english = [t.get_text() for t in _l10n.figure_texts(fig)]
+        png = figure_to_png(fig)
+        pictures = translated_figures(fig, list(LOCALES))  # as the book draws them; a missing glyph raises
         for locale in LOCALES:
-            png = _l10n.render_translated(fig, locale, figure_to_png)  # a missing glyph raises
-            assert png != figure_to_png(fig), f"{name}: the {locale} figure is the English one"
+            assert pictures[_l10n.EDITIONS[locale]] != png, f"{name}: the {locale} figure is the English one"
+            _l10n.render_translated(fig, locale, figure_to_png)  # drawn in full: no missing glyph either
         assert [t.get_text() for t in _l10n.figure_texts(fig)] == english  # the figure given back as it was
 
 
@@ -340,10 +342,14 @@ def test_a_notebook_figure_carries_its_pictures_for_the_editions(tmp_path):
     ax.set_title("loss")
     metadata = _l10n.translated_pngs(fig, figure_to_png, list(LOCALES))
     assert set(metadata[_l10n.METADATA_KEY]) == {"zh-Hans", "zh-Hant"}
+    assert metadata[_l10n.WORDS_KEY] == ["loss"]
     ax.set_xlabel("an axis no catalogue has")
-    assert _l10n.translated_pngs(fig, figure_to_png, ["zh_CN"]) == {
-        _l10n.MISSING_KEY: ["an axis no catalogue has"]}
+    ax.set_ylabel("nor this one")
+    assert _l10n.translated_pngs(fig, figure_to_png, ["zh_CN"]) == {  # every missing word, by name
+        _l10n.MISSING_KEY: ["an axis no catalogue has", "nor this one"],
+        _l10n.WORDS_KEY: ["an axis no catalogue has", "loss", "nor this one"]}
     ax.set_xlabel("")
+    ax.set_ylabel("")
 
     # The executed notebook as the cache holds it, and a page that shows its figure.
     english = figure_to_png(fig)
@@ -366,3 +372,151 @@ def test_a_notebook_figure_carries_its_pictures_for_the_editions(tmp_path):
     assert name != f"{sha}.png"
     assert (out / "_images" / name).read_bytes() == base64.b64decode(metadata[_l10n.METADATA_KEY]["zh-Hans"])
     assert 'alt="两行共三十幅 8×8 像素的小幅手写数字图像，每幅标有它的数字。"' in new
+
+
+def test_a_kernel_started_for_the_book_gives_each_figure_its_editions_pictures(tmp_path, monkeypatch):
+    """tools/execute_notebooks.py starts its kernels with the formatter installed: a pyplot figure
+    (no nnbook.plots in sight) and a helper's figure both carry their pictures, the helper's its
+    alt text too; a figure with a word no catalogue has carries that word, for the build to name."""
+    import nbformat
+    from execute_notebooks import KERNEL_ARGUMENTS
+    from jupyter_cache.executors.utils import single_nb_execution
+
+    monkeypatch.setenv(_l10n.ENV, "zh_CN,zh_TW")
+    monkeypatch.setenv("PYTHONPATH", str(ROOT / "src"))
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.cells = [nbformat.v4.new_code_cell(code) for code in (
+        "import matplotlib.pyplot as plt",
+        "fig, ax = plt.subplots(figsize=(2, 1.5)); ax.plot([1, 2]); ax.set_xlabel('epoch'); plt.show()",
+        "fig, ax = plt.subplots(figsize=(2, 1.5)); ax.set_title('a title no catalogue has'); plt.show()",
+        "from nnbook.plots.decision import loss_curve\nloss_curve([1.0, 0.5, 0.2])",
+        "fig, ax = plt.subplots(figsize=(2, 1.5)); ax.plot([1, 2])")]
+    result = single_nb_execution(nb, cwd=str(tmp_path), timeout=120, allow_errors=False,
+                                 extra_arguments=KERNEL_ARGUMENTS)
+    assert result.err is None, result.exc_string
+    metadata = [o.get("metadata", {}).get("image/png", {}) for cell in nb.cells for o in cell.outputs
+                if "image/png" in o.get("data", {})]
+    assert len(metadata) == 4
+    assert set(metadata[0][_l10n.METADATA_KEY]) == {"zh-Hans", "zh-Hant"}
+    assert metadata[0][_l10n.WORDS_KEY] == ["epoch"]
+    assert metadata[1][_l10n.MISSING_KEY] == ["a title no catalogue has"]
+    assert set(metadata[2][_l10n.METADATA_KEY]) == {"zh-Hans", "zh-Hant"} and metadata[2]["alt"]
+    assert metadata[3] == {}  # numbers only: nothing more
+
+
+# ---------------------------------------------------------------- the built book
+def _chapter_figures(built_book) -> list[dict]:
+    """The image/png metadata of every figure output of the book's pages, as executed for this
+    session's build (the kernels recorded each figure's words while drawing it)."""
+    from figure_alt import figure_outputs
+
+    return [meta for _, meta in figure_outputs(built_book.parent / ".jupyter_cache")]
+
+
+def test_every_chapter_figure_word_is_in_both_catalogues(built_book, catalogues):
+    figures = _chapter_figures(built_book)
+    words = {w for meta in figures for w in meta.get(_l10n.WORDS_KEY, [])}
+    assert len(words) > 50, f"the chapters' figures show titles, axes and legends; collected only {sorted(words)}"
+    for catalogue in catalogues.values():
+        missing = []
+        for text in sorted(words):
+            try:
+                catalogue.translate(text)
+            except _l10n.MissingTranslation:
+                missing.append(text)
+        assert not missing, f"{catalogue.locale}: chapter figure words with no translation: {missing}"
+    without = [meta[_l10n.WORDS_KEY] for meta in figures
+               if meta.get(_l10n.WORDS_KEY) and set(meta.get(_l10n.METADATA_KEY, {})) != {"zh-Hans", "zh-Hant"}]
+    assert not without, f"figures with words but no picture per edition: {without[:3]}"
+
+
+def test_a_chinese_page_shows_its_figures_in_its_own_language(built_book):
+    """The same figure, three pictures: the English page's <img> and the 简体 and 繁體 pages' differ."""
+    def images(page: Path) -> list[str]:
+        return re.findall(r'<img\b[^>]*?\bsrc="(?:\.\./)*_images/([0-9a-f]{64}\.png)"', page.read_text(encoding="utf-8"))
+
+    english = images(built_book / "book" / "11-training.html")
+    hans = images(built_book / "zh-cn" / "book" / "11-training.html")
+    hant = images(built_book / "zh-tw" / "book" / "11-training.html")
+    assert len(english) == len(hans) == len(hant) >= 3
+    changed = [(e, s, t) for e, s, t in zip(english, hans, hant) if e != s]
+    assert len(changed) >= 3, "the 简体 page shows the English pictures"
+    assert any(s != t for _, s, t in changed), "the 繁體 page shows the 简体 pictures"
+    for e, s, t in changed:
+        assert (built_book / "zh-cn" / "_images" / s).is_file() and (built_book / "zh-tw" / "_images" / t).is_file()
+
+
+def test_a_widget_figures_editions_are_its_picture_with_other_words():
+    """A widget figure's edition is drawn as its words over the English picture without them: the
+    English layout, the English pixels away from the words, and the figure given back as it was."""
+    from nnbook.widgets._common import figure_to_png, new_figure, translated_figures
+    from PIL import Image
+
+    fig = new_figure()
+    ax = fig.add_subplot()
+    x = np.linspace(-4, 4, 50)
+    ax.plot(x, np.tanh(x), label="training loss")
+    ax.set_title("loss")
+    ax.set_xlabel("epoch")
+    ax.set_ylabel("accuracy")
+    ax.legend(loc="upper left")
+    english = figure_to_png(fig)
+    before = [(t, t.get_text(), t.get_position(), t.get_fontfamily()) for t in _l10n.figure_texts(fig)]
+    canvas, engine, dpi = fig.canvas, fig.get_layout_engine(), fig.dpi
+    pictures = translated_figures(fig, list(LOCALES))
+    assert set(pictures) == {"zh-Hans", "zh-Hant"} and pictures["zh-Hans"] != pictures["zh-Hant"]
+    pixels = lambda png: np.asarray(Image.open(__import__("io").BytesIO(png)).convert("RGB")).astype(int)  # noqa: E731
+    for png in pictures.values():
+        changed = (np.abs(pixels(png) - pixels(english)).sum(axis=-1) > 0).mean()
+        assert 0 < changed < 0.05, f"{changed:.1%} of the pixels differ: more than the words"
+    assert [(t, t.get_text(), t.get_position(), t.get_fontfamily()) for t in _l10n.figure_texts(fig)] == before
+    assert (fig.canvas, fig.get_layout_engine(), fig.dpi) == (canvas, engine, dpi)
+    # Words in the tick labels: drawn in full for each edition.
+    ax.set_xticks([-2, 2], ["sigmoid", "tanh"])
+    english = figure_to_png(fig)
+    pictures = translated_figures(fig, ["zh_CN"])
+    assert set(pictures) == {"zh-Hans"} and pictures["zh-Hans"] != english
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["sigmoid", "tanh"]
+    # A word no catalogue has: named.
+    ax.set_title("a title no catalogue has")
+    with pytest.raises(_l10n.MissingTranslation, match="a title no catalogue has"):
+        translated_figures(fig, ["zh_CN"])
+
+
+def test_a_changed_translation_executes_the_notebooks_again(tmp_path):
+    """The execution cache keys on the notebooks' code; the figures' pictures depend on the UI
+    catalogues too, so tools/execute_notebooks.py records a digest of them with each notebook."""
+    from execute_notebooks import EDITIONS, catalogues_digest
+
+    for locale in EDITIONS:
+        path = tmp_path / "locales" / locale / "LC_MESSAGES" / "nnbook-ui.po"
+        path.parent.mkdir(parents=True)
+        path.write_bytes((ROOT / "locales" / locale / "LC_MESSAGES" / "nnbook-ui.po").read_bytes())
+    before = catalogues_digest(tmp_path)
+    assert before == catalogues_digest(ROOT) == catalogues_digest(tmp_path)
+    po = tmp_path / "locales" / "zh_TW" / "LC_MESSAGES" / "nnbook-ui.po"
+    po.write_text(po.read_text(encoding="utf-8").replace("權重", "权值", 1), encoding="utf-8")
+    assert catalogues_digest(tmp_path) != before
+
+
+@pytest.mark.parametrize("draw", ["in full", "over the English picture"])
+def test_chinese_inside_mathtext_is_an_error_not_a_box(draw):
+    """Matplotlib draws a ``$…$`` string with its math fonts, which have no Chinese and no fallback:
+    it only logs the box it draws. The editions' drawing makes that an error."""
+    from nnbook.widgets._common import figure_to_png, new_figure, translated_figures
+
+    fig = new_figure((2, 1))
+    fig.add_subplot().set_title("the offset $c$")
+    figure_to_png(fig)
+    catalogue = _l10n.Catalogue({"the offset $c$": "偏移量 $c$"}, "zh_CN")
+    original = _l10n.catalogue
+    _l10n.catalogue = lambda locale: catalogue
+    try:
+        with pytest.raises(_l10n.MissingGlyph, match="does not have a glyph"):
+            if draw == "in full":
+                _l10n.render_translated(fig, "zh_CN", figure_to_png)
+            else:
+                translated_figures(fig, ["zh_CN"])
+    finally:
+        _l10n.catalogue = original

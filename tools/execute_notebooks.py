@@ -39,6 +39,12 @@ from pathlib import Path
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
+EDITIONS = ("zh_CN", "zh_TW")
+# Each kernel wraps matplotlib's PNG formatter (once pyplot is imported) so that a figure's output
+# carries the figure drawn in every edition's language too (nnbook.plots._l10n); with
+# NNBOOK_EDITIONS empty it does nothing. The notebooks' code, and so the cache's keys, stay as they are.
+KERNEL_ARGUMENTS = ["--IPKernelApp.exec_lines=import nnbook.plots._l10n; "
+                    "nnbook.plots._l10n.install_figure_formatter()"]
 
 
 def cores() -> int:
@@ -107,7 +113,8 @@ def execute_one(path: str, notebook, timeout: int | None, allow_errors: bool):
     from jupyter_cache.executors.utils import single_nb_execution
 
     result = single_nb_execution(notebook, cwd=str(Path(path).parent), timeout=timeout,
-                                 allow_errors=allow_errors, meta_override=True)
+                                 allow_errors=allow_errors, meta_override=True,
+                                 extra_arguments=KERNEL_ARGUMENTS)
     error = None
     if result.err is not None:
         lines = str(result.err).strip().splitlines()
@@ -126,6 +133,17 @@ def install_cjk_font() -> str:
     from nnbook.plots._l10n import CJK_FONT_FILES
 
     return apt_install("fonts-wqy-microhei", Path(CJK_FONT_FILES[0]).is_file)
+
+
+def catalogues_digest(root: Path = ROOT) -> str:
+    """A short digest of the UI catalogues the figures' words are translated from."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    for locale in EDITIONS:
+        path = root / "locales" / locale / "LC_MESSAGES" / "nnbook-ui.po"
+        digest.update(path.read_bytes() if path.is_file() else b"")
+    return digest.hexdigest()[:16]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -149,13 +167,32 @@ def main(argv: list[str] | None = None) -> int:
     from jupyter_cache import get_cache
     from jupyter_cache.base import CacheBundleIn
 
+    # The kernels draw every figure with words once more per Chinese edition, its words in the
+    # edition's language (nnbook.plots._l10n), in the CJK font Debian's fonts-wqy-microhei installs;
+    # each edition's build keeps its own pictures. NNBOOK_EDITIONS= (empty) in the environment
+    # draws English only.
+    os.environ.setdefault("NNBOOK_EDITIONS", ",".join(EDITIONS))
+    if os.environ["NNBOOK_EDITIONS"].strip():
+        why = install_cjk_font()
+        if why:
+            out(f"no CJK font for matplotlib ({why}): the Chinese editions' figures keep their English words")
+            os.environ["NNBOOK_EDITIONS"] = ""
+    editions = os.environ["NNBOOK_EDITIONS"].strip()
+    if editions:
+        editions += f" {catalogues_digest()}"  # a changed translation is a changed picture
+
     cache = get_cache(str(cache_path))
     notebooks = read_notebooks(toc_sources(), config)
     pending = {}
     for path, nb in notebooks.items():
         try:
-            cache.match_cache_notebook(nb)
+            record = cache.match_cache_notebook(nb)
         except KeyError:
+            pending[path] = nb
+            continue
+        # A notebook executed for other editions (an older cache: English figures only), or with
+        # other UI catalogues, is executed again: its code is the same, its figures' pictures are not.
+        if (record.data or {}).get("editions", "") != editions:
             pending[path] = nb
     n_cached = len(notebooks) - len(pending)
     if not pending:
@@ -180,15 +217,6 @@ def main(argv: list[str] | None = None) -> int:
     from exercise_links import link_to_the_published_book
 
     link_to_the_published_book()
-    # With NNBOOK_EDITIONS=zh_CN,zh_TW in the environment, the kernels draw each widget figure with
-    # words once more per Chinese edition, with the words in its language (nnbook.plots._l10n), in
-    # the CJK font Debian's fonts-wqy-microhei installs; the builds keep each edition's pictures.
-    # It is asked for, not the default: it makes the execution about a minute longer on 2 cores.
-    if os.environ.get("NNBOOK_EDITIONS"):
-        why = install_cjk_font()
-        if why:
-            out(f"no CJK font for matplotlib ({why}): the Chinese editions' figures keep their English words")
-            del os.environ["NNBOOK_EDITIONS"]
     timeout = execute.get("timeout", 30)
     allow_errors = bool(execute.get("allow_errors", False))
     started = time.monotonic()
@@ -206,7 +234,7 @@ def main(argv: list[str] | None = None) -> int:
             except Exception as err:  # noqa: BLE001  (a worker that died: reported, the build retries)
                 nb, seconds, error = None, 0.0, f"{type(err).__name__}: {err}"
             if error is None:
-                cache.cache_notebook_bundle(CacheBundleIn(nb, str(path), data={"execution_seconds": seconds}),
+                cache.cache_notebook_bundle(CacheBundleIn(nb, str(path), data={"execution_seconds": seconds, "editions": editions}),
                                             check_validity=False, overwrite=True)
                 last[rel[path]] = round(seconds, 1)
                 out(f"[{done:>{width}}/{len(order)}] {rel[path]}  {_fmt(seconds)}")

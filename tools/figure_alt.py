@@ -6,7 +6,9 @@ image to ``_images/<sha256 of its bytes>.png`` but reads only its width and heig
 metadata, and gives the ``<img>`` the file's path as alt text. After the build this extension
 reads the executed notebooks (MyST-NB's execution cache, ``_build/.jupyter_cache``, and
 ``_build/jupyter_execute``), maps each image's hash to its alt text, and writes it into the
-pages. An image with no description keeps what MyST-NB wrote.
+pages. An image with no description keeps what MyST-NB wrote. The same walk over the figure
+outputs (:func:`figure_outputs`) gives tools/ui_l10n.py each figure's pictures for the Chinese
+editions (:func:`figure_variants`).
 """
 
 from __future__ import annotations
@@ -16,36 +18,16 @@ import hashlib
 import html
 import json
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 _IMG_ALT = re.compile(r'(<img\b[^>]*?\balt=")([^"]*?_images/([0-9a-f]{64})\.png)(")')
 
 
-def alt_texts(executed: Path) -> dict[str, str]:
-    """{sha256 of a PNG output: its alt text} over the executed notebooks under ``executed``."""
-    found: dict[str, str] = {}
-    for path in sorted(Path(executed).rglob("*.ipynb")):
-        try:
-            nb = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            continue
-        for cell in nb.get("cells", []):
-            for output in cell.get("outputs", []):
-                png = output.get("data", {}).get("image/png")
-                alt = output.get("metadata", {}).get("image/png", {}).get("alt")
-                if isinstance(png, list):
-                    png = "".join(png)
-                if isinstance(png, str) and isinstance(alt, str) and alt.strip():
-                    found[hashlib.sha256(base64.b64decode(png)).hexdigest()] = alt.strip()
-    return found
-
-
-def figure_variants(executed: Path) -> tuple[dict[str, dict[str, bytes]], dict[str, list[str]]]:
-    """Over the executed notebooks under ``executed``: ({sha256 of a PNG output: {lang: the same
-    figure drawn in that edition's language}}, {sha256: the figure's words the UI catalogues lack}),
-    from the metadata the kernels' figure formatter wrote (``nnbook.plots._l10n``)."""
-    variants: dict[str, dict[str, bytes]] = {}
-    missing: dict[str, list[str]] = {}
+def figure_outputs(executed: Path) -> Iterator[tuple[str, dict]]:
+    """(sha256 of the PNG, its output's ``image/png`` metadata) for every PNG output of the
+    executed notebooks under ``executed``: the one walk the alt texts and the editions' pictures
+    are read from."""
     for path in sorted(Path(executed).rglob("*.ipynb")):
         try:
             nb = json.loads(path.read_text(encoding="utf-8"))
@@ -57,13 +39,29 @@ def figure_variants(executed: Path) -> tuple[dict[str, dict[str, bytes]], dict[s
                 meta = output.get("metadata", {}).get("image/png", {})
                 if isinstance(png, list):
                     png = "".join(png)
-                if not isinstance(png, str) or not isinstance(meta, dict):
-                    continue
-                key = hashlib.sha256(base64.b64decode(png)).hexdigest()
-                if isinstance(meta.get("nnbook_l10n"), dict):
-                    variants[key] = {lang: base64.b64decode(data) for lang, data in meta["nnbook_l10n"].items()}
-                if meta.get("nnbook_l10n_missing"):
-                    missing[key] = list(meta["nnbook_l10n_missing"])
+                if isinstance(png, str) and isinstance(meta, dict):
+                    yield hashlib.sha256(base64.b64decode(png)).hexdigest(), meta
+
+
+def alt_texts(executed: Path) -> dict[str, str]:
+    """{sha256 of a PNG output: its alt text} over the executed notebooks under ``executed``."""
+    return {sha: meta["alt"].strip() for sha, meta in figure_outputs(executed)
+            if isinstance(meta.get("alt"), str) and meta["alt"].strip()}
+
+
+def figure_variants(executed: Path) -> tuple[dict[str, dict[str, bytes]], dict[str, list[str]]]:
+    """Over the executed notebooks under ``executed``: ({sha256 of a PNG output: {lang: the same
+    figure drawn in that edition's language}}, {sha256: the figure's words the UI catalogues lack}),
+    from the metadata the kernels' figure formatter wrote (``nnbook.plots._l10n``)."""
+    from nnbook.plots._l10n import METADATA_KEY, MISSING_KEY
+
+    variants: dict[str, dict[str, bytes]] = {}
+    missing: dict[str, list[str]] = {}
+    for sha, meta in figure_outputs(executed):
+        if isinstance(meta.get(METADATA_KEY), dict):
+            variants[sha] = {lang: base64.b64decode(data) for lang, data in meta[METADATA_KEY].items()}
+        if meta.get(MISSING_KEY):
+            missing[sha] = list(meta[MISSING_KEY])
     return variants, missing
 
 

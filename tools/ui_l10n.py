@@ -14,13 +14,14 @@ build this extension rewrites, in every page written, from the UI catalogue
 
 A string with English words that the catalogue does not translate fails the build, naming it.
 
-A widget's figure may carry its picture drawn again with translated words
+A widget's figure carries its picture drawn again with translated words
 (``<img data-nnbook-lang="zh-Hans" …>``, drawn when the notebooks are executed for the book):
 every edition, English included, keeps only its own language's image, so that no page carries
-three. A notebook figure (an output image) gets its alt text translated; a kernel in which
-``nnbook.plots._l10n.install_figure_formatter`` runs also puts the figure drawn in each edition's
-language into the output's metadata, and this extension writes that picture into the edition's
-_images/ and points the page at it (a figure whose words the catalogue lacks fails the build).
+three. A notebook figure (an output image) gets its alt text translated; the kernels of
+tools/execute_notebooks.py (``nnbook.plots._l10n.install_figure_formatter``) also put the figure
+drawn in each edition's language into the output's metadata, and this extension writes that
+picture into the edition's _images/ and points the page at it (a figure whose words the
+catalogue lacks fails the build, naming them).
 
 In the English build the extension changes nothing but that choice of images.
 
@@ -183,11 +184,6 @@ def setup(app):
 
 
 # ---------------------------------------------------------------- the catalogues
-HEADER = ("# The nnbook library's words (widgets, figures, the digit pad), {language}.\n"
-          "# Copyright (C) 2026 The nnbook authors (LICENSE-CONTENT.md).\n"
-          "# {how}")
-
-
 def read_catalogue(path: Path):
     from babel.messages.pofile import read_po
 
@@ -195,38 +191,15 @@ def read_catalogue(path: Path):
         return read_po(handle, abort_invalid=True)
 
 
-def write_catalogue(path: Path, catalog, traditional: bool) -> None:
-    from babel.messages.pofile import write_po
-
-    catalog.project, catalog.version, catalog.fuzzy = "nnbook", "", False
-    catalog.last_translator = catalog.language_team = "The nnbook authors"
-    catalog.header_comment = HEADER.format(
-        language="繁體中文" if traditional else "简体中文",
-        how=("Derived from zh_CN by `python tools/i18n.py convert`: do not edit." if traditional else
-             "A message with {name} placeholders is a template: its translation keeps them."))
-    catalog.revision_date = catalog.creation_date
-    for message in catalog:
-        message.flags.discard("python-format")
-        message.flags.discard("python-brace-format")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "wb") as handle:
-        write_po(handle, catalog, width=0, omit_header=False)
-
-
 def convert() -> Path:
-    """Write the zh_TW UI catalogue from the zh_CN one; returns its path."""
-    sys.path.insert(0, str(ROOT / "tools"))
-    from babel.messages.catalog import Catalog
-    from i18n import load_overrides, to_traditional
+    """Write the zh_TW UI catalogue from the zh_CN one, as tools/i18n.py converts the pages'
+    catalogues (the same conversion, the same writer); returns its path."""
+    tools = str(ROOT / "tools")
+    if tools not in sys.path:
+        sys.path.insert(0, tools)
+    from i18n import load_overrides, traditional_catalog, write_po
 
-    overrides = load_overrides()
     source = read_catalogue(ROOT / "locales" / "zh_CN" / "LC_MESSAGES" / "nnbook-ui.po")
-    target = Catalog(locale="zh_TW", fuzzy=False)
-    target.creation_date = source.creation_date
-    for message in source:
-        if message.id:
-            target.add(message.id, to_traditional(message.string, overrides), context=message.context,
-                       auto_comments=message.auto_comments, user_comments=message.user_comments)
     out = ROOT / "locales" / "zh_TW" / "LC_MESSAGES" / "nnbook-ui.po"
-    write_catalogue(out, target, traditional=True)
+    write_po(out, traditional_catalog(source, load_overrides()))
     return out

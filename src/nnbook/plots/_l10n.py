@@ -15,14 +15,17 @@ A string needs a translation when it holds an English word (two Latin letters or
 ``$…$`` mathtext); numbers, symbols and formulas pass unchanged. A string that needs one and has
 none raises :class:`MissingTranslation` naming it: nothing is left English silently.
 
-Text inside images is drawn again for each edition only when the book's notebooks are executed
-for the book with ``NNBOOK_EDITIONS=zh_CN,zh_TW`` in the environment (``tools/execute_notebooks.py``
-passes it to its kernels; it is not the default, for the time it costs). In Jupyter the variable is
+Text inside images is drawn again for each edition only when the notebooks are executed for the
+book: ``tools/execute_notebooks.py`` sets ``NNBOOK_EDITIONS=zh_CN,zh_TW`` for its kernels (unless
+the environment sets it, empty for English only) and installs :func:`install_figure_formatter` in
+each. A widget figure carries its editions' pictures in its HTML (``nnbook.widgets._common``), a
+notebook figure in its output's metadata (:func:`translated_pngs`). In Jupyter the variable is
 unset and only English is drawn.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import html as _html
 import json
@@ -270,9 +273,9 @@ def keep_language(text: str, lang: str) -> str:
 
 # ---------------------------------------------------------------- figures
 # The CJK font matplotlib draws the Chinese editions' figures with (Debian's fonts-wqy-microhei:
-# one file for both scripts; with NNBOOK_EDITIONS set, tools/execute_notebooks.py installs it with
-# apt-get as root, and drops the variable where it cannot); DejaVu Sans stays first, so Latin letters, digits and symbols look as they do in the
-# English figures.
+# one file for both scripts; tools/execute_notebooks.py installs it with apt-get as root, and
+# draws English only where it cannot); DejaVu Sans stays first, so Latin letters, digits and
+# symbols look as they do in the English figures.
 CJK_FONT_FILES = (
     "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
 )
@@ -309,6 +312,39 @@ def has_words(fig) -> bool:
     return any(needs_translation(t.get_text()) for t in figure_texts(fig))
 
 
+class MissingGlyph(UserWarning):
+    """A character that no font of a figure's text has: it would be drawn as a box."""
+
+
+@contextlib.contextmanager
+def no_missing_glyph():
+    """Draw in this block with no box for a missing character: matplotlib's warning of a glyph
+    missing from the text fonts, and its log message of one missing from the mathtext fonts (the
+    Chinese inside a ``$…$`` string, which the CJK fallback does not reach), raise MissingGlyph."""
+    import logging
+
+    messages = []
+
+    class Record(logging.Handler):
+        def emit(self, record):
+            messages.append(record.getMessage())
+
+    logger, handler = logging.getLogger("matplotlib.mathtext"), Record(logging.WARNING)
+    logger.addHandler(handler)
+    try:
+        with warnings.catch_warnings():
+            warnings.filterwarnings("error", message=r"Glyph .* missing from", category=UserWarning)
+            try:
+                yield
+            except UserWarning as warning:
+                raise MissingGlyph(str(warning)) from None
+    finally:
+        logger.removeHandler(handler)
+    glyphs = [m for m in messages if "does not have a glyph" in m]
+    if glyphs:
+        raise MissingGlyph(glyphs[0])
+
+
 def render_translated(fig, locale: str, render: Callable[[object], bytes]) -> bytes:
     """``render(fig)`` with the texts of ``fig`` in ``locale`` and the CJK font as fallback, then
     ``fig`` as it was. A glyph missing from the fonts is an error, not a box in the picture."""
@@ -327,8 +363,7 @@ def render_translated(fig, locale: str, render: Callable[[object], bytes]) -> by
                     artist.set_text(new)
                     artist.set_fontfamily(list(dict.fromkeys([*artist.get_fontfamily(), family])))
         fallback = [*matplotlib.rcParams["font.sans-serif"]]
-        with matplotlib.rc_context({"font.sans-serif": [*fallback, family]}), warnings.catch_warnings():
-            warnings.filterwarnings("error", message=r"Glyph .* missing from")
+        with matplotlib.rc_context({"font.sans-serif": [*fallback, family]}), no_missing_glyph():
             return render(fig)
     finally:
         for artist, text, family_before in changed:
@@ -339,37 +374,50 @@ def render_translated(fig, locale: str, render: Callable[[object], bytes]) -> by
 # ---------------------------------------------------------------- notebook figures
 METADATA_KEY = "nnbook_l10n"  # in an output's metadata["image/png"]: {lang: base64 PNG}
 MISSING_KEY = "nnbook_l10n_missing"  # the figure's words that the catalogues lack
+WORDS_KEY = "nnbook_l10n_words"  # every text of the figure that needs a translation
 
 
 def translated_pngs(fig, render: Callable[[object], bytes], locales: list[str] | None = None) -> dict:
     """The metadata a notebook figure's PNG output carries for the Chinese editions:
-    ``{METADATA_KEY: {lang: base64 PNG}}`` when it has words, ``{MISSING_KEY: [...]}`` when a word
-    has no translation (the build then fails naming it), ``{}`` when it has no word."""
+    ``{METADATA_KEY: {lang: base64 PNG}, WORDS_KEY: [its texts with words]}`` when it has words,
+    ``{MISSING_KEY: [...], WORDS_KEY: [...]}`` when a word has no translation (the build then fails
+    naming it), ``{}`` when it has no word."""
     import base64
 
     locales = editions() if locales is None else locales
-    if not locales or not has_words(fig):
+    if not locales:
         return {}
-    variants, missing = {}, []
+    words = sorted({t.get_text().strip() for t in figure_texts(fig) if needs_translation(t.get_text())})
+    if not words:
+        return {}
+    missing = set()
     for locale in locales:
-        try:
+        for text in words:
+            try:
+                catalogue(locale).translate(text)
+            except MissingTranslation as error:
+                missing.add(error.text)
+    variants = {}
+    if not missing:
+        for locale in locales:
             png = render_translated(fig, locale, render)
-        except MissingTranslation as error:
-            missing.append(error.text)
-            continue
-        if png:
-            variants[EDITIONS[locale]] = base64.b64encode(png).decode("ascii")
+            if png:
+                variants[EDITIONS[locale]] = base64.b64encode(png).decode("ascii")
     if missing:
-        return {MISSING_KEY: sorted(set(missing))}
-    return {METADATA_KEY: variants}
+        return {MISSING_KEY: sorted(set(missing)), WORDS_KEY: words}
+    return {METADATA_KEY: variants, WORDS_KEY: words}
 
 
 def install_figure_formatter(shell=None) -> bool:
     """In a kernel that executes the book (``NNBOOK_EDITIONS`` set), make the PNG formatter of
-    matplotlib figures add the figure drawn in each edition's language to its output's metadata.
+    matplotlib figures add the figure drawn in each edition's language to its output's metadata
+    (the wrapper of ``nnbook.plots._alt``, which adds the alt text too).
 
     The inline backend registers its formatter when pyplot is first imported, so this checks
-    before every cell that the formatter in place is wrapped. Returns True if installed."""
+    after every cell that the formatter in place is wrapped (a figure a cell leaves open is
+    displayed after the cell). Matplotlib is not imported for it: a notebook without figures
+    pays nothing. Returns True if installed. ``tools/execute_notebooks.py`` runs it in every
+    kernel it starts."""
     if not editions():
         return False
     if shell is None:
@@ -380,38 +428,12 @@ def install_figure_formatter(shell=None) -> bool:
         shell = get_ipython()
     if shell is None or not hasattr(shell, "display_formatter"):
         return False
+    from ._alt import _install_formatter
 
     def wrap(*_):
-        from matplotlib.figure import Figure
-
-        formatter = shell.display_formatter.formatters.get("image/png")
-        if formatter is None:
-            return
-        try:
-            current = formatter.lookup_by_type(Figure)
-        except KeyError:
-            return
-        if getattr(current, "_nnbook_l10n", False):
-            return
-
-        def png_in_every_edition(fig, _png=current):
-            data = _png(fig)
-            if data is None:
-                return None
-            png, metadata = data if isinstance(data, tuple) else (data, {})
-            extra = translated_pngs(fig, lambda f: _split(_png(f)))
-            return (png, {**metadata, **extra}) if extra else data
-
-        png_in_every_edition._nnbook_l10n = True
-        png_in_every_edition._nnbook = getattr(current, "_nnbook", False)
-        formatter.for_type(Figure, png_in_every_edition)
+        _install_formatter(shell)
 
     shell.events.register("pre_run_cell", wrap)
-    shell.events.register("post_run_cell", wrap)
+    shell.events.register("post_execute", wrap)
     wrap()
     return True
-
-
-def _split(data):
-    png = data[0] if isinstance(data, tuple) else data
-    return png if isinstance(png, bytes) else __import__("base64").b64decode(png)
