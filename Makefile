@@ -32,9 +32,10 @@ assets: $(STAMP) ## bundle MathJax, the widget manager and the fonts from npm in
 	$(PY) tools/bundle_assets.py
 
 # The execution cache and Sphinx's saved pages key on the notebooks only: when the library
-# changes, start both afresh, so that no page (built by `make book` or by the tests) shows
-# numbers or widget states from older code.
-SRC_HASH = $(shell cat $$(find src -name '*.py' | sort) | sha256sum | cut -c1-16)
+# or the words its figures are drawn with in the Chinese editions (the UI catalogues) change,
+# start both afresh, so that no page (built by `make book` or by the tests) shows numbers,
+# widget states or pictures from older code or words.
+SRC_HASH = $(shell cat $$(find src -name '*.py' | sort) locales/*/LC_MESSAGES/nnbook-ui.po | sha256sum | cut -c1-16)
 # (_build/i18n holds the Chinese editions' saved pages.)
 define FORGET_OLD_PAGES
 	@mkdir -p _build

@@ -51,6 +51,10 @@ def test_catalogue_parses_and_has_no_fuzzy_entry(locale, path):
     assert not fuzzy, f"{path}: fuzzy entries (translate or clear them): {fuzzy}"
     headers = dict(i18n.read_po(path).mime_headers)
     assert headers["Language"] == locale
+    # The header's first line names the catalogue's own script.
+    script = {"zh_CN": "简体中文", "zh_TW": "繁體中文"}[locale]
+    first = path.read_text(encoding="utf-8").splitlines()[0]
+    assert script in first, f"{path}: expected a header naming {script}, got {first!r}"
 
 
 @pytest.mark.skipif(shutil.which("msgfmt") is None, reason="GNU gettext's msgfmt is not installed")
