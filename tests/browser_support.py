@@ -37,7 +37,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from book_support import EDITIONS as BOOK_EDITIONS
-from book_support import OUTPUT, bundle_assets, toc_files
+from book_support import OUTPUT, bundle_assets, toc_files, widget_pages
 
 SCREENSHOTS = OUTPUT / "_build" / "screenshots"
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
@@ -412,11 +412,21 @@ def problems_from_events(events: list[dict], session: str) -> tuple[list[str], l
     return js_errors, failed
 
 
-def start_page(browser: Chromium, url: str) -> tuple[str, str]:
-    """Open ``url`` in a fresh tab; returns (target, session) at once, the page loading meanwhile."""
+def start_page(browser: Chromium, url: str, empty_cache: bool = False) -> tuple[str, str]:
+    """Open ``url`` in a fresh tab; returns (target, session) at once, the page loading meanwhile.
+    With ``empty_cache``, the tab loads everything from the server, as a first visit does."""
     target, session = browser.open_page()
+    if empty_cache:
+        browser.call("Network.setCacheDisabled", {"cacheDisabled": True}, session=session)
     browser.call("Page.navigate", {"url": url}, session=session)
     return target, session
+
+
+def transferred_bytes(events: list[dict], session: str) -> int:
+    """The bytes of every response one tab has received in full so far, as Chromium counts them
+    (``encodedDataLength``, headers included), as benchmarks/page_weight.py counts them."""
+    return sum(ev["params"]["encodedDataLength"] for ev in events
+               if ev.get("sessionId") == session and ev["method"] == "Network.loadingFinished")
 
 
 def settle(browser: Chromium, url: str, session: str, settle_js: str = SETTLED_JS) -> tuple[bool, bool]:
@@ -789,6 +799,9 @@ class Visit:
     graphs: dict  # GRAPH_SCALE_JS at 1280 and at 390 px: {1280: [...], 390: [...]}
     fonts: list[dict]  # chinese_fonts: what the page's Chinese text is drawn with
     widgets: WidgetVisit | None  # work_widgets, on a page that shows widgets; None elsewhere
+    # Bytes transferred by a first visit (loaded with an empty cache) until 1 s after the page had
+    # settled (transferred_bytes); None for a page loaded with the browser's cache.
+    first_visit_bytes: int | None = None
 
 
 def set_width(browser: Chromium, session: str, width: int) -> None:
@@ -804,10 +817,11 @@ NEXT_FRAME_JS = "new Promise(r => requestAnimationFrame(() => requestAnimationFr
 
 
 def inspect_page(browser: Chromium, url: str, target: str, session: str, screenshot: Path | None,
-                 axe_source: str | None) -> Visit:
+                 axe_source: str | None, empty_cache: bool = False) -> Visit:
     """Read everything from a loading tab: the report, a screenshot, the layout at 1280 px, axe-core's
-    audit, the tab stops, the Chinese text's fonts, the layout at 390 px; then, back at 1280 px,
-    its widgets at work (:func:`work_widgets`). Closes the tab."""
+    audit, the tab stops, the Chinese text's fonts, the layout at 390 px; then, back at 1280 px, its
+    widgets at work (:func:`work_widgets`). A tab loaded with an empty cache is weighed first: the
+    bytes it has transferred 1 s after it settled. Closes the tab."""
     try:
         settled, widgets_shown = settle(browser, url, session)
         # In front: timers run at full speed there (nnbook.js refits equations on a timer), and the
@@ -815,6 +829,10 @@ def inspect_page(browser: Chromium, url: str, target: str, session: str, screens
         browser.call("Page.bringToFront", session=session)
         browser.evaluate(session, NEXT_FRAME_JS)
         browser.pump(0.25)  # late console messages and requests
+        first_visit = None
+        if empty_cache:  # weighed as benchmarks/page_weight.py weighs it: what loads within 1 s of ready
+            browser.pump(0.75)
+            first_visit = transferred_bytes(browser.events, session)
         report = browser.evaluate(session, PAGE_REPORT_JS)
         report["settled"], report["widgetsShown"] = settled, widgets_shown
         if screenshot is not None:
@@ -837,7 +855,7 @@ def inspect_page(browser: Chromium, url: str, target: str, session: str, screens
             set_width(browser, session, DESKTOP)
             browser.evaluate(session, REFLOWED_JS)
             widgets = work_widgets(browser, session)
-        return Visit(report, js_errors, failed, desktop, phone, axe, keyboard, graphs, fonts, widgets)
+        return Visit(report, js_errors, failed, desktop, phone, axe, keyboard, graphs, fonts, widgets, first_visit)
     finally:
         browser.events = [ev for ev in browser.events if ev.get("sessionId") != session]
         browser.close_page(target)
@@ -855,15 +873,17 @@ def cores() -> int:
         return os.cpu_count() or 1
 
 
-def _visit_in_order(browser: Chromium, base: str, take, axe_source: str | None, tabs: int) -> dict[str, Visit]:
+def _visit_in_order(browser: Chromium, base: str, take, axe_source: str | None, tabs: int,
+                    first_visits: frozenset = frozenset()) -> dict[str, Visit]:
     """{page: Visit} for the pages ``take(tabs)`` hands this browser, ``tabs`` at a time: the next
-    ones load while the first is inspected."""
+    ones load while the first is inspected; those in ``first_visits`` with an empty cache."""
     visits = {}
     while pages := take(tabs):
-        opened = [(page, *start_page(browser, f"{base}/{page}")) for page in pages]
+        opened = [(page, *start_page(browser, f"{base}/{page}", page in first_visits)) for page in pages]
         for page, target, session in opened:
             shot = SCREENSHOTS / (page[: -len(".html")].replace("/", "__") + ".png")
-            visits[page] = inspect_page(browser, f"{base}/{page}", target, session, shot, axe_source)
+            visits[page] = inspect_page(browser, f"{base}/{page}", target, session, shot, axe_source,
+                                        page in first_visits)
     return visits
 
 
@@ -871,14 +891,16 @@ def visit_pages(browser: Chromium, base: str, html_dir: Path, axe_source: str | 
                 tabs: int = 2, browsers: int | None = None) -> dict[str, Visit]:
     """{page: Visit} for every page of every edition (:func:`pages_in`), in that order, shared among
     one browser per core and one more (:func:`share_among_browsers`); a screenshot of each page at 1280 px goes
-    to ``_build/screenshots``."""
+    to ``_build/screenshots``. The English pages with widgets are loaded with an empty cache, as
+    a reader's first visit, and weighed (``Visit.first_visit_bytes``)."""
     pages = pages_in(html_dir)
+    first_visits = frozenset(widget_pages(html_dir))
     if SCREENSHOTS.exists():
         shutil.rmtree(SCREENSHOTS)
     # One browser more than there are cores: much of a visit is waiting (a page settling, fonts,
     # a widget redrawn), which a third browser fills.
     return share_among_browsers(browser, pages, lambda chrome, take: _visit_in_order(chrome, base, take,
-                                                                                     axe_source, tabs),
+                                                                                     axe_source, tabs, first_visits),
                                 browsers or cores() + 1)
 
 
