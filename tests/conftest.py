@@ -3,8 +3,9 @@
 The expensive ones live here, once per test session: the book build (as ``make book`` builds it,
 ``tests/book_support.py``, started in the background as soon as the tests are collected), the
 local server of ``_build/html``, headless Chromium, and one visit of every page of every edition
-(``page_visits``, one browser per core, ``tests/browser_support.py``), from which the browser,
-accessibility, layout and widget tests all read.
+(``page_visits``, one browser per core and one more, ``tests/browser_support.py``, started in the
+background as soon as the book is built), from which the browser, accessibility, layout and widget
+tests all read.
 """
 
 import numpy as np
@@ -32,7 +33,13 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if _needs_book(item):
             item.add_marker(pytest.mark.book)
-    items.sort(key=_needs_book)  # stable: the order within each half is kept
+    # Stable: the order within each group is kept. The tests that read the visit of every page come
+    # last: the visits run in the background meanwhile (`page_visits`).
+    items.sort(key=lambda item: (_needs_book(item), _reads_visits(item)))
+
+
+def _reads_visits(item) -> bool:
+    return "page_visits" in getattr(item, "fixturenames", ())
 
 
 def pytest_collection_finish(session):
@@ -40,6 +47,10 @@ def pytest_collection_finish(session):
         from book_support import start_build
 
         start_build()
+    if any(_reads_visits(item) for item in session.items):
+        from browser_support import start_visits
+
+        start_visits(_axe_script)
 
 
 KERNEL_MODULES = {"test_exercises.py", "test_lab.py"}  # start kernels: with the grader (below)
@@ -142,12 +153,15 @@ def axe_source():
 
 
 @pytest.fixture(scope="session")
-def page_visits(site, browser):
+def page_visits(site):
     """{page: Visit} for every page of every edition (browser_support.PAGES): each page loaded
-    once, at 1280 px, narrowed to 390 px, then its widgets worked at 1280 px (:func:`visit_pages`)."""
-    from browser_support import visit_pages
+    once, at 1280 px, narrowed to 390 px, then its widgets worked at 1280 px (:func:`visit_pages`).
+    The visits start in the background as soon as the book is built, in browsers of their own
+    (browser_support.start_visits, from pytest_collection_finish), and the tests that read them run
+    last: the other tests of the built book run meanwhile."""
+    from browser_support import session_visits
 
-    return visit_pages(browser, *site, axe_source=_axe_script())
+    return session_visits(_axe_script)
 
 
 # ----------------------------------------------------------------------------- the exercise checks
