@@ -14,6 +14,7 @@ Set ``NNBOOK_BOOK_OUTPUT=/some/dir`` to build into ``/some/dir/_build/html``.
 from __future__ import annotations
 
 import concurrent.futures
+import contextlib
 import functools
 import os
 import re
@@ -21,6 +22,7 @@ import shutil
 import subprocess
 import sys
 import threading
+import time
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
@@ -94,15 +96,34 @@ def build(english_done=None) -> BuildResult:
     ``english_done(result)``, if given, is called with the English edition's BuildResult as soon as
     it is built, before the Chinese ones (which write only in their own folders of HTML)."""
     shutil.rmtree(SCREENSHOTS, ignore_errors=True)
-    bundle_assets.bundle()
-    _, executed = execute_notebooks(timeout=1800)
-    returncode, log = run_jupyter_book(timeout=1800)
+    with phase("bundling the JavaScript"):
+        bundle_assets.bundle()
+    with phase("executing the notebooks"):
+        _, executed = execute_notebooks(timeout=1800)
+    with phase("building the English edition"):
+        returncode, log = run_jupyter_book(timeout=1800)
     if english_done is not None:
         english_done(BuildResult(returncode, executed + log, HTML))
     if returncode == 0:
-        returncode, chinese = run_chinese_editions(timeout=1800)
+        with phase("building the Chinese editions"):
+            returncode, chinese = run_chinese_editions(timeout=1800)
         log += chinese
     return BuildResult(returncode, executed + log, HTML)
+
+
+# When each step of the session's build and visits began and ended (seconds from the import of this
+# module, as the tests are collected): tests/conftest.py prints them at the end of the session.
+STARTED = time.monotonic()
+PHASES: list[tuple[str, float, float]] = []
+
+
+@contextlib.contextmanager
+def phase(name: str):
+    start = time.monotonic()
+    try:
+        yield
+    finally:
+        PHASES.append((name, start - STARTED, time.monotonic() - STARTED))
 
 
 _session_build: concurrent.futures.Future | None = None

@@ -37,7 +37,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from book_support import EDITIONS as BOOK_EDITIONS
-from book_support import SCREENSHOTS, bundle_assets, session_build, toc_files, widget_pages
+from book_support import SCREENSHOTS, bundle_assets, phase, session_build, toc_files, widget_pages
 
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 CHROMIUM_FLAGS = [
@@ -951,7 +951,7 @@ def start_visits(axe_script) -> None:
             axe_source = axe_script()
             chrome = launch_chromium()
             try:
-                with serve(html) as base:
+                with serve(html) as base, phase(f"visiting the {len(PAGES)} pages"):
                     future.set_result(visit_pages(chrome, base, html, axe_source=axe_source,
                                                   editions_built=session_build))
             finally:

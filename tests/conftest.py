@@ -53,6 +53,17 @@ def pytest_collection_finish(session):
         start_visits(_axe_script)
 
 
+def pytest_terminal_summary(terminalreporter):
+    """When each step of the session's book build and page visits began and ended."""
+    import sys
+
+    support = sys.modules.get("book_support")
+    if support is not None and support.PHASES:
+        terminalreporter.section("the built book's steps (seconds from the collection of the tests)")
+        for name, start, end in sorted(support.PHASES, key=lambda p: p[1]):
+            terminalreporter.write_line(f"{start:6.0f} to {end:6.0f}: {name} ({end - start:.0f} s)")
+
+
 KERNEL_MODULES = {"test_exercises.py", "test_lab.py"}  # start kernels: with the grader (below)
 
 
