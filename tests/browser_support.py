@@ -968,6 +968,13 @@ def session_visits(axe_script) -> dict[str, Visit]:
     return _session_visits.result()
 
 
+def visits_finished() -> None:
+    """Return once the session's visit of every page, if one was started, has ended (whether or
+    not it succeeded: the tests that read it report that)."""
+    if _session_visits is not None:
+        concurrent.futures.wait([_session_visits])
+
+
 def share_among_browsers(browser: Chromium, batches: list, work, browsers: int | None = None) -> dict:
     """``work(chrome, take)`` (a dict keyed by the items it took) in ``browsers`` Chromium instances
     (one per core by default: ``browser`` and fresh ones, closed afterwards), each driven from its

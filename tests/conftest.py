@@ -21,7 +21,7 @@ settings.load_profile("nnbook")
 # the tests that read it run last, so that the build overlaps with the other tests. Every test
 # that reads the book is marked ``book``: `make test` (tools/run_tests.py) runs `-m book` and
 # `-m "not book"` as two processes side by side.
-BOOK_FIXTURES = {"book_build", "built_book", "site", "browser", "axe_source", "page_visits"}
+BOOK_FIXTURES = {"book_build", "built_book", "site", "browser", "axe_source", "page_visits", "site_at_rest"}
 
 
 def _needs_book(item) -> bool:
@@ -39,7 +39,7 @@ def pytest_collection_modifyitems(config, items):
 
 
 def _reads_visits(item) -> bool:
-    return "page_visits" in getattr(item, "fixturenames", ())
+    return bool({"page_visits", "site_at_rest"} & set(getattr(item, "fixturenames", ())))
 
 
 def pytest_collection_finish(session):
@@ -173,6 +173,16 @@ def page_visits(site):
     from browser_support import session_visits
 
     return session_visits(_axe_script)
+
+
+@pytest.fixture
+def site_at_rest(built_book):
+    """The built site once no browser of the session's visit of every page reads it any more (for a
+    test that writes into it: a second build): the visit's end waited for, if one was started."""
+    from browser_support import visits_finished
+
+    visits_finished()
+    return built_book
 
 
 # ----------------------------------------------------------------------------- the exercise checks
