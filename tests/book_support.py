@@ -14,12 +14,15 @@ Set ``NNBOOK_BOOK_OUTPUT=/some/dir`` to build into ``/some/dir/_build/html``.
 from __future__ import annotations
 
 import concurrent.futures
+import contextlib
 import functools
 import os
 import re
+import shutil
 import subprocess
 import sys
 import threading
+import time
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
@@ -32,6 +35,8 @@ HTML = OUTPUT / "_build" / "html"
 # The book's editions: (the <html lang> of their pages, their folder in HTML). A page has the same
 # path in each edition's folder (book/01-neuron.html).
 EDITIONS = {"en": HTML, "zh-Hans": HTML / "zh-cn", "zh-Hant": HTML / "zh-tw"}
+# Where the tests of the built site save a screenshot of each page they visit.
+SCREENSHOTS = OUTPUT / "_build" / "screenshots"
 
 sys.path.insert(0, str(ROOT / "tools"))
 import bundle_assets  # noqa: E402
@@ -83,35 +88,64 @@ def run_chinese_editions(timeout: float) -> tuple[int, str]:
     return _run([sys.executable, str(ROOT / "tools" / "i18n.py"), "build", "--path-output", str(OUTPUT)], timeout)
 
 
-def build() -> BuildResult:
+def build(english_done=None) -> BuildResult:
     """Bundle the JavaScript (no-op when up to date), execute the notebooks on every core, and
     build the book in its three editions, as ``make book`` does (the Chinese ones only if the
-    English one succeeded, as make stops at a failed step). The log holds every step's output."""
-    bundle_assets.bundle()
-    _, executed = execute_notebooks(timeout=1800)
-    returncode, log = run_jupyter_book(timeout=1800)
+    English one succeeded, as make stops at a failed step). The log holds every step's output.
+    The screenshots of the pages of an earlier build (``_build/screenshots``) are removed first.
+    ``english_done(result)``, if given, is called with the English edition's BuildResult as soon as
+    it is built, before the Chinese ones (which write only in their own folders of HTML)."""
+    shutil.rmtree(SCREENSHOTS, ignore_errors=True)
+    with phase("bundling the JavaScript"):
+        bundle_assets.bundle()
+    with phase("executing the notebooks"):
+        _, executed = execute_notebooks(timeout=1800)
+    with phase("building the English edition"):
+        returncode, log = run_jupyter_book(timeout=1800)
+    if english_done is not None:
+        english_done(BuildResult(returncode, executed + log, HTML))
     if returncode == 0:
-        returncode, chinese = run_chinese_editions(timeout=1800)
+        with phase("building the Chinese editions"):
+            returncode, chinese = run_chinese_editions(timeout=1800)
         log += chinese
     return BuildResult(returncode, executed + log, HTML)
 
 
+# When each step of the session's build and visits began and ended (seconds from the import of this
+# module, as the tests are collected): tests/conftest.py prints them at the end of the session.
+STARTED = time.monotonic()
+PHASES: list[tuple[str, float, float]] = []
+
+
+@contextlib.contextmanager
+def phase(name: str):
+    start = time.monotonic()
+    try:
+        yield
+    finally:
+        PHASES.append((name, start - STARTED, time.monotonic() - STARTED))
+
+
 _session_build: concurrent.futures.Future | None = None
+_english_build: concurrent.futures.Future | None = None
 
 
 def start_build() -> None:
     """Start the session's build in a background thread, once (tests/conftest.py does it when
     the tests are collected): the tests that do not read the book run meanwhile."""
-    global _session_build
+    global _session_build, _english_build
     if _session_build is not None:
         return
     _session_build = future = concurrent.futures.Future()
+    _english_build = english = concurrent.futures.Future()
 
     def run():
         try:
-            future.set_result(build())
+            future.set_result(build(english_done=english.set_result))
         except BaseException as err:  # noqa: BLE001  (handed to whoever waits for the build)
             future.set_exception(err)
+            if not english.done():
+                english.set_exception(err)
 
     threading.Thread(target=run, name="book-build", daemon=True).start()
 
@@ -120,6 +154,13 @@ def session_build() -> BuildResult:
     """The session's build (the fixture ``book_build``): started if need be, then waited for."""
     start_build()
     return _session_build.result()
+
+
+def session_english_build() -> BuildResult:
+    """The English edition of the session's build, waited for (the Chinese ones may still be
+    building): its ``html`` holds the English pages, its ``log`` the English steps' output."""
+    start_build()
+    return _english_build.result()
 
 
 # ----------------------------------------------------------------------------- the sources

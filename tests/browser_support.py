@@ -37,10 +37,9 @@ from urllib.parse import urlsplit
 import pytest
 
 from book_support import EDITIONS as BOOK_EDITIONS
-from book_support import OUTPUT, bundle_assets, toc_files
+from book_support import SCREENSHOTS, bundle_assets, phase, session_build, toc_files, widget_pages
 from apt import apt_install  # tools/, on the path through book_support
 
-SCREENSHOTS = OUTPUT / "_build" / "screenshots"
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 CHROMIUM_FLAGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -401,11 +400,21 @@ def problems_from_events(events: list[dict], session: str) -> tuple[list[str], l
     return js_errors, failed
 
 
-def start_page(browser: Chromium, url: str) -> tuple[str, str]:
-    """Open ``url`` in a fresh tab; returns (target, session) at once, the page loading meanwhile."""
+def start_page(browser: Chromium, url: str, empty_cache: bool = False) -> tuple[str, str]:
+    """Open ``url`` in a fresh tab; returns (target, session) at once, the page loading meanwhile.
+    With ``empty_cache``, the tab loads everything from the server, as a first visit does."""
     target, session = browser.open_page()
+    if empty_cache:
+        browser.call("Network.setCacheDisabled", {"cacheDisabled": True}, session=session)
     browser.call("Page.navigate", {"url": url}, session=session)
     return target, session
+
+
+def transferred_bytes(events: list[dict], session: str) -> int:
+    """The bytes of every response one tab has received in full so far, as Chromium counts them
+    (``encodedDataLength``, headers included), as benchmarks/page_weight.py counts them."""
+    return sum(ev["params"]["encodedDataLength"] for ev in events
+               if ev.get("sessionId") == session and ev["method"] == "Network.loadingFinished")
 
 
 def settle(browser: Chromium, url: str, session: str, settle_js: str = SETTLED_JS) -> tuple[bool, bool]:
@@ -660,6 +669,10 @@ class WidgetVisit:
     issues: list[str]  # operate_controls' problems, and JS errors and failed requests while working
 
 
+# How soon a widget must show the effect of a click or a key: its state, its result, its Play button.
+REACTION = 0.5
+
+
 def work_widgets(browser: Chromium, session: str) -> WidgetVisit:
     """Work the widgets of a settled page in front, as a reader would: the toggles' states, a click
     (or a slider's step) and the live regions that announce its result, the focus rings, the Play
@@ -670,22 +683,25 @@ def work_widgets(browser: Chromium, session: str) -> WidgetVisit:
     focus_rings = browser.evaluate(session, FOCUS_JS)
     browser.evaluate(session, MARK_RESULTS_JS)
     clicked = browser.evaluate(session, CLICK_FIRST_OFF_TOGGLE_JS)
+    # Each state is read once it is as it should be, or after REACTION (whichever comes first).
     if clicked is not None:  # the state follows a click
-        browser.pump(0.5)
+        browser.wait_until(session, f"({TOGGLES_JS}).problems.length === 0 && ({LIVE_RESULTS_JS}).n > 0", REACTION)
         toggles_after = browser.evaluate(session, TOGGLES_JS)["problems"]
     else:  # no toggle: step the first slider from the keyboard
         toggles_after = []
         browser.evaluate(session, "(() => { const h = document.querySelector('.widget-subarea .noUi-handle');"
                                   " if (h) h.focus(); })()")
         press(browser, session, "ArrowRight")
-        browser.pump(0.5)
+        browser.wait_until(session, f"({LIVE_RESULTS_JS}).n > 0", REACTION)
+    browser.evaluate(session, NEXT_FRAME_JS)  # what changes with the same update
     live = browser.evaluate(session, LIVE_RESULTS_JS)
     play = None
     if browser.evaluate(session, PLAY_NAME_JS) is not None:
         play = [browser.evaluate(session, PLAY_NAME_JS)]
-        for _ in range(2):  # play, then pause
+        for shows in ("pause", "play"):  # play, then pause
             browser.evaluate(session, CLICK_PLAY_JS)
-            browser.pump(0.5)
+            browser.wait_until(session, f"(p => p.shows === '{shows}' && p.name === '{shows}')({PLAY_NAME_JS})",
+                               REACTION)
             play.append(browser.evaluate(session, PLAY_NAME_JS))
     issues, n = operate_controls(browser, session)
     js_errors, failed = problems_from_events(browser.events, session)
@@ -778,6 +794,9 @@ class Visit:
     graphs: dict  # GRAPH_SCALE_JS at 1280 and at 390 px: {1280: [...], 390: [...]}
     fonts: list[dict]  # chinese_fonts: what the page's Chinese text is drawn with
     widgets: WidgetVisit | None  # work_widgets, on a page that shows widgets; None elsewhere
+    # Bytes transferred by a first visit (loaded with an empty cache) until 1 s after the page had
+    # settled (transferred_bytes); None for a page loaded with the browser's cache.
+    first_visit_bytes: int | None = None
 
 
 def set_width(browser: Chromium, session: str, width: int) -> None:
@@ -793,10 +812,11 @@ NEXT_FRAME_JS = "new Promise(r => requestAnimationFrame(() => requestAnimationFr
 
 
 def inspect_page(browser: Chromium, url: str, target: str, session: str, screenshot: Path | None,
-                 axe_source: str | None) -> Visit:
+                 axe_source: str | None, empty_cache: bool = False) -> Visit:
     """Read everything from a loading tab: the report, a screenshot, the layout at 1280 px, axe-core's
-    audit, the tab stops, the Chinese text's fonts, the layout at 390 px; then, back at 1280 px,
-    its widgets at work (:func:`work_widgets`). Closes the tab."""
+    audit, the tab stops, the Chinese text's fonts, the layout at 390 px; then, back at 1280 px, its
+    widgets at work (:func:`work_widgets`). A tab loaded with an empty cache is weighed first: the
+    bytes it has transferred 1 s after it settled. Closes the tab."""
     try:
         settled, widgets_shown = settle(browser, url, session)
         # In front: timers run at full speed there (nnbook.js refits equations on a timer), and the
@@ -804,6 +824,10 @@ def inspect_page(browser: Chromium, url: str, target: str, session: str, screens
         browser.call("Page.bringToFront", session=session)
         browser.evaluate(session, NEXT_FRAME_JS)
         browser.pump(0.25)  # late console messages and requests
+        first_visit = None
+        if empty_cache:  # weighed as benchmarks/page_weight.py weighs it: what loads within 1 s of ready
+            browser.pump(0.75)
+            first_visit = transferred_bytes(browser.events, session)
         report = browser.evaluate(session, PAGE_REPORT_JS)
         report["settled"], report["widgetsShown"] = settled, widgets_shown
         if screenshot is not None:
@@ -826,7 +850,7 @@ def inspect_page(browser: Chromium, url: str, target: str, session: str, screens
             set_width(browser, session, DESKTOP)
             browser.evaluate(session, REFLOWED_JS)
             widgets = work_widgets(browser, session)
-        return Visit(report, js_errors, failed, desktop, phone, axe, keyboard, graphs, fonts, widgets)
+        return Visit(report, js_errors, failed, desktop, phone, axe, keyboard, graphs, fonts, widgets, first_visit)
     finally:
         browser.events = [ev for ev in browser.events if ev.get("sessionId") != session]
         browser.close_page(target)
@@ -844,50 +868,124 @@ def cores() -> int:
         return os.cpu_count() or 1
 
 
-def _visit_in_order(browser: Chromium, base: str, take, axe_source: str | None, tabs: int) -> dict[str, Visit]:
+def _visit_in_order(browser: Chromium, base: str, take, axe_source: str | None, tabs: int,
+                    first_visits: frozenset = frozenset()) -> dict[str, Visit]:
     """{page: Visit} for the pages ``take(tabs)`` hands this browser, ``tabs`` at a time: the next
-    ones load while the first is inspected."""
+    ones load while the first is inspected; those in ``first_visits`` with an empty cache."""
     visits = {}
     while pages := take(tabs):
-        opened = [(page, *start_page(browser, f"{base}/{page}")) for page in pages]
+        opened = [(page, *start_page(browser, f"{base}/{page}", page in first_visits)) for page in pages]
         for page, target, session in opened:
             shot = SCREENSHOTS / (page[: -len(".html")].replace("/", "__") + ".png")
-            visits[page] = inspect_page(browser, f"{base}/{page}", target, session, shot, axe_source)
+            visits[page] = inspect_page(browser, f"{base}/{page}", target, session, shot, axe_source,
+                                        page in first_visits)
     return visits
 
 
 def visit_pages(browser: Chromium, base: str, html_dir: Path, axe_source: str | None = None,
-                tabs: int = 2, browsers: int | None = None) -> dict[str, Visit]:
+                tabs: int = 2, browsers: int | None = None, editions_built=None) -> dict[str, Visit]:
     """{page: Visit} for every page of every edition (:func:`pages_in`), in that order, shared among
     one browser per core and one more (:func:`share_among_browsers`); a screenshot of each page at 1280 px goes
-    to ``_build/screenshots``."""
-    pages = pages_in(html_dir)
-    if SCREENSHOTS.exists():
-        shutil.rmtree(SCREENSHOTS)
+    to ``_build/screenshots``. The English pages with widgets are loaded with an empty cache, as
+    a reader's first visit, and weighed (``Visit.first_visit_bytes``).
+
+    With ``editions_built`` (a function that returns once the Chinese editions are built, or
+    raises), the English pages are visited first, while the Chinese editions build, then theirs."""
+    first_visits = frozenset(widget_pages(html_dir))
+    if editions_built is None:
+        batches = [lambda: pages_in(html_dir)]
+    else:
+        def chinese():
+            editions_built()
+            return [page for page in pages_in(html_dir) if edition_of(page)]
+
+        batches = [lambda: english_pages_in(html_dir), chinese]
     # One browser more than there are cores: much of a visit is waiting (a page settling, fonts,
     # a widget redrawn), which a third browser fills.
-    return share_among_browsers(browser, pages, lambda chrome, take: _visit_in_order(chrome, base, take,
-                                                                                     axe_source, tabs),
+    return share_among_browsers(browser, batches, lambda chrome, take: _visit_in_order(chrome, base, take, axe_source,
+                                                                                       tabs, first_visits),
                                 browsers or cores() + 1)
 
 
-def share_among_browsers(browser: Chromium, items: list, work, browsers: int | None = None) -> dict:
+def english_pages_in(html_dir: Path) -> list[str]:
+    """The English edition's pages of :data:`PAGES`, each checked to be in the build."""
+    pages = [page for page in PAGES if not edition_of(page)]
+    missing = [page for page in pages if not (html_dir / page).is_file()]
+    assert not missing, f"pages missing from the build: {missing}"
+    return pages
+
+
+_session_visits: concurrent.futures.Future | None = None
+
+
+def start_visits(axe_script) -> None:
+    """Start the session's visit of every page (the fixture ``page_visits``) in a background thread,
+    once (tests/conftest.py does it when the tests are collected): as soon as the session's build
+    has written the English edition, its pages are served and visited, then, once they are built,
+    the Chinese editions' (:func:`visit_pages`, with the axe-core script that ``axe_script()``
+    gives, or None), in browsers of their own, while the tests of the built book that read no visit
+    run in the session's other browser."""
+    from book_support import session_english_build
+
+    global _session_visits
+    if _session_visits is not None:
+        return
+    _session_visits = future = concurrent.futures.Future()
+
+    def run():
+        try:
+            html = session_english_build().html
+            if not (html / "index.html").is_file():
+                raise AssertionError(f"the book build produced no {html / 'index.html'}: no page to visit")
+            axe_source = axe_script()
+            chrome = launch_chromium()
+            try:
+                with serve(html) as base, phase(f"visiting the {len(PAGES)} pages"):
+                    future.set_result(visit_pages(chrome, base, html, axe_source=axe_source,
+                                                  editions_built=session_build))
+            finally:
+                chrome.close()
+        except BaseException as err:  # noqa: BLE001  (handed to whoever waits for the visits, a skip too)
+            future.set_exception(err)
+
+    threading.Thread(target=run, name="page-visits", daemon=True).start()
+
+
+def session_visits(axe_script) -> dict[str, Visit]:
+    """The session's visit of every page: started if need be, then waited for."""
+    start_visits(axe_script)
+    return _session_visits.result()
+
+
+def visits_finished() -> None:
+    """Return once the session's visit of every page, if one was started, has ended (whether or
+    not it succeeded: the tests that read it report that)."""
+    if _session_visits is not None:
+        concurrent.futures.wait([_session_visits])
+
+
+def share_among_browsers(browser: Chromium, batches: list, work, browsers: int | None = None) -> dict:
     """``work(chrome, take)`` (a dict keyed by the items it took) in ``browsers`` Chromium instances
     (one per core by default: ``browser`` and fresh ones, closed afterwards), each driven from its
-    own thread; the results merged in the order of ``items``. Each takes the next items from one
-    queue (``take(k)``: up to ``k`` of them, none when all are taken), so that a browser whose pages
-    were light takes more.
+    own thread; the results merged in the order of the items. ``batches`` are functions that give
+    the items, called one after the other when the items before are all taken (a call may wait:
+    for a build, say). Each browser takes the next items from one queue (``take(k)``: up to ``k``
+    of them, none when all are taken), so that a browser whose pages were light takes more.
 
     A page's work (axe-core's audit, a widget redrawn) runs in one renderer process: one browser
     keeps one core busy, so the pages go to as many browsers as there are cores."""
-    n = max(1, min(browsers or cores(), len(items)))
-    queue = list(reversed(items))
+    pending, queue, order = list(batches), [], []
     lock = threading.Lock()
 
     def take(k: int) -> list:
         with lock:
+            while not queue and pending:
+                batch = pending.pop(0)()
+                order.extend(batch)
+                queue.extend(reversed(batch))
             return [queue.pop() for _ in range(min(k, len(queue)))]
 
+    n = max(1, browsers or cores())
     extra = [Chromium(browser.executable) for _ in range(n - 1)]
     try:
         with concurrent.futures.ThreadPoolExecutor(n) as pool:
@@ -896,7 +994,7 @@ def share_among_browsers(browser: Chromium, items: list, work, browsers: int | N
         for chrome in extra:
             chrome.close()
     found = {item: result for part in parts for item, result in part.items()}
-    return {item: found[item] for item in items}
+    return {item: found[item] for item in order}
 
 
 SEARCH_DONE_JS = r"""

@@ -3,8 +3,9 @@
 The expensive ones live here, once per test session: the book build (as ``make book`` builds it,
 ``tests/book_support.py``, started in the background as soon as the tests are collected), the
 local server of ``_build/html``, headless Chromium, and one visit of every page of every edition
-(``page_visits``, one browser per core, ``tests/browser_support.py``), from which the browser,
-accessibility, layout and widget tests all read.
+(``page_visits``, one browser per core and one more, ``tests/browser_support.py``, started in the
+background as soon as the book is built), from which the browser, accessibility, layout and widget
+tests all read.
 """
 
 import numpy as np
@@ -20,7 +21,7 @@ settings.load_profile("nnbook")
 # the tests that read it run last, so that the build overlaps with the other tests. Every test
 # that reads the book is marked ``book``: `make test` (tools/run_tests.py) runs `-m book` and
 # `-m "not book"` as two processes side by side.
-BOOK_FIXTURES = {"book_build", "built_book", "site", "browser", "axe_source", "page_visits"}
+BOOK_FIXTURES = {"book_build", "built_book", "site", "browser", "axe_source", "page_visits", "site_at_rest"}
 
 
 def _needs_book(item) -> bool:
@@ -32,7 +33,13 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if _needs_book(item):
             item.add_marker(pytest.mark.book)
-    items.sort(key=_needs_book)  # stable: the order within each half is kept
+    # Stable: the order within each group is kept. The tests that read the visit of every page come
+    # last: the visits run in the background meanwhile (`page_visits`).
+    items.sort(key=lambda item: (_needs_book(item), _reads_visits(item)))
+
+
+def _reads_visits(item) -> bool:
+    return bool({"page_visits", "site_at_rest"} & set(getattr(item, "fixturenames", ())))
 
 
 def pytest_collection_finish(session):
@@ -40,6 +47,21 @@ def pytest_collection_finish(session):
         from book_support import start_build
 
         start_build()
+    if any(_reads_visits(item) for item in session.items):
+        from browser_support import start_visits
+
+        start_visits(_axe_script)
+
+
+def pytest_terminal_summary(terminalreporter):
+    """When each step of the session's book build and page visits began and ended."""
+    import sys
+
+    support = sys.modules.get("book_support")
+    if support is not None and support.PHASES:
+        terminalreporter.section("the built book's steps (seconds from the collection of the tests)")
+        for name, start, end in sorted(support.PHASES, key=lambda p: p[1]):
+            terminalreporter.write_line(f"{start:6.0f} to {end:6.0f}: {name} ({end - start:.0f} s)")
 
 
 KERNEL_MODULES = {"test_exercises.py", "test_lab.py"}  # start kernels: with the grader (below)
@@ -142,12 +164,25 @@ def axe_source():
 
 
 @pytest.fixture(scope="session")
-def page_visits(site, browser):
+def page_visits(site):
     """{page: Visit} for every page of every edition (browser_support.PAGES): each page loaded
-    once, at 1280 px, narrowed to 390 px, then its widgets worked at 1280 px (:func:`visit_pages`)."""
-    from browser_support import visit_pages
+    once, at 1280 px, narrowed to 390 px, then its widgets worked at 1280 px (:func:`visit_pages`).
+    The visits start in the background as soon as the book is built, in browsers of their own
+    (browser_support.start_visits, from pytest_collection_finish), and the tests that read them run
+    last: the other tests of the built book run meanwhile."""
+    from browser_support import session_visits
 
-    return visit_pages(browser, *site, axe_source=_axe_script())
+    return session_visits(_axe_script)
+
+
+@pytest.fixture
+def site_at_rest(built_book):
+    """The built site once no browser of the session's visit of every page reads it any more (for a
+    test that writes into it: a second build): the visit's end waited for, if one was started."""
+    from browser_support import visits_finished
+
+    visits_finished()
+    return built_book
 
 
 # ----------------------------------------------------------------------------- the exercise checks

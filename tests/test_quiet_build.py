@@ -34,8 +34,10 @@ def test_no_page_forces_its_execution():
     assert not forced, forced
 
 
-def test_a_second_build_executes_no_notebook(book_build):
-    """Run right after the session's build: the same command again, on an unchanged tree."""
+def test_a_second_build_executes_no_notebook(book_build, site_at_rest):
+    """The same command as the session's build again, on an unchanged tree. It writes the site's
+    index and static files again, so it runs once the browsers that visit every page, which read
+    them, are done (``site_at_rest``)."""
     assert book_build.returncode == 0
     returncode, log = run_jupyter_book(timeout=600)
     assert returncode == 0, log[-3000:]

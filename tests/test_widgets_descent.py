@@ -72,9 +72,15 @@ def test_bowl_states_are_the_paths(bowl):
     assert c["play"].max == MAX_STEPS
 
 
-def test_curve_widget_moves_the_start():
-    box = gradient_descent_stepper("1-D curve", start=-1.0, steps=MAX_STEPS)
-    c, view = box.controls, box.view
+@pytest.fixture(scope="module")
+def curve():
+    """The 1-D curve's stepper, built once (it draws every start point at every step)."""
+    return gradient_descent_stepper("1-D curve", start=-1.0, steps=MAX_STEPS)
+
+
+def test_curve_widget_moves_the_start(curve):
+    c, view = curve.controls, curve.view
+    c["start"].value, c["step"].index = -1.0, CURVE_STEPS.index(MAX_STEPS)   # as built
     assert set(c) == {"start", "step", "play"}
     assert [v for _, v in c["step"].options] == list(CURVE_STEPS) and c["play"].max == len(CURVE_STEPS) - 1
     path = descent_path("1-D curve", (-1.0,), CURVE_LR, MAX_STEPS)
@@ -83,10 +89,11 @@ def test_curve_widget_moves_the_start():
     assert f"w = ({descent_path('1-D curve', (2.2,), CURVE_LR, MAX_STEPS)[-1, 0]:.4g})" in view.current()
 
 
-def test_curve_widget_shows_where_the_start_by_the_hump_ends_up():
+def test_curve_widget_shows_where_the_start_by_the_hump_ends_up(curve):
     # From w0 = 0.2 (left of the hump at w ≈ 0.25) the iterates creep, then slide to the left valley.
-    box = gradient_descent_stepper("1-D curve", start=0.2, steps=0)
-    c, view = box.controls, box.view
+    c, view = curve.controls, curve.view
+    c["start"].value, c["step"].index = 0.2, 0
+    assert "step 0: w = (0.2)" in view.current()
     c["step"].index = len(CURVE_STEPS) - 1
     end = descent_path("1-D curve", (0.2,), CURVE_LR, CURVE_STEPS[-1])[-1, 0]
     grad = PROBLEMS["1-D curve"].grad(np.array([end]))
