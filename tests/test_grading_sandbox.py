@@ -352,7 +352,10 @@ def test_without_control_groups_the_attacks_are_real(tmp_path):
     require_limits()
     world = _world(tmp_path, classmates=())
     batch.load_checks([world["checks"]])
-    settings = Settings("99", 30.0, 10.0, MEMORY_MB, 0, True, limits=False)
+    # Time limits far above what the attacks take: this shows what they do without a control group
+    # (six children holding 2.4 GB, 2 GB written to tmpfs), and on a busy machine that can take
+    # longer than a question's usual 10 s, which would stop the cell before it answers.
+    settings = Settings("99", 180.0, 60.0, MEMORY_MB, 0, True, limits=False)
     for name in ("six-children", "fill-tmpfs", "fork-bomb"):
         row = grade_notebook(world["class"] / f"99-atk-{name}.ipynb", settings)
         assert row.points == {"99.1": 2, "99.2": 1}, (name, row.status, row.messages)
