@@ -127,13 +127,19 @@ def test_every_figure_word_is_translated(book_widgets, catalogues):
     words = {text for _, texts in book_widgets.values() for text in texts if _l10n.needs_translation(text)}
     assert words, "the widgets' figures show words (titles, axes, legends): none were collected"
     for catalogue in catalogues.values():
-        missing = []
-        for text in sorted(words):
-            try:
-                catalogue.translate(text)
-            except _l10n.MissingTranslation:
-                missing.append(text)
+        missing = _untranslated(catalogue, words)
         assert not missing, f"{catalogue.locale}: figure words with no translation: {missing}"
+
+
+def _untranslated(catalogue, words) -> list[str]:
+    """The strings of ``words`` that ``catalogue`` cannot translate, sorted."""
+    missing = []
+    for text in sorted(words):
+        try:
+            catalogue.translate(text)
+        except _l10n.MissingTranslation:
+            missing.append(text)
+    return missing
 
 
 def test_translated_widgets_show_no_english_word(book_widgets, catalogues):
@@ -419,12 +425,7 @@ def test_every_chapter_figure_word_is_in_both_catalogues(built_book, catalogues)
     words = {w for meta in figures for w in meta.get(_l10n.WORDS_KEY, [])}
     assert len(words) > 50, f"the chapters' figures show titles, axes and legends; collected only {sorted(words)}"
     for catalogue in catalogues.values():
-        missing = []
-        for text in sorted(words):
-            try:
-                catalogue.translate(text)
-            except _l10n.MissingTranslation:
-                missing.append(text)
+        missing = _untranslated(catalogue, words)
         assert not missing, f"{catalogue.locale}: chapter figure words with no translation: {missing}"
     without = [meta[_l10n.WORDS_KEY] for meta in figures
                if meta.get(_l10n.WORDS_KEY) and set(meta.get(_l10n.METADATA_KEY, {})) != {"zh-Hans", "zh-Hant"}]
