@@ -16,21 +16,21 @@ def _bold_numbers(html):
 
 
 def test_neuron_output_matches_the_library_on_seed002():
-    z, y = mod.neuron_output([0, 1], 4, [2, 3])
+    z, a = mod.neuron_output([0, 1], 4, [2, 3])
     layer = nb.Linear.from_weights([[0, 1]], 4)
     z_ref = layer.forward(np.array([2.0, 3.0]))
     np.testing.assert_allclose(z, z_ref[0])
-    np.testing.assert_allclose(y, nb.sigmoid(z_ref)[0])
+    np.testing.assert_allclose(a, nb.sigmoid(z_ref)[0])
 
 
 def test_neuron_output_random_inputs(rng):
     for _ in range(5):
         n = int(rng.integers(1, 6))
         w, x, b = rng.normal(size=n), rng.normal(size=n), float(rng.normal())
-        z, y = mod.neuron_output(w, b, x)
+        z, a = mod.neuron_output(w, b, x)
         layer = nb.Linear.from_weights(w.reshape(1, -1), b)
         np.testing.assert_allclose(z, layer.forward(x)[0])
-        np.testing.assert_allclose(y, nb.sigmoid(z))
+        np.testing.assert_allclose(a, nb.sigmoid(z))
 
 
 def test_step_activation_is_a_threshold():

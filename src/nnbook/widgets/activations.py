@@ -1,4 +1,4 @@
-"""The activation explorer of chapter 4: pick a function, slide z, read f(z) and f'(z).
+"""The activation explorer of chapter 4: pick a function, slide z, read g(z) and g'(z).
 
 The arithmetic lives in :func:`activation_at` (testable without widgets): the value, the
 derivative from its formula, and a central difference that checks the formula. The widget
@@ -22,7 +22,7 @@ __all__ = ["activation_explorer"]
 LEAKY_ALPHA = 0.1  # larger than the usual 0.01 so the leak is visible on the plot
 
 FUNCTIONS = {
-    # name: (f, f', formula of f, formula of f')
+    # name: (g, g', formula of g, formula of g')
     "sigmoid": (sigmoid, sigmoid_prime, "σ(z) = 1 / (1 + e^(−z))", "σ'(z) = σ(z)(1 − σ(z))"),
     "tanh": (tanh, tanh_prime, "tanh(z) = (e^z − e^(−z)) / (e^z + e^(−z))", "tanh'(z) = 1 − tanh²(z)"),
     "relu": (relu, relu_prime, "ReLU(z) = max(0, z)", "ReLU'(z) = 1 if z > 0 else 0"),
@@ -38,7 +38,7 @@ def _check_name(name):
 
 
 def activation_at(name: str, z: float, eps: float = 1e-5) -> dict:
-    """f(z), f'(z) from its formula, and the central difference (f(z + ε) − f(z − ε)) / 2ε.
+    """g(z), g'(z) from its formula, and the central difference (g(z + ε) − g(z − ε)) / 2ε.
 
     Returns a dict with keys ``"f"``, ``"df"`` and ``"numeric"`` (floats). At ReLU's kink z = 0
     the central difference straddles the corner and gives the average of the two slopes.
@@ -56,14 +56,14 @@ def readout_html(name: str, z: float) -> str:
     return (
         "<div style='font-family: monospace'>"
         f"{html.escape(formula)}; &nbsp; {html.escape(dformula)}<br>"
-        f"z = {z:.2f}: &nbsp; f(z) = <b>{values['f']:.4f}</b>, &nbsp; f'(z) = <b>{values['df']:.4f}</b>"
+        f"z = {z:.2f}: &nbsp; g(z) = <b>{values['f']:.4f}</b>, &nbsp; g'(z) = <b>{values['df']:.4f}</b>"
         f" &nbsp; (central difference: {values['numeric']:.4f})"
         "</div>"
     )
 
 
 def activation_png(name: str, z: float, z_range: float = 6.0) -> bytes:
-    """Both curves, f and f', with the point z marked on each, as PNG bytes."""
+    """Both curves, g and g', with the point z marked on each, as PNG bytes."""
     return figure_to_png(_activation_figure(name, z, z_range))
 
 
@@ -74,8 +74,8 @@ def _activation_figure(name: str, z: float, z_range: float = 6.0):
     grid = np.linspace(-half, half, 401)
     fig = new_figure((5.6, 3.2))
     ax = fig.add_subplot()
-    ax.plot(grid, f(grid), color="tab:blue", label="f(z)")
-    ax.plot(grid, df(grid), color="tab:orange", linestyle="--", label="f'(z)")
+    ax.plot(grid, f(grid), color="tab:blue", label="g(z)")
+    ax.plot(grid, df(grid), color="tab:orange", linestyle="--", label="g'(z)")
     ax.plot([z], [float(f(z))], "o", color="tab:blue", markersize=7)
     ax.plot([z], [float(df(z))], "o", color="tab:orange", markersize=7)
     ax.axvline(z, color="0.6", linewidth=0.8, zorder=0)
@@ -87,7 +87,7 @@ def _activation_figure(name: str, z: float, z_range: float = 6.0):
         ax.set_ylim(-1.1, 1.1)
     ax.set_xlabel("z")
     ax.set_ylabel("value")
-    ax.set_title(f"{name}: f and its derivative f'")
+    ax.set_title(f"{name}: g and its derivative g'")
     ax.legend(loc="upper left", fontsize=8)
     return fig
 
@@ -101,13 +101,13 @@ def activation_state(name: str, z: float) -> str:
     """One state of the explorer as HTML: the readout and both curves (with alt text)."""
     values = activation_at(name, z)
     alt = (f"The curves of {name} (solid) and its derivative (dashed) for z from −6.5 to 6.5, with the "
-           f"points at z = {z:g} marked: f(z) = {values['f']:.4f}, f'(z) = {values['df']:.4f}.")
+           f"points at z = {z:g} marked: g(z) = {values['f']:.4f}, g'(z) = {values['df']:.4f}.")
     # One z range for every state, so that the axes stay still while z moves.
     return readout_html(name, z) + figure_html(_activation_figure(name, z, max(Z_VALUES) + 0.5), alt)
 
 
 def activation_explorer(name: str = "sigmoid", z: float = 0.0):
-    """Choose an activation and a value of z; shows f(z), f'(z) and both curves.
+    """Choose an activation and a value of z; shows g(z), g'(z) and both curves.
 
     The function is one of ``FUNCTIONS``, z one of ``Z_VALUES``; every state is computed
     ahead. Returns an ``ipywidgets.VBox`` with the attributes ``controls`` (dict "function",

@@ -3,7 +3,7 @@
 The arithmetic lives in :func:`neuron_output` (testable without widgets). The widget keeps seed
 002's inputs x = [2, 3] and first weight w₁ = 0, and moves the second weight w₂, the bias b and
 the activation over a few chosen values; every state (the sum written out, and the activation
-curve with the point ``(z, y)`` on it) is computed ahead, so the published page needs no kernel.
+curve with the point ``(z, a)`` on it) is computed ahead, so the published page needs no kernel.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ def _step(z):
 
 
 def neuron_output(w, b, x, activation: str = "sigmoid") -> tuple[float, float]:
-    """One neuron: ``z = w · x + b`` and ``y = f(z)`` (chapter 1).
+    """One neuron: ``z = w · x + b`` and ``a = g(z)`` (chapter 1).
 
     Parameters
     ----------
@@ -38,7 +38,7 @@ def neuron_output(w, b, x, activation: str = "sigmoid") -> tuple[float, float]:
 
     Returns
     -------
-    (z, y) : two floats, the weighted sum and the neuron's output.
+    (z, a) : two floats, the weighted sum and the neuron's output.
     """
     w = np.asarray(w, dtype=float)
     x = np.asarray(x, dtype=float)
@@ -52,13 +52,13 @@ def neuron_output(w, b, x, activation: str = "sigmoid") -> tuple[float, float]:
     return z, float(f(z))
 
 
-def activation_plot_png(z: float, y: float, activation: str = "sigmoid") -> bytes:
-    """The activation curve with the neuron's current point ``(z, y)``, as PNG bytes."""
-    return figure_to_png(_activation_figure(z, y, activation))
+def activation_plot_png(z: float, a: float, activation: str = "sigmoid") -> bytes:
+    """The activation curve with the neuron's current point ``(z, a)``, as PNG bytes."""
+    return figure_to_png(_activation_figure(z, a, activation))
 
 
-def _activation_figure(z: float, y: float, activation: str = "sigmoid", half: float = 8.0):
-    z, y = _number(z, "z"), _number(y, "y")
+def _activation_figure(z: float, a: float, activation: str = "sigmoid", half: float = 8.0):
+    z, a = _number(z, "z"), _number(a, "a")
     if activation not in ACTIVATIONS:
         raise ValueError(f"unknown activation {activation!r}; expected one of {', '.join(ACTIVATIONS)}")
     half = max(half, abs(z) + 1.0)
@@ -68,13 +68,13 @@ def _activation_figure(z: float, y: float, activation: str = "sigmoid", half: fl
     ax = fig.add_subplot()
     label = "σ(z)" if activation == "sigmoid" else "step(z)"
     ax.plot(grid, curve, color="tab:blue", label=label)
-    ax.plot([z], [y], "o", color="tab:red", markersize=8, label=f"z = {z:.2f}, y = {y:.4f}")
+    ax.plot([z], [a], "o", color="tab:red", markersize=8, label=f"z = {z:.2f}, a = {a:.4f}")
     ax.axhline(0.5, color="0.8", linewidth=0.8, zorder=0)
     ax.axvline(0.0, color="0.8", linewidth=0.8, zorder=0)
     ax.set_xlim(-half, half)
     ax.set_ylim(-0.08, 1.08)
     ax.set_xlabel("weighted input z = w·x + b")
-    ax.set_ylabel("output y = f(z)")
+    ax.set_ylabel("output a = g(z)")
     ax.set_title(f"The neuron's activation ({activation})")
     ax.legend(loc="upper left", fontsize=8)
     return fig
@@ -82,13 +82,13 @@ def _activation_figure(z: float, y: float, activation: str = "sigmoid", half: fl
 
 def readout_html(w, b, x, activation: str = "sigmoid") -> str:
     """The readout the playground shows: the weighted sum written out, then the output."""
-    z, y = neuron_output(w, b, x, activation)
+    z, a = neuron_output(w, b, x, activation)
     terms = " + ".join(f"({wi:.2f})·({xi:.2f})" for wi, xi in zip(w, x))
     fname = "σ" if activation == "sigmoid" else "step"
     return (
         "<div style='font-family: monospace'>"
         f"z = w₁x₁ + w₂x₂ + b = {html.escape(terms)} + ({b:.2f}) = <b>{z:.4f}</b><br>"
-        f"y = {fname}(z) = <b>{y:.4f}</b>"
+        f"a = {fname}(z) = <b>{a:.4f}</b>"
         "</div>"
     )
 
@@ -109,13 +109,13 @@ def neuron_state(w2: float, b: float, activation: str = "sigmoid", w1: float = 0
 @functools.lru_cache(maxsize=256)
 def _plot_html(z: float, activation: str) -> str:
     # Different (w₂, b) often give the same z: draw each point once.
-    y = neuron_output([1.0], 0.0, [z], activation)[1]
+    a = neuron_output([1.0], 0.0, [z], activation)[1]
     fname = "σ" if activation == "sigmoid" else "step"
     alt = (f"The {activation} curve of the weighted input z, with the neuron's point at "
-           f"z = {z:.2f}, y = {fname}(z) = {y:.4f} marked in red.")
+           f"z = {z:.2f}, a = {fname}(z) = {a:.4f} marked in red.")
     # One z range for every state (x = [2, 3], w₁ = 0), so that the axes stay still.
     half = 1.0 + max(abs(3.0 * w2 + b) for w2 in W2_VALUES for b in B_VALUES)
-    return figure_html(_activation_figure(z, y, activation, half), alt)
+    return figure_html(_activation_figure(z, a, activation, half), alt)
 
 
 def neuron_playground(w2: float = 1.0, b: float = 4.0, activation: str = "sigmoid"):
