@@ -243,6 +243,35 @@ def test_a_malformed_override_line_is_named(tmp_path):
         i18n.load_overrides(path)
 
 
+# ---------------------------------------------------------------- rows and columns in 繁體
+def test_taiwan_rows_swap_rows_and_columns_at_once_and_keep_lines_of_code():
+    assert i18n.taiwan_rows("按行还是按列") == "按列还是按行"  # a swap is not swapped back
+    assert i18n.taiwan_rows("第 $i$ 行与第 {k} 列，第 3 行") == "第 $i$ 列与第 {k} 行，第 3 列"
+    assert i18n.taiwan_rows(r"x_1\,(\text{第 } 1 \text{ 列})") == r"x_1\,(\text{第 } 1 \text{ 行})"
+    for line_of_code in ("补救办法只需一行", "最大的差别在第四行", "飞桨逐行对照", "用 $XW$ 行吗？"):
+        assert i18n.taiwan_rows(line_of_code) == line_of_code
+    assert i18n.to_traditional("行向量与列向量") == "列向量與行向量"
+    assert i18n.to_traditional("列") == "欄"  # a whole message: a table's column
+
+
+def test_every_row_phrase_is_used_and_swaps_only_rows_and_columns():
+    phrases, messages = i18n.load_rows()
+    texts = [m.string for locale_path in i18n.catalogue_paths("zh_CN") + [i18n.LOCALES / "zh_CN" / "LC_MESSAGES" /
+             f"{i18n.LIBRARY_CATALOGUE}.po"] for m in _messages(locale_path) if m.string]
+    unused = [p for p in phrases if not any(p in t for t in texts)] + [m for m in messages if m not in texts]
+    assert not unused, f"tools/zh_tw_rows.tsv: phrases no 简体 translation holds (remove them): {unused}"
+    for phrase, taiwan in [*phrases.items(), *messages.items()]:
+        assert len(phrase) == len(taiwan) and all(a == b or {a, b} <= set("行列栏") for a, b in zip(phrase, taiwan)), \
+            f"tools/zh_tw_rows.tsv: {phrase!r} -> {taiwan!r} changes more than 行, 列 and 栏"
+
+
+def test_a_malformed_row_line_is_named(tmp_path):
+    path = tmp_path / "rows.tsv"
+    path.write_text("# comment\n按行\t按列\n只有一行\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="line 3: expected 'phrase<TAB>as Taiwan reads it"):
+        i18n.load_rows(path)
+
+
 # ---------------------------------------------------------------- terms in the 简体 text
 def _chapter_terms():
     """{chapter page: [(English term, 简体 term)]} for the terms each chapter introduces."""

@@ -31,6 +31,7 @@ editions; the templates do it (``book/_templates/nnbook-editions.html``).
 from __future__ import annotations
 
 import argparse
+import functools
 import html
 import os
 import re
@@ -45,6 +46,8 @@ LOCALES = ROOT / "locales"
 BUILD = ROOT / "_build"
 POT_DIR = BUILD / "i18n" / "gettext"
 OVERRIDES = ROOT / "tools" / "zh_overrides.tsv"
+# Rows and columns as Taiwan writes them (列 a row, 行 a column): see the file.
+ROWS = ROOT / "tools" / "zh_tw_rows.tsv"
 GLOSSARY_DIR = ROOT / "book" / "_glossary"
 
 # Edition: (Sphinx language, output folder under _build/html, its pages' lang attribute; the
@@ -278,11 +281,53 @@ def load_overrides(path: Path = OVERRIDES) -> list[tuple[str, str, str]]:
     return rows
 
 
+# "第 X 行" or "第 X 列" with X a formula, code, a {placeholder}, digits or one Latin letter (a row or
+# a column of a matrix), and the words of a formula's \text{ 行} or \text{ 列}.
+_NUMBERED_ROW = r"第 (?:\$[^$]+\$|`[^`]+`|\{\w+\}|\d+|[A-Za-z]) [行列]|\\text\{ [行列]\}"
+_ROW_COLUMN_SWAP = str.maketrans("行列", "列行")
+
+
+def load_rows(path: Path = ROWS) -> tuple[dict[str, str], dict[str, str]]:
+    """({简体 phrase: as Taiwan reads it}, {whole message: as Taiwan reads it}) from
+    tools/zh_tw_rows.tsv. Raises ValueError naming a malformed line."""
+    phrases, messages = {}, {}
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        fields = line.split("\t")
+        if len(fields) not in (2, 3) or not fields[0] or not fields[1]:
+            raise ValueError(f"{path.name}, line {number}: expected 'phrase<TAB>as Taiwan reads it[<TAB>note]', "
+                             f"got {line!r}")
+        if fields[0].startswith("="):
+            messages[fields[0][1:]] = fields[1]
+        else:
+            phrases[fields[0]] = fields[1]
+    return phrases, messages
+
+
+@functools.lru_cache(maxsize=1)
+def _rows():
+    phrases, messages = load_rows()
+    alternatives = [re.escape(p) for p in sorted(phrases, key=len, reverse=True)] + [_NUMBERED_ROW]
+    return phrases, messages, re.compile("|".join(alternatives))
+
+
+def taiwan_rows(text: str) -> str:
+    """A 简体 translation with its rows and columns named as Taiwan names them: every phrase of
+    tools/zh_tw_rows.tsv replaced at once (longest first, so a swap never swaps back), and every
+    numbered row or column (第 $i$ 行, 第 {k} 列, \\text{ 行}) swapped. Lines of code keep 行."""
+    phrases, messages, pattern = _rows()
+    if text in messages:
+        return messages[text]
+    return pattern.sub(lambda m: phrases.get(m.group(), m.group().translate(_ROW_COLUMN_SWAP)), text)
+
+
 _CONVERTER = None
 
 
 def to_traditional(text: str, overrides=None) -> str:
-    """简体 -> 繁體 (Taiwan, with phrases), then the glossary's overrides, longest first."""
+    """简体 -> 繁體 (Taiwan, with phrases): the rows and columns first (:func:`taiwan_rows`), then
+    OpenCC, then the glossary's overrides, longest first."""
     global _CONVERTER
     import opencc
 
@@ -290,7 +335,7 @@ def to_traditional(text: str, overrides=None) -> str:
         _CONVERTER = opencc.OpenCC("s2twp")
     if overrides is None:
         overrides = load_overrides()
-    converted = _CONVERTER.convert(text)
+    converted = _CONVERTER.convert(taiwan_rows(text))
     for wrong, right, _ in sorted(overrides, key=lambda row: -len(row[0])):
         converted = converted.replace(wrong, right)
     return converted
