@@ -263,22 +263,24 @@ def page_status(locale: str = "zh_CN") -> list[tuple[str, int, int]]:
 
 
 # ---------------------------------------------------------------- 繁體 from 简体
-def load_overrides(path: Path = OVERRIDES) -> list[tuple[str, str, str]]:
-    """(OpenCC's output, the glossary's 繁體 term, note) for each line of tools/zh_overrides.tsv.
-
-    Lines starting with # and blank lines are skipped; each other line has two or three
-    tab-separated fields. Raises ValueError naming the line otherwise.
-    """
+def read_pairs(path: Path, expected: str) -> list[tuple[str, str, str]]:
+    """(first, second, note) for each line of a tab-separated file of the conversion: lines starting
+    with # and blank lines are skipped; each other line has two or three tab-separated fields, the
+    first two not empty. Raises ValueError naming the line and ``expected`` (what a line holds)."""
     rows = []
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
         if not line.strip() or line.startswith("#"):
             continue
         fields = line.split("\t")
         if len(fields) not in (2, 3) or not fields[0] or not fields[1]:
-            raise ValueError(f"{path.name}, line {number}: expected 'OpenCC output<TAB>glossary term"
-                             f"[<TAB>note]', got {line!r}")
+            raise ValueError(f"{path.name}, line {number}: expected '{expected}[<TAB>note]', got {line!r}")
         rows.append((fields[0], fields[1], fields[2] if len(fields) == 3 else ""))
     return rows
+
+
+def load_overrides(path: Path = OVERRIDES) -> list[tuple[str, str, str]]:
+    """(OpenCC's output, the glossary's 繁體 term, note) for each line of tools/zh_overrides.tsv."""
+    return read_pairs(path, "OpenCC output<TAB>glossary term")
 
 
 # "第 X 行" or "第 X 列" with X a formula, code, a {placeholder}, digits or one Latin letter (a row or
@@ -289,19 +291,13 @@ _ROW_COLUMN_SWAP = str.maketrans("行列", "列行")
 
 def load_rows(path: Path = ROWS) -> tuple[dict[str, str], dict[str, str]]:
     """({简体 phrase: as Taiwan reads it}, {whole message: as Taiwan reads it}) from
-    tools/zh_tw_rows.tsv. Raises ValueError naming a malformed line."""
+    tools/zh_tw_rows.tsv (a phrase starting with "=" is a whole message)."""
     phrases, messages = {}, {}
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if not line.strip() or line.startswith("#"):
-            continue
-        fields = line.split("\t")
-        if len(fields) not in (2, 3) or not fields[0] or not fields[1]:
-            raise ValueError(f"{path.name}, line {number}: expected 'phrase<TAB>as Taiwan reads it[<TAB>note]', "
-                             f"got {line!r}")
-        if fields[0].startswith("="):
-            messages[fields[0][1:]] = fields[1]
+    for phrase, taiwan, _ in read_pairs(path, "phrase<TAB>as Taiwan reads it"):
+        if phrase.startswith("="):
+            messages[phrase[1:]] = taiwan
         else:
-            phrases[fields[0]] = fields[1]
+            phrases[phrase] = taiwan
     return phrases, messages
 
 
