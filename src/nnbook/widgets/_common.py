@@ -33,9 +33,9 @@ from matplotlib.figure import Figure
 DPI = 80
 
 
-def new_figure(figsize=(5, 3.2)) -> Figure:
-    """A figure that belongs to no pyplot backend."""
-    return Figure(figsize=figsize, layout="constrained")
+def new_figure(figsize=(5, 3.2), layout: str | None = "constrained") -> Figure:
+    """A figure that belongs to no pyplot backend (laid out by ``layout``, matplotlib's engine)."""
+    return Figure(figsize=figsize, layout=layout)
 
 
 def figure_to_png(fig: Figure, dpi: int = DPI, colors: int = 32) -> bytes:

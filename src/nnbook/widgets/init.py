@@ -56,11 +56,17 @@ def input_spread(A) -> float:
 def histograms_figure(acts, activation: str, init: str):
     """One histogram per layer, side by side, on a shared x range."""
     depth = len(acts)
-    fig = new_figure((min(1.6 * depth + 0.6, 9.6), 2.4))
+    width, height = min(1.6 * depth + 0.6, 9.6), 2.4
+    # Fixed margins (in inches), not a computed layout: every state has the same labels, and the
+    # layout engine took 40% of drawing the explorer's 36 figures. One filled outline per histogram
+    # draws the same bars as 30 rectangles, faster.
+    fig = new_figure((width, height), layout=None)
+    fig.subplots_adjust(left=0.55 / width, right=1 - 0.1 / width, bottom=0.3 / height, top=1 - 0.62 / height,
+                        wspace=0.12)
     axes = fig.subplots(1, depth, sharey=True, squeeze=False)[0]
     lo, hi = {"sigmoid": (0, 1), "tanh": (-1, 1)}.get(activation, (0, max(1e-12, max(float(a.max()) for a in acts))))
     for l, (ax, A) in enumerate(zip(axes, acts), start=1):
-        ax.hist(A.ravel(), bins=30, range=(lo, hi), color="tab:blue", density=True)
+        ax.hist(A.ravel(), bins=30, range=(lo, hi), color="tab:blue", density=True, histtype="stepfilled")
         ax.set_title(f"layer {l}\nspread {input_spread(A):.2g}", fontsize=8)
         ax.tick_params(labelsize=7)
     axes[0].set_ylabel("density")
