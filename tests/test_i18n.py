@@ -200,7 +200,7 @@ def test_the_verbatim_check_catches_a_changed_glue_role_code_or_math():
 def test_zh_tw_is_regenerated_from_zh_cn():
     overrides = i18n.load_overrides()
     stale = []
-    for source in i18n.catalogue_paths("zh_CN") + i18n.ui_catalogue_paths("zh_CN"):
+    for source in i18n.converted_catalogue_paths():
         target = i18n.LOCALES / "zh_TW" / "LC_MESSAGES" / source.relative_to(i18n.LOCALES / "zh_CN" / "LC_MESSAGES")
         assert target.exists(), f"{target} is missing: run python tools/i18n.py convert"
         page = source.relative_to(i18n.LOCALES / "zh_CN" / "LC_MESSAGES").with_suffix("").as_posix()

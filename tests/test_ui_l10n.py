@@ -18,6 +18,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tools"))
 
+import i18n  # noqa: E402
 import ui_l10n  # noqa: E402
 from nnbook.plots import _l10n  # noqa: E402
 
@@ -100,15 +101,15 @@ FIRST_FIGURES: dict = {}  # the first figure each book widget draws (book_widget
 
 # ---------------------------------------------------------------- the catalogues
 def test_catalogues_are_complete_and_alike():
-    zh_cn = ui_l10n.read_catalogue(ROOT / "locales/zh_CN/LC_MESSAGES/nnbook-ui.po")
-    zh_tw = ui_l10n.read_catalogue(ROOT / "locales/zh_TW/LC_MESSAGES/nnbook-ui.po")
+    zh_cn = i18n.read_po(ROOT / "locales/zh_CN/LC_MESSAGES/nnbook-ui.po")
+    zh_tw = i18n.read_po(ROOT / "locales/zh_TW/LC_MESSAGES/nnbook-ui.po")
     ids = lambda c: [(m.context, m.id) for m in c if m.id]  # noqa: E731
     assert ids(zh_cn) == ids(zh_tw), "zh_TW is out of date: run `python tools/i18n.py convert`"
     for catalog in (zh_cn, zh_tw):
         bad = [m.id for m in catalog if m.id and (not m.string or m.fuzzy)]
         assert not bad, f"untranslated or fuzzy: {bad}"
     # zh_TW is the conversion of zh_CN, exactly.
-    converted = ui_l10n.read_catalogue(ui_l10n.convert())
+    converted = i18n.traditional_catalog(zh_cn, i18n.load_overrides())
     assert [m.string for m in converted if m.id] == [m.string for m in zh_tw if m.id]
 
 

@@ -230,6 +230,13 @@ def ui_catalogue_paths(locale: str) -> list[Path]:
     return [base / f"{name}.po" for name in UI_CATALOGUES if (base / f"{name}.po").exists()]
 
 
+def converted_catalogue_paths() -> list[Path]:
+    """The 简体 catalogues that ``convert`` makes 繁體: the pages', the words around them, and the
+    library's (LIBRARY_CATALOGUE)."""
+    library = LOCALES / "zh_CN" / "LC_MESSAGES" / f"{LIBRARY_CATALOGUE}.po"
+    return catalogue_paths("zh_CN") + ui_catalogue_paths("zh_CN") + ([library] if library.exists() else [])
+
+
 def config_translations(locale: str) -> dict:
     """The Sphinx settings of CONFIG_MESSAGES in ``locale``, as configuration overrides.
 
@@ -419,15 +426,11 @@ def convert() -> list[Path]:
     written = []
     source = LOCALES / "zh_CN" / "LC_MESSAGES"
     target = LOCALES / "zh_TW" / "LC_MESSAGES"
-    for path in catalogue_paths("zh_CN") + ui_catalogue_paths("zh_CN"):
+    for path in converted_catalogue_paths():
         out = target / path.relative_to(source)
         page = path.relative_to(source).with_suffix("").as_posix()
         write_po(out, traditional_catalog(read_po(path), overrides, quoting=page in QUOTING_PAGES))
         written.append(out)
-    if (source / f"{LIBRARY_CATALOGUE}.po").exists():
-        import ui_l10n  # tools/, beside this file
-
-        written.append(ui_l10n.convert())
     return written
 
 

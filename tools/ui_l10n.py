@@ -181,25 +181,3 @@ def setup(app):
     # After figure_alt (priority 500), which writes the figures' alt texts this one translates.
     app.connect("build-finished", _localize, priority=600)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
-
-
-# ---------------------------------------------------------------- the catalogues
-def read_catalogue(path: Path):
-    from babel.messages.pofile import read_po
-
-    with open(path, "rb") as handle:
-        return read_po(handle, abort_invalid=True)
-
-
-def convert() -> Path:
-    """Write the zh_TW UI catalogue from the zh_CN one, as tools/i18n.py converts the pages'
-    catalogues (the same conversion, the same writer); returns its path."""
-    tools = str(ROOT / "tools")
-    if tools not in sys.path:
-        sys.path.insert(0, tools)
-    from i18n import load_overrides, traditional_catalog, write_po
-
-    source = read_catalogue(ROOT / "locales" / "zh_CN" / "LC_MESSAGES" / "nnbook-ui.po")
-    out = ROOT / "locales" / "zh_TW" / "LC_MESSAGES" / "nnbook-ui.po"
-    write_po(out, traditional_catalog(source, load_overrides()))
-    return out
