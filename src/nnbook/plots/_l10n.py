@@ -307,9 +307,10 @@ def figure_texts(fig) -> Iterator:
         yield artist
 
 
-def has_words(fig) -> bool:
-    """True when a text of ``fig`` holds English words (only such figures are drawn again)."""
-    return any(needs_translation(t.get_text()) for t in figure_texts(fig))
+def worded_texts(fig) -> list:
+    """The visible text artists of ``fig`` that hold English words: what each edition translates
+    (a figure without any is not drawn again)."""
+    return [t for t in figure_texts(fig) if needs_translation(t.get_text())]
 
 
 class MissingGlyph(UserWarning):
@@ -354,14 +355,13 @@ def render_translated(fig, locale: str, render: Callable[[object], bytes]) -> by
     family = cjk_font()
     changed = []
     try:
-        for artist in figure_texts(fig):
+        for artist in worded_texts(fig):
             text = artist.get_text()
-            if needs_translation(text):
-                new = translate(text)
-                if new != text:
-                    changed.append((artist, text, artist.get_fontfamily()))
-                    artist.set_text(new)
-                    artist.set_fontfamily(list(dict.fromkeys([*artist.get_fontfamily(), family])))
+            new = translate(text)
+            if new != text:
+                changed.append((artist, text, artist.get_fontfamily()))
+                artist.set_text(new)
+                artist.set_fontfamily(list(dict.fromkeys([*artist.get_fontfamily(), family])))
         fallback = [*matplotlib.rcParams["font.sans-serif"]]
         with matplotlib.rc_context({"font.sans-serif": [*fallback, family]}), no_missing_glyph():
             return render(fig)
@@ -387,7 +387,7 @@ def translated_pngs(fig, render: Callable[[object], bytes], locales: list[str] |
     locales = editions() if locales is None else locales
     if not locales:
         return {}
-    words = sorted({t.get_text().strip() for t in figure_texts(fig) if needs_translation(t.get_text())})
+    words = sorted({t.get_text().strip() for t in worded_texts(fig)})
     if not words:
         return {}
     missing = set()

@@ -81,7 +81,7 @@ def translated_figures(fig: Figure, locales: Sequence[str], dpi: int = DPI, colo
 
     from ..plots import _l10n
 
-    texts = [t for t in _l10n.figure_texts(fig) if _l10n.needs_translation(t.get_text())]
+    texts = _l10n.worded_texts(fig)
     if not texts:
         return {}
     ticks = {id(label) for ax in fig.get_axes() for axis in ax._axis_map.values()
