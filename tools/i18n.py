@@ -330,7 +330,8 @@ _CONVERTER = None
 
 def to_traditional(text: str, overrides=None) -> str:
     """简体 -> 繁體 (Taiwan, with phrases): the rows and columns first (:func:`taiwan_rows`), then
-    OpenCC, then the glossary's overrides, longest first."""
+    OpenCC, then the glossary's overrides, longest first, then Taiwan's quotation marks
+    (:func:`taiwan_quotes`)."""
     global _CONVERTER
     import opencc
 
@@ -341,7 +342,7 @@ def to_traditional(text: str, overrides=None) -> str:
     converted = _CONVERTER.convert(taiwan_rows(text))
     for wrong, right, _ in sorted(overrides, key=lambda row: -len(row[0])):
         converted = converted.replace(wrong, right)
-    return converted
+    return taiwan_quotes(converted)
 
 
 # Pages where the Chinese of an English message is a quotation from a source: a translation
@@ -380,14 +381,13 @@ def taiwan_quotes(text: str) -> str:
 
 
 def traditional_message(msgid: str, msgstr: str, overrides=None, quoting: bool = False) -> str:
-    """The 繁體 translation of one message, with Taiwan's quotation marks (:func:`taiwan_quotes`);
-    on a quoting page the source quotations that the
-    English message contains (runs of Chinese, and inline code holding Chinese) are carried
-    over unconverted. A message whose translation is the English message itself is a whole
+    """The 繁體 translation of one message (:func:`to_traditional`); on a quoting page the source
+    quotations that the English message contains (runs of Chinese, and inline code holding
+    Chinese) are carried over unconverted. A message whose translation is the English message itself is a whole
     quotation (or a formula, or code) and is carried over as it is: its runs of Chinese may be
     split by digits or Latin letters into pieces too short to be told apart from prose."""
     if not quoting:
-        return taiwan_quotes(to_traditional(msgstr, overrides))
+        return to_traditional(msgstr, overrides)
     if msgstr == msgid:
         return msgstr
     candidates = {q for q in _CJK_RUN.findall(msgid) if len(q) >= 2}
@@ -396,7 +396,7 @@ def traditional_message(msgid: str, msgstr: str, overrides=None, quoting: bool =
     protected = msgstr
     for number, quote in enumerate(quotes):
         protected = protected.replace(quote, chr(0xE000 + number))
-    converted = taiwan_quotes(to_traditional(protected, overrides))
+    converted = to_traditional(protected, overrides)
     for number, quote in enumerate(quotes):
         converted = converted.replace(chr(0xE000 + number), quote)
     return converted
@@ -537,10 +537,9 @@ def name_folded_cells() -> None:
 
 def site_url() -> str:
     """The published book's address, _config.yml's html.baseurl (ends with /)."""
-    import yaml
+    from execute_notebooks import book_config  # tools/, beside this file
 
-    config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
-    url = str(((config or {}).get("html") or {}).get("baseurl") or "")
+    url = str((book_config(ROOT).get("html") or {}).get("baseurl") or "")
     if not url.startswith("https://"):
         raise ValueError(f"_config.yml: expected html.baseurl, the published book's https:// address, got {url!r}")
     return url.rstrip("/") + "/"
