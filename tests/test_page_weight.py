@@ -11,6 +11,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tools"))
 import bundle_assets  # noqa: E402
 import page_weight  # noqa: E402
+from book_support import widget_pages  # noqa: E402
 
 
 def _site(tmp_path):
@@ -160,17 +161,6 @@ def test_the_widget_managers_sanitizer_keeps_what_sanitize_html_keeps():
     assert styles == 1  # the widgets' stylesheet (the lab variables come with the first control)
 
 
-def _browser_benchmark():
-    """benchmarks/page_weight.py (its name is tools/page_weight.py's too)."""
-    import importlib.util
-
-    path = Path(__file__).resolve().parent.parent / "benchmarks" / "page_weight.py"
-    spec = importlib.util.spec_from_file_location("page_weight_in_the_browser", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 FIRST_VISIT_BUDGET = 5_000_000  # bytes a first visit of a widget page transfers, at most
 
 
@@ -180,7 +170,7 @@ def test_every_widget_page_transfers_at_most_5_mb_on_a_first_visit(site, page_vi
     its widgets, and for 1 s more (what scripts fetch included), adds up to at most 5 MB,
     uncompressed, counted as benchmarks/page_weight.py counts it."""
     _, html = site
-    pages = _browser_benchmark().widget_pages(html)
+    pages = widget_pages(html)  # the pages the visit loads with an empty cache
     assert len(pages) >= 10, f"expected the chapters with widgets, found {pages}"
     seen = {page: page_visits[page] for page in pages}
     not_weighed = [page for page, visit in seen.items() if visit.first_visit_bytes is None]
