@@ -77,11 +77,18 @@ def test_translations_keep_roles_code_math_and_links_verbatim(locale, path):
 
 
 def test_a_message_with_nothing_to_translate_is_its_own_translation(tmp_path, monkeypatch):
-    """A measured table's numbers and file names ask for no translation after a benchmark run;
-    a word does, and a translation already written (Chinese punctuation between code) stays."""
+    """A measured table's numbers and file names ask for no translation after a benchmark run, nor
+    does a formula whose only words are notation labels; a word does (in a formula's \\text{} too),
+    and a translation already written (Chinese punctuation between code) stays."""
     assert not i18n.has_words("4.76") and not i18n.has_words("`book/08-gradient-descent.html`")
     assert not i18n.has_words("{doc}`06-losses`, {doc}`13-softmax`") and not i18n.has_words("$w_1$")
     assert i18n.has_words("page") and i18n.has_words("1.05 s") and i18n.has_words("`x` and `y`")
+    # The words of a formula's \text{} are words; a notation label, or a formula without words, is none.
+    assert i18n.has_words(r"$x \text{ for every unit}$") and i18n.has_words(r"$\sum_{\text{rows}} dZ$")
+    assert i18n.has_words("\nb_i = 0.2 \\text{ for every unit}.\n") and i18n.has_words(r"$\text{row } i$")
+    assert not i18n.has_words(r"$n_\text{in}$") and not i18n.has_words(r"$\mathrm{ReLU}(z) + W^{[\text{last}]}$")
+    assert not i18n.has_words("\nz = \\mathbf{w}\\cdot\\mathbf{x} + b, \\qquad a = g(z).\n")
+    assert not i18n.has_words(r"$w^{[1]\mathrm{T}}_1 x$")  # one letter is a symbol
     from babel.messages.catalog import Catalog
 
     folder = tmp_path / "zh_CN" / "LC_MESSAGES" / "book"
@@ -90,6 +97,8 @@ def test_a_message_with_nothing_to_translate_is_its_own_translation(tmp_path, mo
     catalog.add("4.76")
     catalog.add("`a`, `b`", "`a`、`b`")
     catalog.add("page")
+    catalog.add("\nn_\\text{in} = 64\n")
+    catalog.add("\nb_i = 0.2 \\text{ for every unit}.\n")
     i18n.write_po(folder / "performance.po", catalog)
     monkeypatch.setattr(i18n, "LOCALES", tmp_path)
     monkeypatch.setattr(i18n, "POT_DIR", tmp_path / "pot")
@@ -97,7 +106,9 @@ def test_a_message_with_nothing_to_translate_is_its_own_translation(tmp_path, mo
     (tmp_path / "pot").mkdir()
     i18n.update(extract_first=False)
     strings = {m.id: (m.string, m.fuzzy) for m in i18n.read_po(folder / "performance.po") if m.id}
-    assert strings == {"4.76": ("4.76", False), "`a`, `b`": ("`a`、`b`", False), "page": ("", False)}
+    assert strings == {"4.76": ("4.76", False), "`a`, `b`": ("`a`、`b`", False), "page": ("", False),
+                       "\nn_\\text{in} = 64\n": ("\nn_\\text{in} = 64\n", False),
+                       "\nb_i = 0.2 \\text{ for every unit}.\n": ("", False)}
 
 
 def _benchmark(name):
@@ -184,16 +195,72 @@ def test_the_verbatim_check_catches_a_changed_glue_role_code_or_math():
     assert i18n.broken_parts(msgid, good) == []
     assert i18n.broken_parts(msgid, good.replace(":.2f", ":.3f")) == ["{glue:text}`ch08_w1:.2f`"]
     assert i18n.broken_parts(msgid, good.replace("`nb.SGD(lr)`", "nb.SGD(lr)")) == ["`nb.SGD(lr)`"]
-    assert i18n.broken_parts(msgid, good.replace("$w = 3$", "$w = 4$")) == ["$w=3$"]
+    assert i18n.broken_parts(msgid, good.replace("$w = 3$", "$w = 4$")) == ["$w = 3$"]
     assert i18n.broken_parts(msgid, good.replace("errata.md", "glossary.md")) == ["](errata.md)"]
     # Words in math may be translated, symbols may not.
     math = r"read by columns: $x_1\,(\text{column } 1)$"
     assert i18n.broken_parts(math, r"按列读：$x_1\,(\text{第 } 1 \text{ 列})$") == []
-    assert i18n.broken_parts(math, r"按列读：$x_2\,(\text{第 } 1 \text{ 列})$") == [r"$x_1\,(1)$"]
+    assert i18n.broken_parts(math, r"按列读：$x_2\,(\text{第 } 1 \text{ 列})$") == [r"$x_1\,(\text{column } 1)$"]
+    # A notation label is a symbol: it stays, in every edition.
+    label = r"the fan-in $n_\text{in}$ of $\mathrm{ReLU}$"
+    assert i18n.broken_parts(label, r"$\mathrm{ReLU}$ 的扇入 $n_\text{in}$") == []
+    assert i18n.broken_parts(label, r"$\mathrm{ReLU}$ 的扇入 $n_\text{输入}$") == [r"$n_\text{in}$"]
     # A role's title may be translated, its target may not.
     titled = "a slip ({ref}`errata <errata-003-dot-product>`)"
     assert i18n.broken_parts(titled, "笔误（{ref}`勘误 <errata-003-dot-product>`）") == []
     assert i18n.broken_parts(titled, "笔误（{ref}`勘误 <errata-003>`）") == ["{ref}`…<errata-003-dot-product>`"]
+
+
+def test_the_verbatim_check_holds_a_display_formula_to_its_symbols():
+    """A display formula's message is the formula alone (no $): its words may be translated, its
+    spacing may change, and its symbols may move around the words; nothing else may change."""
+    msgid = "\nW = \\begin{bmatrix} 1 & 2 \\end{bmatrix}, \\qquad\nb_i = 0.2 \\text{ for every unit}.\n"
+    good = "\nW = \\begin{bmatrix} 1 & 2 \\end{bmatrix}, \\qquad\nb_i = 0.2\\ \\text{（每个单元都相同）}.\n"
+    assert i18n.broken_parts(msgid, good) == []
+    assert i18n.broken_parts(msgid, good.replace("0.2", "0.3")) == [msgid.strip().replace("\n", " ")]
+    assert i18n.broken_parts(msgid, good.replace("1 & 2", "2 & 1")) == [msgid.strip().replace("\n", " ")]
+    # Row i of Z: the Chinese names Z first; the terms themselves may not change.
+    row = "\nZ = XW^\\top, \\qquad \\text{row } i \\text{ of } Z = (W\\mathbf{x}_i)^\\top .\n"
+    assert i18n.broken_parts(row, "\nZ = XW^\\top, \\qquad Z \\text{ 的第 } i \\text{ 行} = (W\\mathbf{x}_i)^\\top .\n") == []
+    assert i18n.broken_parts(row, "\nZ = XW^\\top, \\qquad Z \\text{ 的第 } i \\text{ 行} = W\\mathbf{x}_i .\n") != []
+    assert i18n.broken_parts(row, "\nZ = XW^\\top, \\qquad Z \\text{ 的第 } i \\text{ 行} = (\\mathbf{x}_iW)^\\top .\n") != []
+    # A formula without words is compared symbol by symbol, in order.
+    plain = "\nz = w x + b,\n"
+    assert i18n.broken_parts(plain, "\nz = wx+b ,\n") == []
+    assert i18n.broken_parts(plain, "\nz = x w + b,\n") == ["z = w x + b,"]
+    # A label stays a label.
+    hidden = "\nW_{\\text{hidden}} = 0.2\n"
+    assert i18n.broken_parts(hidden, "\nW_{\\text{隐藏}} = 0.2\n") == [r"W_{\text{hidden}} = 0.2"]
+
+
+def _first_line(message):
+    return next((line for line in message.splitlines() if line.strip()), "")
+
+
+@pytest.mark.parametrize("path", i18n.catalogue_paths("zh_CN"), ids=lambda path: path.stem)
+def test_no_english_words_in_the_formulas_of_a_translation(path):
+    """Inside a formula's \\text{} (\\mathrm{}, \\operatorname{}, ...) a translation keeps English
+    only for a notation label (i18n.NOTATION_LABELS), a symbol in every edition; every other word
+    is prose a reader of the Chinese edition must be able to read."""
+    english = [f"'{_first_line(m.id)[:70]}': {', '.join(i18n.formula_words(m.string))}"
+               for m in _messages(path) if m.string and i18n.formula_words(m.string)]
+    assert not english, (f"{path.relative_to(ROOT)}: English words in the formulas of {len(english)} "
+                         "translations (translate them):\n" + "\n".join(english))
+
+
+def test_every_notation_label_is_a_symbol_of_the_book():
+    """Each label of i18n.NOTATION_LABELS stands alone in some formula's group of an English page
+    (a label no formula uses is removed), and the check finds a word that is not one."""
+    used = set()
+    for path in i18n.catalogue_paths("zh_CN"):
+        for message in _messages(path):
+            for formula in i18n.formulas(message.id):
+                used |= {content for content in i18n._TEXT.findall(formula)}
+    unused = sorted(i18n.NOTATION_LABELS - used)
+    assert not unused, f"NOTATION_LABELS: labels no formula of the book uses: {unused}"
+    assert i18n.formula_words(r"$g_{\text{backprop}}$ and $du^{\text{via } s}$, $n_\text{in}$") == ["backprop", "via"]
+    assert i18n.formula_words("\n\\text{row } i \\text{ of } Z\n") == ["row", "of"]
+    assert i18n.formula_words(r"$\text{第 } 1 \text{ 列}$, $\text{（S 型函数）}$, `$\text{code}$`") == []
 
 
 # ---------------------------------------------------------------- 繁體 = OpenCC(简体) + overrides

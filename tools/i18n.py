@@ -154,7 +154,9 @@ def update(extract_first: bool = True) -> None:
         catalog = read_po(path)
         catalog.obsolete.clear()
         # A new message with nothing to translate (a number of a measured table, a file name in
-        # code) is its own translation: filled here, so that a new benchmark run asks for none.
+        # code, a formula whose only words are notation labels) is its own translation: filled
+        # here, so that a new benchmark run asks for none. A formula with words in its \text{}
+        # is left to translate.
         # (A translation already written, with Chinese punctuation between code, is kept.)
         for message in catalog:
             if message.id and not has_words(message.id) and (not message.string or message.fuzzy):
@@ -164,7 +166,12 @@ def update(extract_first: bool = True) -> None:
 
 
 def has_words(text: str) -> bool:
-    """Whether ``text`` holds a word to translate outside its code, math, roles and links."""
+    """Whether ``text`` holds a word to translate: outside its code, math, roles and links, or
+    inside the ``\\text{}`` of a formula (:func:`formula_words`; a notation label is no word)."""
+    if formula_words(text):
+        return True
+    if is_display_math(text):
+        return False
     rest = _ROLE.sub(" ", text)
     rest = _CODE.sub(" ", rest)
     rest = _MATH.sub(" ", rest)
@@ -696,30 +703,127 @@ _ROLE = re.compile(r"\{[\w:.-]+\}`[^`]*`")
 _TITLED = re.compile(r"^(\{[\w:.-]+\}`)[^`<]*<([^>`]+)>`$")
 _CODE = re.compile(r"``[^`]+``|`[^`]+`")
 _MATH = re.compile(r"\$\$.+?\$\$|(?<![\\$])\$[^$]+\$")
-_TEXT = re.compile(r"\\text\{[^{}]*\}")
 _LINK = re.compile(r"\]\(([^)\s]+)\)")
+
+# Words that stay English inside a formula in every edition. They are not prose but the names of
+# quantities and functions that the book writes as symbols, like W and b (book/notation.md): the
+# subscripts of n_in, n_out, W_hidden, W_output, m_train, m_test, A_prev, y_pred, W_init,
+# dZ^[last], X_row and X_col, and the function names ReLU, LeakyReLU, softmax and MSE. The code
+# spells them so too (n_in, W_hidden, `nb.MSELoss`), so a reader of any edition finds the
+# formula's line of code by name. A label counts only where it is the whole of its group, as a
+# symbol is (n_\text{in}, \mathrm{ReLU}(z)): inside words, "\text{row } i \text{ of } Z", it is prose.
+# Every other word inside a formula is prose and is translated: \text{ for every unit},
+# \sum_{\text{rows}}, g_{\text{backprop}}.
+NOTATION_LABELS = frozenset({
+    "in", "out", "hidden", "output", "train", "test", "prev", "pred", "init", "last", "row", "col",
+    "ReLU", "LeakyReLU", "softmax", "MSE",
+})
+# The groups of a formula that hold upright text: words, labels, or a function's name.
+_TEXT = re.compile(r"\\(?:text|textrm|mathrm|operatorname\*?|mbox)\s*\{([^{}]*)\}")
+# A formula's tokens: a command, an escaped character (\, \\ \{), a number, any other character.
+_TOKEN = re.compile(r"\\[A-Za-z]+|\\[^A-Za-z]|\d+(?:\.\d+)?|\S")
+# Spacing in a formula, which a translation may change with the words around it (\quad, \ , ~).
+_SPACING = frozenset({r"\,", r"\:", r"\;", r"\>", r"\!", r"\ ", "\\\t", "\\\n", r"\quad", r"\qquad", "~"})
+
+
+def is_display_math(text: str) -> bool:
+    """Whether a message is a display formula: Sphinx extracts a ``$$`` block as its content,
+    which begins with the line break after the opening ``$$``."""
+    return text.startswith("\n")
+
+
+def _text_group(content: str) -> str:
+    """What a ``\\text{}``-like group holds: "space" (nothing but spaces), "symbol" (one notation
+    label or one letter, the whole group: n_\\text{in}, \\mathrm{T}) or "prose"."""
+    if not content.strip():
+        return "space"
+    if content in NOTATION_LABELS or re.fullmatch(r"[A-Za-z]", content):
+        return "symbol"
+    return "prose"
+
+
+def formulas(text: str) -> list[str]:
+    """The formulas of a message: its inline maths, or the whole message if it is a display formula."""
+    if is_display_math(text):
+        return [text]
+    return _MATH.findall(_CODE.sub(" ", _ROLE.sub(" ", text)))
+
+
+def formula_words(text: str) -> list[str]:
+    """The Latin words in the text groups (``\\text{}``, ``\\mathrm{}``, ``\\operatorname{}``, ...)
+    of a message's formulas that are prose, not a notation label (NOTATION_LABELS). One letter
+    is a symbol (the T of a transpose, the S of "S 型")."""
+    words = []
+    for formula in formulas(text):
+        for content in _TEXT.findall(formula):
+            if _text_group(content) == "prose":
+                words += re.findall(r"[A-Za-z]{2,}", re.sub(r"\\[A-Za-z]+", " ", content))
+    return words
+
+
+# Where the terms of a formula end: the words of a term may put its symbols in another order.
+_BETWEEN_TERMS = frozenset({"=", ",", ";", ".", "<", ">", r"\le", r"\leq", r"\ge", r"\geq", r"\ne", r"\neq",
+                            r"\approx", r"\to", r"\mapsto"})
+
+
+def _formula_key(formula: str) -> tuple[str, str]:
+    """(what must match, how to name it) of one formula, for :func:`verbatim_parts`.
+
+    Its symbols, term by term (a term ends at an =, a comma, a full stop, ...), with the prose of
+    its text groups, the spacing and the whitespace left out: they may change with the words. A
+    notation label is a symbol. A term without prose keeps its symbols in order; a term with prose
+    may put them in another order around the words, as the language's word order asks
+    ("\\text{row } i \\text{ of } Z" is "Z \\text{ 的第 } i \\text{ 行}"), but not change one.
+    """
+    terms, at = [([], False)], 0
+    for group in [*_TEXT.finditer(formula), None]:
+        end = group.start() if group else len(formula)
+        for token in _TOKEN.findall(formula[at:end]):
+            if token in _BETWEEN_TERMS:
+                terms += [([token], False), ([], False)]
+            elif token not in _SPACING:
+                terms[-1][0].append(token)
+        if group:
+            kind = _text_group(group.group(1))
+            if kind == "symbol":
+                terms[-1][0].append(re.sub(r"\s+", "", group.group()))
+            elif kind == "prose":
+                terms[-1] = (terms[-1][0], True)
+            at = group.end()
+    key = " ".join("{" + " ".join(sorted(tokens)) + "}" if prose else " ".join(tokens)
+                   for tokens, prose in terms if tokens or prose)
+    return key, re.sub(r"\s+", " ", formula).strip()
+
+
+def _verbatim(text: str) -> list[tuple[str, str]]:
+    """(what must match, how to name it) of each part a translation must repeat."""
+    if is_display_math(text):
+        return [_formula_key(text)]
+    # A role's own title may be translated ({ref}`errata <target>`): its name and target may not.
+    parts = [(role, role) for role in (_TITLED.sub(r"\1…<\2>`", role) for role in _ROLE.findall(text))]
+    rest = _ROLE.sub(" ", text)
+    parts += [(code, code) for code in _CODE.findall(rest)]
+    rest = _CODE.sub(" ", rest)
+    parts += [_formula_key(math) for math in _MATH.findall(rest)]
+    parts += [(f"]({target})", f"]({target})") for target in _LINK.findall(rest)]
+    return parts
 
 
 def verbatim_parts(text: str) -> list[str]:
-    """The parts of a message a translation must repeat exactly, sorted."""
-    # A role's own title may be translated ({ref}`errata <target>`): its name and target may not.
-    parts = [_TITLED.sub(r"\1…<\2>`", role) for role in _ROLE.findall(text)]
-    rest = _ROLE.sub(" ", text)
-    parts += _CODE.findall(rest)
-    rest = _CODE.sub(" ", rest)
-    # Words in math (\text{column }) may be translated, and spacing may change; the symbols may not.
-    parts += [re.sub(r"\s+", "", _TEXT.sub("", math)) for math in _MATH.findall(rest)]
-    parts += [f"]({target})" for target in _LINK.findall(rest)]
-    return sorted(parts)
+    """The parts of a message a translation must repeat, sorted: roles (a role's title aside),
+    code, link targets, and the formulas (the words of their text groups aside, and spacing)."""
+    return sorted(key for key, _ in _verbatim(text))
 
 
 def broken_parts(msgid: str, msgstr: str) -> list[str]:
-    """The verbatim parts of ``msgid`` that ``msgstr`` lost or changed (empty: none)."""
-    missing = list(verbatim_parts(msgid))
-    for part in verbatim_parts(msgstr):
-        if part in missing:
-            missing.remove(part)
-    return missing
+    """The verbatim parts of ``msgid`` that ``msgstr`` lost or changed (empty: none), as the
+    English message writes them."""
+    missing = _verbatim(msgid)
+    for key, _ in _verbatim(msgstr):
+        at = next((i for i, (wanted, _) in enumerate(missing) if wanted == key), None)
+        if at is not None:
+            del missing[at]
+    return sorted(shown for _, shown in missing)
 
 
 _PASTED = re.compile(r'<span class="pasted-text">(.*?)</span>', re.S)
