@@ -596,6 +596,52 @@ def test_the_chinese_builds_are_held_to_w(monkeypatch):
     assert calls == [{"warningiserror": True}]
 
 
+def test_a_translated_display_formula_is_shown(tmp_path, monkeypatch):
+    """Sphinx translates a $$ block as reStructuredText would ("::" and a literal block); in a MyST
+    page the formula became "::". The Chinese builds give it its translation as it is, and
+    check_edition's unshown_display_math finds a page that does not show it."""
+    import sphinx.locale
+    from babel.messages.catalog import Catalog
+    from babel.messages.mofile import write_mo
+    from sphinx.application import Sphinx
+    from sphinx.transforms import i18n as sphinx_i18n
+
+    monkeypatch.setattr(sphinx_i18n.Locale, "apply", sphinx_i18n.Locale.apply)  # restored afterwards
+    monkeypatch.setattr(sphinx.locale, "translators", {})  # Sphinx keeps a process's catalogues there
+    i18n.translate_display_math()
+    source = tmp_path / "src"
+    (source / "locales" / "zh_CN" / "LC_MESSAGES").mkdir(parents=True)
+    (source / "conf.py").write_text('extensions = ["myst_parser"]\nmyst_enable_extensions = ["dollarmath"]\n'
+                                    'locale_dirs = ["locales"]\n', encoding="utf-8")
+    formula = "\nb_i = 0.2 \\text{ for every unit}.\n"
+    translation = "\nb_i = 0.2\\ \\text{（每个单元都相同）}.\n"
+    (source / "index.md").write_text(f"# Bias\n\nThe bias is\n\n$${formula}$$\n", encoding="utf-8")
+    catalog = Catalog(locale="zh_CN")
+    catalog.add("Bias", "偏置")
+    catalog.add(formula, translation)
+    with open(source / "locales" / "zh_CN" / "LC_MESSAGES" / "index.mo", "wb") as handle:
+        write_mo(handle, catalog)
+    app = Sphinx(str(source), str(source), str(tmp_path / "html"), str(tmp_path / "doctrees"), "html",
+                 confoverrides={"language": "zh_CN"}, status=None, warning=None, warningiserror=True)
+    app.build()
+    page = (tmp_path / "html" / "index.html").read_text(encoding="utf-8")
+    assert "<h1>偏置" in page and r"\[::\]" not in page
+    assert "b_i = 0.2\\ \\text{（每个单元都相同）}." in page and "for every unit" not in page
+    # The check a built edition passes: each translated display formula is in its page.
+    folder = tmp_path / "locales" / "zh_CN" / "LC_MESSAGES" / "book"
+    folder.mkdir(parents=True)
+    catalog = Catalog(locale="zh_CN")
+    catalog.add(formula, translation)
+    i18n.write_po(folder / "03-matrices.po", catalog)
+    monkeypatch.setattr(i18n, "LOCALES", tmp_path / "locales")
+    (tmp_path / "site" / "book").mkdir(parents=True)
+    (tmp_path / "site" / "book" / "03-matrices.html").write_text(page, encoding="utf-8")
+    assert i18n.unshown_display_math("zh_CN", tmp_path / "site") == []
+    (tmp_path / "site" / "book" / "03-matrices.html").write_text(page.replace("每个单元", "每个"), encoding="utf-8")
+    assert i18n.unshown_display_math("zh_CN", tmp_path / "site") == [
+        "book/03-matrices: the display formula 'b_i = 0.2 \\\\text{ for every unit}.' is not shown as translated"]
+
+
 # ---------------------------------------------------------------- the three editions, as built
 from book_support import EDITIONS, site_pages, toc, toc_files  # noqa: E402
 

@@ -517,6 +517,45 @@ def translate_toc_captions() -> None:
     InsertToctrees.apply = apply
 
 
+def translate_display_math() -> None:
+    """Show a display formula's translation.
+
+    Sphinx translates a ``$$`` block (a math_block, one of its literal nodes) by parsing "::"
+    followed by the indented translation, which reStructuredText reads as a literal block; the
+    pages are MyST, which reads "::" as a paragraph, so the formula showed "::" instead of
+    itself. Each display formula whose message the page's catalogue translates is given the
+    translation as it is, once Sphinx has translated the page (a formula is not parsed).
+    """
+    import sphinx.locale
+    from docutils import nodes
+    from sphinx.transforms import i18n as sphinx_i18n
+    from sphinx.util.i18n import docname_to_domain
+    from sphinx.util.nodes import extract_messages
+
+    if getattr(sphinx_i18n.Locale.apply, "_nnbook_math", False):
+        return
+    original = sphinx_i18n.Locale.apply
+
+    def apply(self, **kwargs):
+        blocks = [(node, msg) for node, msg in extract_messages(self.document) if isinstance(node, nodes.math_block)]
+        original(self, **kwargs)
+        domain = docname_to_domain(self.env.docname, self.config.gettext_compact)
+        # Sphinx's translation of this page (which just ran) set up the page's catalogue.
+        catalog = sphinx.locale.translators.get(("general", domain))
+        if catalog is None:
+            return
+        for node, msg in blocks:
+            translated = catalog.gettext(msg)
+            if translated.strip() and translated != msg:
+                node.children = []
+                node += nodes.Text(translated)
+                node.rawsource = translated
+                node["translated"] = True
+
+    apply._nnbook_math = True
+    sphinx_i18n.Locale.apply = apply
+
+
 def name_folded_cells() -> None:
     """Name a folded code cell's toggle in the edition's language.
 
@@ -580,6 +619,7 @@ def build_edition(locale: str) -> float:
     glue_in_translations()
     translate_toc_captions()
     name_folded_cells()
+    translate_display_math()
     language, folder, _ = EDITIONS[locale]
     work = BUILD / "i18n" / folder  # jupyter_execute/, .doctrees/ and html/ of this edition
     start = time.perf_counter()
@@ -654,9 +694,11 @@ def build(locales=tuple(EDITIONS), jobs: int | None = None) -> dict[str, float]:
 
 def check_edition(locale: str) -> list[str]:
     """What is wrong with a built edition: glued values that differ from the English pages',
-    titles that are not this edition's translation (empty: nothing)."""
-    folder = EDITIONS[locale][1]
-    return compare_editions(BUILD / "html", BUILD / "html" / folder) + untranslated_titles(locale, BUILD / "html" / folder)
+    titles that are not this edition's translation, display formulas not shown as translated
+    (empty: nothing)."""
+    site = BUILD / "html" / EDITIONS[locale][1]
+    return (compare_editions(BUILD / "html", site) + untranslated_titles(locale, site)
+            + unshown_display_math(locale, site))
 
 
 def compile_catalogues(locale: str, target: Path) -> Path:
@@ -868,6 +910,31 @@ def untranslated_titles(locale: str, site: Path) -> list[str]:
         expected = [string for string in translations.values() if string == title]
         if translations and not expected:
             problems.append(f"{page}: the title {title!r} is not a {locale} translation")
+    return problems
+
+
+# How the HTML writer escapes a formula's text (docutils' HTMLTranslator.special_characters).
+_HTML_SPECIAL = str.maketrans({"&": "&amp;", "<": "&lt;", '"': "&quot;", ">": "&gt;", "@": "&#64;"})
+
+
+def unshown_display_math(locale: str, site: Path) -> list[str]:
+    """The display formulas that the catalogues of ``locale`` translate and its built pages do not
+    show as translated (each equation of the translation, as the HTML writer writes it)."""
+    problems = []
+    base = LOCALES / locale / "LC_MESSAGES"
+    for path in catalogue_paths(locale):
+        page = path.relative_to(base).with_suffix("").as_posix()
+        built = site / f"{page}.html"
+        if not built.exists():
+            continue
+        text = built.read_text(encoding="utf-8")
+        for message in read_po(path):
+            if message.id and is_display_math(message.id) and message.string and message.string != message.id:
+                # The writer puts each equation (the formula split at blank lines) in the page.
+                equations = [part for part in message.string.split("\n\n") if part.strip()]
+                if not all(part.strip().translate(_HTML_SPECIAL) in text for part in equations):
+                    first = next(line for line in message.id.splitlines() if line.strip())
+                    problems.append(f"{page}: the display formula {first.strip()!r} is not shown as translated")
     return problems
 
 
