@@ -517,6 +517,13 @@ def translate_toc_captions() -> None:
     InsertToctrees.apply = apply
 
 
+# The version of what the Chinese builds change in Sphinx's reading of a page (glue_in_translations,
+# translate_toc_captions, translate_display_math). Sphinx reads a page again only when its source
+# or its catalogue changes, so the saved pages of an edition built before a change here would keep
+# the old reading: build_edition drops them when this differs from theirs.
+READING_VERSION = "2: display formulas translated"
+
+
 def translate_display_math() -> None:
     """Show a display formula's translation.
 
@@ -623,6 +630,10 @@ def build_edition(locale: str) -> float:
     language, folder, _ = EDITIONS[locale]
     work = BUILD / "i18n" / folder  # jupyter_execute/, .doctrees/ and html/ of this edition
     start = time.perf_counter()
+    # Pages read by another version of the changes above are read again (see READING_VERSION).
+    stamp = work / "reading-version"
+    if not stamp.exists() or stamp.read_text(encoding="utf-8") != READING_VERSION:
+        shutil.rmtree(work / ".doctrees", ignore_errors=True)
     compiled = compile_catalogues(locale, work / "locales")
     # sphinx-book-theme adds its catalogue to the booktheme domain when it is set up; ours is
     # set up first, so the theme's comes after it, for the words ours does not have.
@@ -646,6 +657,7 @@ def build_edition(locale: str) -> float:
     if records() != cached:
         raise RuntimeError(f"the {locale} build executed notebooks that the English build had "
                            "not cached: its numbers would not be the English pages' numbers")
+    stamp.write_text(READING_VERSION, encoding="utf-8")
     target = BUILD / "html" / folder
     if target.exists():
         shutil.rmtree(target)
