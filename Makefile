@@ -4,6 +4,9 @@
 # `make PYTHON=python3.11 book` picks the interpreter that creates .venv (default: python3).
 # `make` or `make help` lists every target: the text after "##" on a target's line.
 SHELL := /bin/bash
+# The prerequisites of a target are made two at a time (.venv and the JavaScript bundle, for
+# `make book` and `make test`), each one's output printed whole when it is done.
+MAKEFLAGS += --jobs=2 --output-sync=target
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -16,20 +19,24 @@ LAB_ARGS ?=
 help: ## list the targets and what they do
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z][a-z0-9_-]*:.*## / {printf "make %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
-# The kernel configuration quietens ipykernel's TCP notice (see the file).
-$(STAMP): requirements.txt pyproject.toml tools/ipython_kernel_config.py
+# requirements.txt pins every dependency: tools/install_pins.py installs the pins in two pip
+# processes side by side, then checks them. The kernel configuration quietens ipykernel's TCP
+# notice (see the file).
+$(STAMP): requirements.txt pyproject.toml tools/ipython_kernel_config.py tools/install_pins.py
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) tools/install_pins.py
 	$(PY) -m pip install --quiet --no-deps -e .
 	$(PY) -m ipykernel install --sys-prefix --name python3 >/dev/null
 	mkdir -p $(VENV)/etc/ipython
 	cp tools/ipython_kernel_config.py $(VENV)/etc/ipython/ipython_kernel_config.py
 	touch $(STAMP)
 
-# JavaScript bundled into the site so that it works with no network (see tools/).
-assets: $(STAMP) ## bundle MathJax, the widget manager and the fonts from npm into book/_static/vendor
-	$(PY) tools/bundle_assets.py
+# JavaScript bundled into the site so that it works with no network (see tools/). The script needs
+# only Python's standard library and npm: it runs while .venv is installed (make runs a target's
+# prerequisites two at a time, see MAKEFLAGS).
+assets: ## bundle MathJax, the widget manager and the fonts from npm into book/_static/vendor
+	$(PYTHON) tools/bundle_assets.py
 
 # The execution cache and Sphinx's saved pages key on the notebooks only: when the library
 # or the words its figures are drawn with in the Chinese editions (the UI catalogues) change,
