@@ -4,9 +4,9 @@
 # `make PYTHON=python3.11 book` picks the interpreter that creates .venv (default: python3).
 # `make` or `make help` lists every target: the text after "##" on a target's line.
 SHELL := /bin/bash
-# The prerequisites of a target are made two at a time (.venv and the JavaScript bundle, for
-# `make book` and `make test`), each one's output printed whole when it is done.
-MAKEFLAGS += --jobs=2 --output-sync=target
+# The prerequisites of a target are made two at a time: .venv and the JavaScript bundle, for
+# `make book` and `make test`. (Their lines may interleave; a recipe's output is never held back.)
+MAKEFLAGS += --jobs=2
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
