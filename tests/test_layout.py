@@ -94,8 +94,9 @@ def test_chinese_renders_from_the_bundled_font(page_visits):
     page's visit: browser_support.chinese_fonts, which draws every Chinese character of a page's
     headings, body text, tables, math and code where each is shown): every one of them comes from
     the bundled Noto Sans SC / TC, whatever fonts the machine has (a machine with none would show
-    empty boxes). Every page a Chinese edition translates shows Chinese; the pages of CJK_WHERE
-    show it where it says."""
+    empty boxes), and a 简体 or 繁體 page's from its own (Traditional glyph shapes on a 繁體
+    page). Every page a Chinese edition translates shows Chinese; the pages of CJK_WHERE show it
+    where it says."""
     from book_support import bundle_assets
 
     if not bundle_assets.bundle_is_complete():
@@ -110,8 +111,13 @@ def test_chinese_renders_from_the_bundled_font(page_visits):
             problems.append(f"{page}: no Chinese text found in {CJK_PROBES}")
         if page in CJK_WHERE and CJK_WHERE[page] not in found:
             problems.append(f"{page}: no element {CJK_WHERE[page]!r} with Chinese text")
+        # Each edition's own glyph shapes: a 繁體 page draws with Noto Sans TC, its formulas too.
+        own = {"zh-tw": "Noto Sans TC", "zh-cn": "Noto Sans SC"}.get(edition)
         for probe in found.values():
             probed += len(probe["chars"])
+            if own and not any(name.startswith(own) for name, _ in probe["fonts"]):
+                problems.append(f"{page}: Chinese in {probe['selector']!r} (first: {probe['text']!r}) is drawn "
+                                f"with {[name for name, _ in probe['fonts']]}, not with {own}")
             other = [name for name, custom in probe["fonts"] if not _bundled(name, custom)]
             if other:
                 unbundled = "".join(c for c in probe["chars"] if not any(ord(c) in r for r in covered))

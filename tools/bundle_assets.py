@@ -102,8 +102,9 @@ WIDGETS_PATH_JS = "nnbook-widgets.js"
 
 CJK_CSS = "vendor/fonts/cjk.css"
 # How cjk.css declares the font files; a bundle written another way is bundled again.
-# 2: each file for the sources' characters it holds (1: for all of the characters it holds).
-CJK_CSS_FORMAT = 2
+# 3: the TC font for the 繁體 edition's characters too; 2: each file for the sources' characters it
+# holds (1: for all of the characters it holds).
+CJK_CSS_FORMAT = 3
 
 REQUIRED_FILES = (MATHJAX_JS, REQUIRE_JS, WIDGETS_JS, CJK_CSS)
 
@@ -116,9 +117,12 @@ MATHJAX_SKIP = ("tex-", "mml-", "node-main", "output/svg", "input/asciimath", "i
                 "sre/mathmaps/fr.", "sre/mathmaps/hi.", "sre/mathmaps/it.", "sre/mathmaps/nb.",
                 "sre/mathmaps/nn.", "sre/mathmaps/sv.")
 
-# The Chinese fonts: (npm package, CSS family). Traditional characters that the SC font lacks
-# fall through to the TC font.
+# The Chinese fonts: (npm package, CSS family). The SC font holds every character it has; the
+# TC font holds the 繁體 edition's characters (nnbook.css puts it first on 繁體 pages, so they are
+# drawn with Traditional glyph shapes) and those the SC font lacks.
 CJK_FONTS = (("@fontsource/noto-sans-sc", "Noto Sans SC"), ("@fontsource/noto-sans-tc", "Noto Sans TC"))
+# The sources of the 繁體 edition's text.
+TRADITIONAL_SOURCES = ("locales/zh_TW/**/*.po",)
 CJK_FAMILIES = ", ".join(f'"{family}"' for _, family in CJK_FONTS)
 # Unicode blocks of Chinese text: CJK radicals, symbols and punctuation, ideographs (and their
 # extensions), compatibility ideographs and forms, full-width forms. The bundled fonts are
@@ -137,10 +141,10 @@ def _in_ranges(code: int, ranges) -> bool:
     return any(lo <= code <= hi for lo, hi in ranges)
 
 
-def site_cjk_chars() -> set[str]:
-    """Every Chinese (CJK) character in the site's sources."""
+def site_cjk_chars(sources=TEXT_SOURCES) -> set[str]:
+    """Every Chinese (CJK) character in the site's sources (the files of ``sources``)."""
     chars: set[str] = set()
-    for pattern in TEXT_SOURCES:
+    for pattern in sources:
         for path in ROOT.glob(pattern):
             if "_build" in path.parts or ".ipynb_checkpoints" in path.parts:
                 continue
@@ -262,15 +266,19 @@ def _bundle_cjk_fonts(unpacked: dict, staged: Path) -> list[list[int]]:
     downloads none. A character a source gains later is reported by :func:`missing_cjk_chars`.
     """
     chars = {ord(ch) for ch in site_cjk_chars()}
+    traditional = {ord(ch) for ch in site_cjk_chars(TRADITIONAL_SOURCES)}
     fonts = staged / "fonts"
     fonts.mkdir(parents=True, exist_ok=True)
     rules, covered = [], set()
     for package, family in CJK_FONTS:
         pkg = unpacked[package]
+        # The SC font: every character it has. The TC font: the 繁體 edition's characters, and
+        # those no file before it had. Each from the first of the font's files that has it.
+        wanted = chars - covered if family == CJK_FONTS[0][1] else (traditional | (chars - covered))
         for stem, ranges in _fontsource_subsets((pkg / "400.css").read_text(encoding="utf-8")):
             cjk = _intersect(ranges, CJK_BLOCKS)
-            # Each character from the first file that has it (the SC font first, then the TC font).
-            mine = {code for code in chars - covered if _in_ranges(code, cjk)}
+            mine = {code for code in wanted if _in_ranges(code, cjk)}
+            wanted -= mine
             if not mine:
                 continue
             shutil.copy2(pkg / "files" / f"{stem}.woff2", fonts / f"{stem}.woff2")
