@@ -902,6 +902,17 @@ def compare_editions(english: Path, translated: Path) -> list[str]:
     return problems
 
 
+def built_catalogue_pages(locale: str, site: Path):
+    """(page, its catalogue, its built HTML file) for each catalogue of ``locale`` whose page is
+    in ``site``."""
+    base = LOCALES / locale / "LC_MESSAGES"
+    for path in catalogue_paths(locale):
+        page = path.relative_to(base).with_suffix("").as_posix()
+        built = site / f"{page}.html"
+        if built.exists():
+            yield page, path, built
+
+
 def untranslated_titles(locale: str, site: Path) -> list[str]:
     """The built pages of ``locale`` whose <h1> is not the catalogue's translation of it.
 
@@ -910,12 +921,7 @@ def untranslated_titles(locale: str, site: Path) -> list[str]:
     import html as html_module
 
     problems = []
-    base = LOCALES / locale / "LC_MESSAGES"
-    for path in catalogue_paths(locale):
-        page = path.relative_to(base).with_suffix("").as_posix()
-        built = site / f"{page}.html"
-        if not built.exists():
-            continue
+    for page, path, built in built_catalogue_pages(locale, site):
         match = re.search(r"<h1>(.*?)<", built.read_text(encoding="utf-8"), re.S)
         title = html_module.unescape(match.group(1)).strip() if match else ""
         translations = {m.id: m.string for m in read_po(path) if m.id and m.string}
@@ -933,12 +939,7 @@ def unshown_display_math(locale: str, site: Path) -> list[str]:
     """The display formulas that the catalogues of ``locale`` translate and its built pages do not
     show as translated (each equation of the translation, as the HTML writer writes it)."""
     problems = []
-    base = LOCALES / locale / "LC_MESSAGES"
-    for path in catalogue_paths(locale):
-        page = path.relative_to(base).with_suffix("").as_posix()
-        built = site / f"{page}.html"
-        if not built.exists():
-            continue
+    for page, path, built in built_catalogue_pages(locale, site):
         text = built.read_text(encoding="utf-8")
         for message in read_po(path):
             if message.id and is_display_math(message.id) and message.string and message.string != message.id:
