@@ -150,3 +150,26 @@ def test_a_chinese_character_without_a_font_file_is_reported(monkeypatch):
     covered = [[ord("神"), ord("神")]]
     assert ba.missing_cjk_chars({"cjk_ranges": covered}) == {"经"}
     assert ba.missing_cjk_chars({"cjk_ranges": covered + [[ord("经"), ord("经")]]}) == set()
+
+
+def test_a_changed_static_file_reaches_the_site(tmp_path):
+    """Sphinx copies the static files only after writing a page it found out of date: a new style
+    sheet or bundle alone would not reach the site. The bundler's extension then gives the root
+    page as out of date, once per change."""
+    from types import SimpleNamespace
+
+    from book_support import bundle_assets as ba
+
+    static = tmp_path / "book" / "_static"
+    static.mkdir(parents=True)
+    (static / "nnbook.css").write_text("a {}\n")
+    app = SimpleNamespace(confdir=str(tmp_path), config=SimpleNamespace(html_static_path=["book/_static"], root_doc="intro"))
+    env = SimpleNamespace(found_docs={"intro", "book/01-neuron"})
+    assert ba._static_changed(app, env, set(), set(), set()) == ["intro"]  # the first build
+    assert ba._static_changed(app, env, set(), set(), set()) == []  # nothing changed
+    (static / "nnbook.css").write_text("a { color: red }\n")
+    assert ba._static_changed(app, env, set(), set(), set()) == ["intro"]
+    (static / "vendor").mkdir()
+    (static / "vendor" / "manifest.json").write_text("{}")
+    assert ba._static_changed(app, env, set(), set(), set()) == ["intro"]
+    assert ba._static_changed(app, env, set(), set(), set()) == []

@@ -723,9 +723,36 @@ def _trim_static(app, exception) -> None:
     logging.getLogger(__name__).info(f"bundle_assets: removed {removed / 1e6:.1f} MB that no page loads from _static")
 
 
+def static_digest(folders) -> str:
+    """A digest of the files under ``folders`` (their paths, sizes and times): what the site
+    copies into its _static."""
+    digest = hashlib.sha256()
+    for folder in folders:
+        for path in sorted(Path(folder).rglob("*")):
+            if path.is_file():
+                stat = path.stat()
+                digest.update(f"{path.relative_to(folder)}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+    return digest.hexdigest()
+
+
+def _static_changed(app, env, added, changed, removed) -> list[str]:
+    """The root page, when the static files (nnbook.css, the bundle) changed since the last build.
+
+    Sphinx copies the static files once it has written the pages it found out of date, and not at
+    all when it found none: a change to the style sheet or a new bundle alone (``make assets``)
+    would not reach the site. One page written is enough for the copy."""
+    folders = [Path(app.confdir) / folder for folder in app.config.html_static_path]
+    digest = static_digest(folder for folder in folders if folder.is_dir())
+    if getattr(env, "nnbook_static_digest", None) == digest:
+        return []
+    env.nnbook_static_digest = digest
+    return [app.config.root_doc] if app.config.root_doc in env.found_docs else []
+
+
 def setup(app):
     # Before MyST-NB reads its configuration (builder-inited) and Sphinx's mathjax (page context).
     app.connect("config-inited", _use_local_assets, priority=400)
+    app.connect("env-get-outdated", _static_changed)
     # After the theme has added its launch buttons (priority 501) and sphinx-thebe its scripts.
     app.connect("html-page-context", _colab_for_notebooks_only, priority=600)
     app.connect("html-page-context", _dedupe_scripts, priority=900)
