@@ -885,7 +885,7 @@ def _visit_in_order(browser: Chromium, base: str, take, axe_source: str | None, 
 def visit_pages(browser: Chromium, base: str, html_dir: Path, axe_source: str | None = None,
                 tabs: int = 2, browsers: int | None = None, editions_built=None) -> dict[str, Visit]:
     """{page: Visit} for every page of every edition (:func:`pages_in`), in that order, shared among
-    one browser per core and one more (:func:`share_among_browsers`); a screenshot of each page at 1280 px goes
+    one browser per core (:func:`share_among_browsers`); a screenshot of each page at 1280 px goes
     to ``_build/screenshots``. The English pages with widgets are loaded with an empty cache, as
     a reader's first visit, and weighed (``Visit.first_visit_bytes``).
 
@@ -900,11 +900,13 @@ def visit_pages(browser: Chromium, base: str, html_dir: Path, axe_source: str | 
             return [page for page in pages_in(html_dir) if edition_of(page)]
 
         batches = [lambda: english_pages_in(html_dir), chinese]
-    # One browser more than there are cores: much of a visit is waiting (a page settling, fonts,
-    # a widget redrawn), which a third browser fills.
+    # One browser per core, each with two tabs (the next page loads while one is inspected). A
+    # third browser took no less time and 9% more CPU (36 pages on a quiet 2-core machine, three
+    # runs each: 64-69 s and 121-131 CPU-s, against 63-67 s and 110-117 CPU-s), and in the suite
+    # the cores are never idle: the other tests fill them.
     return share_among_browsers(browser, batches, lambda chrome, take: _visit_in_order(chrome, base, take, axe_source,
                                                                                        tabs, first_visits),
-                                browsers or cores() + 1)
+                                browsers or cores())
 
 
 def english_pages_in(html_dir: Path) -> list[str]:

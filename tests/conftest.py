@@ -3,7 +3,7 @@
 The expensive ones live here, once per test session: the book build (as ``make book`` builds it,
 ``tests/book_support.py``, started in the background as soon as the tests are collected), the
 local server of ``_build/html``, headless Chromium, and one visit of every page of every edition
-(``page_visits``, one browser per core and one more, ``tests/browser_support.py``, started in the
+(``page_visits``, one browser per core, ``tests/browser_support.py``, started in the
 background as soon as the book is built), from which the browser, accessibility, layout and widget
 tests all read.
 """
