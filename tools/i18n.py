@@ -918,12 +918,10 @@ def untranslated_titles(locale: str, site: Path) -> list[str]:
 
     A check that the edition really reads its own catalogue (and not, say, another edition's).
     """
-    import html as html_module
-
     problems = []
     for page, path, built in built_catalogue_pages(locale, site):
         match = re.search(r"<h1>(.*?)<", built.read_text(encoding="utf-8"), re.S)
-        title = html_module.unescape(match.group(1)).strip() if match else ""
+        title = html.unescape(match.group(1)).strip() if match else ""
         translations = {m.id: m.string for m in read_po(path) if m.id and m.string}
         expected = [string for string in translations.values() if string == title]
         if translations and not expected:
