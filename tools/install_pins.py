@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -32,15 +31,10 @@ def shares(requirements: list[str], n: int) -> list[list[str]]:
 
 def main() -> int:
     pip = [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps"]
-    with tempfile.TemporaryDirectory() as tmp:
-        procs = []
-        for k, share in enumerate(shares(pins(ROOT / "requirements.txt"), PROCESSES)):
-            part = Path(tmp) / f"requirements-{k}.txt"
-            part.write_text("\n".join(share) + "\n", encoding="utf-8")
-            procs.append(subprocess.Popen([*pip, "-r", str(part)]))
-        failed = [proc.args[-1] for proc in procs if proc.wait() != 0]
+    procs = [subprocess.Popen([*pip, *share]) for share in shares(pins(ROOT / "requirements.txt"), PROCESSES)]
+    failed = sum(proc.wait() != 0 for proc in procs)
     if failed:
-        print(f"install_pins: pip failed on {len(failed)} of the {PROCESSES} shares of requirements.txt", file=sys.stderr)
+        print(f"install_pins: pip failed on {failed} of the {PROCESSES} shares of requirements.txt", file=sys.stderr)
         return 1
     check = subprocess.run([sys.executable, "-m", "pip", "check"], capture_output=True, text=True)
     if check.returncode != 0:
