@@ -397,14 +397,13 @@ def translated_pngs(fig, render: Callable[[object], bytes], locales: list[str] |
                 catalogue(locale).translate(text)
             except MissingTranslation as error:
                 missing.add(error.text)
-    variants = {}
-    if not missing:
-        for locale in locales:
-            png = render_translated(fig, locale, render)
-            if png:
-                variants[EDITIONS[locale]] = base64.b64encode(png).decode("ascii")
     if missing:
-        return {MISSING_KEY: sorted(set(missing)), WORDS_KEY: words}
+        return {MISSING_KEY: sorted(missing), WORDS_KEY: words}
+    variants = {}
+    for locale in locales:
+        png = render_translated(fig, locale, render)
+        if png:
+            variants[EDITIONS[locale]] = base64.b64encode(png).decode("ascii")
     return {METADATA_KEY: variants, WORDS_KEY: words}
 
 
