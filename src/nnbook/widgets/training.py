@@ -133,6 +133,8 @@ def training_snapshots(dataset: str = "moons", hidden: int = 8, epochs=EPOCH_VAL
 
 def playground_figure(model, X, y, losses, max_epochs: int = EPOCH_VALUES[-1], title: str = ""):
     """The decision regions (left) and the loss per epoch so far (right, log-log, fixed axes)."""
+    from matplotlib.ticker import StrMethodFormatter
+
     from ..plots.decision import decision_boundary
 
     fig = new_figure((7.2, 3.0))
@@ -150,6 +152,10 @@ def playground_figure(model, X, y, losses, max_epochs: int = EPOCH_VALUES[-1], t
     ax2.set_xlim(1, max_epochs)
     ax2.set_ylim(0.01, 2.0)
     ax2.minorticks_off()  # log axes' minor ticks cost most of the drawing time
+    # Plain numbers (1, 10, 100; 0.01, 0.1, 1) rather than powers of ten: read at a glance, and
+    # drawn as text, not typeset as mathematics again for each of the figure's 72 states.
+    for axis in (ax2.xaxis, ax2.yaxis):
+        axis.set_major_formatter(StrMethodFormatter("{x:g}"))
     ax2.set_xlabel("epoch")
     ax2.set_ylabel("loss")
     ax2.set_title("training loss (cross-entropy)", fontsize=10)
