@@ -42,6 +42,8 @@ from sphinx.util.docutils import SphinxDirective
 FIELDS = ("en", "zh_hans", "zh_hant", "definition", "chapter")
 ROOT = Path(__file__).resolve().parent.parent
 GLOSSARY_DIR = ROOT / "book" / "_glossary"
+# libyaml's safe loader where PyYAML has it: the same documents, read ten times faster.
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def load_glossary(directory):
@@ -55,9 +57,23 @@ def load_glossary(directory):
     directory = Path(directory)
     if not directory.is_dir():
         raise ValueError(f"expected a directory of glossary files, got {str(directory)!r}")
+    paths = sorted(directory.glob("*.yml"))
+    # A build asks for the glossary on every page, twice: read once, and again when a file changes.
+    key = (str(directory.resolve()), tuple((path.name, stat.st_mtime_ns, stat.st_size)
+                                           for path in paths for stat in [path.stat()]))
+    if key not in _READ:
+        _READ.clear()
+        _READ[key] = _read_glossary(paths)
+    return [dict(entry) for entry in _READ[key]]
+
+
+_READ: dict = {}  # load_glossary's last reading, by its files' names, times and sizes
+
+
+def _read_glossary(paths):
     entries = []
-    for path in sorted(directory.glob("*.yml")):
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    for path in paths:
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_SAFE_LOADER)
         if data is None:
             continue
         if not isinstance(data, list):
