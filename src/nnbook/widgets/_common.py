@@ -43,12 +43,21 @@ def figure_to_png(fig: Figure, dpi: int = DPI, colors: int = 32) -> bytes:
 
     The widgets' figures are lines, dots and a few fills: 32 colours draw them without visible
     banding, in files a quarter smaller than with 128 (every state of a widget is in its page).
-    The figure is drawn to raw RGBA pixels, not to a PNG that would be decoded again: the same
-    pixels, the same file, in less time.
+    The figure is drawn on an Agg canvas of its own, and its raw RGBA pixels read: not a PNG that
+    would be decoded again, nor ``savefig``, whose bookkeeping took a sixth of the time; the same
+    pixels, the same file.
     """
-    buf = io.BytesIO()
-    fig.savefig(buf, format="rgba", dpi=dpi)
-    raw = buf.getvalue()
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    canvas_before, dpi_before = fig.canvas, fig.dpi
+    try:
+        fig.dpi = dpi
+        canvas = FigureCanvasAgg(fig)
+        canvas.draw()
+        raw = bytes(canvas.buffer_rgba())
+    finally:
+        fig.dpi = dpi_before
+        fig.set_canvas(canvas_before)
     # Agg's canvas is the figure's size at this dpi, each side rounded down.
     width, height = int(fig.get_figwidth() * dpi), int(fig.get_figheight() * dpi)
     if len(raw) != width * height * 4:
