@@ -20,6 +20,7 @@ notebook's plotting backend.
 from __future__ import annotations
 
 import base64
+import contextlib
 import html
 import io
 import itertools
@@ -76,77 +77,83 @@ def _palette_png(rgba, width: int, height: int, colors: int = 32) -> bytes:
 
 
 def translated_figures(fig: Figure, locales: Sequence[str], dpi: int = DPI, colors: int = 32) -> dict[str, bytes]:
-    """``{lang: PNG}``: ``fig`` drawn with its words in each edition's language, cheaply.
+    """``{"en": PNG, lang: PNG, …}``: ``fig`` drawn in English and with its words in each edition's
+    language, cheaply.
 
-    Call it right after :func:`figure_to_png` drew the English figure: the figure is drawn once
-    more without its words, in the English layout (every axis and label where it was), and each
-    edition's words are then drawn on a copy of those pixels, so that an edition costs a few texts,
-    not a figure. A legend with words is drawn whole over the picture. A figure whose tick labels
-    hold words is drawn in full for each edition (``nnbook.plots._l10n.render_translated``).
-    A glyph missing from the fonts is an error, as there.
+    The figure is drawn once as usual but with its words transparent (so laid out, and every text
+    placed, exactly as for its English words), and each language's words, English first, are then
+    drawn on a copy of those pixels, so that a language costs a few texts, not a figure: the
+    English picture is the one :func:`figure_to_png` draws, byte for byte. A legend with words is
+    drawn whole over the picture. A figure whose tick labels hold words is drawn in full for each
+    edition (``nnbook.plots._l10n.render_translated``). A glyph missing from the fonts is an error,
+    as there.
     """
     import matplotlib
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
     from ..plots import _l10n
 
-    texts = _l10n.worded_texts(fig)
-    if not texts:
-        return {}
-    ticks = {id(label) for ax in fig.get_axes() for axis in ax._axis_map.values()
-             for tick in (*axis.majorTicks, *axis.minorTicks) for label in (tick.label1, tick.label2)}
-    if any(id(t) in ticks for t in texts):
-        return {_l10n.EDITIONS[locale]: _l10n.render_translated(fig, locale, lambda f: figure_to_png(f, dpi, colors))
-                for locale in locales}
+    axes_axis = [axis for ax in fig.get_axes() for axis in ax._axis_map.values()]
+    # Tick labels get their text as the figure is drawn: they are looked at after the first drawing.
+    ticks = {id(label) for axis in axes_axis for tick in (*axis.majorTicks, *axis.minorTicks)
+             for label in (tick.label1, tick.label2)}
+    texts = [t for t in _l10n.worded_texts(fig) if id(t) not in ticks]
     legends = [lg for lg in [*fig.legends, *(ax.get_legend() for ax in fig.get_axes())] if lg is not None]
     owner = {id(t): lg for lg in legends for t in (*lg.get_texts(), lg.get_title())}
     # What is drawn over the words-free picture: each legend with words, whole, and each other text.
     overlays = list({id(a): a for a in (owner.get(id(t), t) for t in texts)}.values())
-    catalogues = {locale: _l10n.catalogue(locale) for locale in locales}
-    words = {locale: [(t, c.translate(t.get_text())) for t in texts] for locale, c in catalogues.items()}
-    family = _l10n.cjk_font()
-
+    # Each overlay and its parts (a legend's frame and keys, an annotation's arrow) with its alpha.
+    parts = [(part, part.get_alpha()) for artist in overlays
+             for part in [*artist.findobj(), *filter(None, [getattr(artist, "arrow_patch", None)])]]
+    family = _l10n.cjk_font() if texts else None
     canvas_before, dpi_before, engine = fig.canvas, fig.dpi, fig.get_layout_engine()
     state = [(t, t.get_text(), t.get_fontfamily()) for t in texts]
     canvas = FigureCanvasAgg(fig)
     pictures = {}
     try:
         fig.dpi = dpi
-        if engine is not None:
-            fig.set_layout_engine("none")  # the English layout, as the English figure was drawn
-        # Drawing places titles and axis labels anew, and an invisible text as if it had no
-        # size: each keeps the place the English figure gave it.
-        places = [(t, t.get_position()) for t in texts]
-        for artist in overlays:
-            artist.set_visible(False)
-        canvas.draw()
-        for text, place in places:
-            text.set_position(place)
-        background = canvas.copy_from_bbox(fig.bbox)
+        for part, _ in parts:
+            part.set_alpha(0)
+        canvas.draw()  # laid out and placed with every word, none of them painted
+        for part, alpha in parts:
+            part.set_alpha(alpha)
         renderer = canvas.get_renderer()
         width, height = int(renderer.width), int(renderer.height)
+        drawn_ticks = {id(label) for axis in axes_axis for tick in (*axis.majorTicks, *axis.minorTicks)
+                       for label in (tick.label1, tick.label2)}
+        tick_words = any(id(t) in drawn_ticks for t in _l10n.worded_texts(fig))
+        if engine is not None:
+            fig.set_layout_engine("none")  # the English layout, for the words of every language
+        background = canvas.copy_from_bbox(fig.bbox)
+        catalogues = {} if tick_words else {locale: _l10n.catalogue(locale) for locale in locales}
+        words = {"en": None, **{_l10n.EDITIONS[locale]: [(t, c.translate(t.get_text())) for t in texts]
+                                for locale, c in catalogues.items()}}
         fallback = [*matplotlib.rcParams["font.sans-serif"], family]
-        for locale in locales:
+        for lang, new_words in words.items() if texts or tick_words else ():
             canvas.restore_region(background)
-            for text, new in words[locale]:
+            for text, new in new_words or ():
                 text.set_text(new)
                 text.set_fontfamily(list(dict.fromkeys([*text.get_fontfamily(), family])))
-            with matplotlib.rc_context({"font.sans-serif": fallback}), _l10n.no_missing_glyph():
+            with (matplotlib.rc_context({"font.sans-serif": fallback}) if new_words else contextlib.nullcontext()), \
+                    _l10n.no_missing_glyph():
                 for artist in overlays:
-                    artist.set_visible(True)
                     artist.draw(renderer)
-                    artist.set_visible(False)
-            pictures[_l10n.EDITIONS[locale]] = _palette_png(bytes(canvas.buffer_rgba()), width, height, colors)
+            pictures[lang] = _palette_png(bytes(canvas.buffer_rgba()), width, height, colors)
+        if not pictures:  # no word: the figure as drawn
+            pictures["en"] = _palette_png(bytes(canvas.buffer_rgba()), width, height, colors)
     finally:
         for text, before, family_before in state:
             text.set_text(before)
             text.set_fontfamily(family_before)
-        for artist in overlays:
-            artist.set_visible(True)
+        for part, alpha in parts:
+            part.set_alpha(alpha)
         if engine is not None:
             fig.set_layout_engine(engine)
         fig.dpi = dpi_before
         fig.set_canvas(canvas_before)
+    if tick_words:
+        draw = lambda f: figure_to_png(f, dpi, colors)  # noqa: E731
+        pictures.update({_l10n.EDITIONS[locale]: _l10n.render_translated(fig, locale, draw) for locale in locales})
     return pictures
 
 
@@ -202,10 +209,9 @@ def figure_html(fig: Figure, alt: str, dpi: int = DPI, *, natural_size: bool = F
     """
     from ..plots import _l10n
 
-    png = figure_to_png(fig, dpi=dpi)
     locales = _l10n.editions()
-    variants = translated_figures(fig, locales, dpi=dpi) if locales else {}
-    return image_html(png, alt, natural_size=natural_size, variants=variants)
+    variants = translated_figures(fig, locales, dpi=dpi) if locales else {"en": figure_to_png(fig, dpi=dpi)}
+    return image_html(variants.pop("en"), alt, natural_size=natural_size, variants=variants)
 
 
 def _label(value) -> str:
