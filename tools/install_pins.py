@@ -2,7 +2,7 @@
 
 requirements.txt pins every package the project needs, dependencies included, so nothing is left to
 resolve: the pins are installed with ``pip install --no-deps``, in two pip processes side by side
-(one per core; unpacking the wheels is most of the time), then ``pip check`` confirms
+(one per core; unpacking and compiling the wheels is most of the time), then ``pip check`` confirms
 that every installed package has the dependencies it declares. A pin missing from the file fails
 here, naming the package that needs it, instead of being fetched unpinned.
 """
@@ -30,9 +30,7 @@ def shares(requirements: list[str], n: int) -> list[list[str]]:
 
 
 def main() -> int:
-    # --no-compile: pip would compile all 12,500 modules of the pins to bytecode, half its CPU time;
-    # Python compiles the few thousand a program imports the first time it imports them.
-    pip = [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-compile"]
+    pip = [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps"]
     procs = [subprocess.Popen([*pip, *share]) for share in shares(pins(ROOT / "requirements.txt"), PROCESSES)]
     failed = sum(proc.wait() != 0 for proc in procs)
     if failed:
