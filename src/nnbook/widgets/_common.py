@@ -48,17 +48,9 @@ def figure_to_png(fig: Figure, dpi: int = DPI, colors: int = 32) -> bytes:
     would be decoded again, nor ``savefig``, whose bookkeeping took a sixth of the time; the same
     pixels, the same file.
     """
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-
-    canvas_before, dpi_before = fig.canvas, fig.dpi
-    try:
-        fig.dpi = dpi
-        canvas = FigureCanvasAgg(fig)
+    with _agg_canvas(fig, dpi) as canvas:
         canvas.draw()
         raw = bytes(canvas.buffer_rgba())
-    finally:
-        fig.dpi = dpi_before
-        fig.set_canvas(canvas_before)
     # Agg's canvas is the figure's size at this dpi, each side rounded down.
     width, height = int(fig.get_figwidth() * dpi), int(fig.get_figheight() * dpi)
     if len(raw) != width * height * 4:
@@ -76,6 +68,27 @@ def _palette_png(rgba, width: int, height: int, colors: int = 32) -> bytes:
     return out.getvalue()
 
 
+@contextlib.contextmanager
+def _agg_canvas(fig: Figure, dpi: float):
+    """``fig`` on an Agg canvas of its own at ``dpi``; given back with its own canvas and dpi after."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    canvas_before, dpi_before = fig.canvas, fig.dpi
+    try:
+        fig.dpi = dpi
+        yield FigureCanvasAgg(fig)
+    finally:
+        fig.dpi = dpi_before
+        fig.set_canvas(canvas_before)
+
+
+def _tick_labels(fig: Figure) -> set[int]:
+    """The ids of the tick labels ``fig`` has now (a figure sets their words, and makes more of
+    them, as it is drawn)."""
+    return {id(label) for ax in fig.get_axes() for axis in ax._axis_map.values()
+            for tick in (*axis.majorTicks, *axis.minorTicks) for label in (tick.label1, tick.label2)}
+
+
 def translated_figures(fig: Figure, locales: Sequence[str], dpi: int = DPI, colors: int = 32) -> dict[str, bytes]:
     """``{"en": PNG, lang: PNG, …}``: ``fig`` drawn in English and with its words in each edition's
     language, cheaply.
@@ -89,14 +102,10 @@ def translated_figures(fig: Figure, locales: Sequence[str], dpi: int = DPI, colo
     as there.
     """
     import matplotlib
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
 
     from ..plots import _l10n
 
-    axes_axis = [axis for ax in fig.get_axes() for axis in ax._axis_map.values()]
-    # Tick labels get their text as the figure is drawn: they are looked at after the first drawing.
-    ticks = {id(label) for axis in axes_axis for tick in (*axis.majorTicks, *axis.minorTicks)
-             for label in (tick.label1, tick.label2)}
+    ticks = _tick_labels(fig)
     texts = [t for t in _l10n.worded_texts(fig) if id(t) not in ticks]
     legends = [lg for lg in [*fig.legends, *(ax.get_legend() for ax in fig.get_axes())] if lg is not None]
     owner = {id(t): lg for lg in legends for t in (*lg.get_texts(), lg.get_title())}
@@ -105,52 +114,48 @@ def translated_figures(fig: Figure, locales: Sequence[str], dpi: int = DPI, colo
     # Each overlay and its parts (a legend's frame and keys, an annotation's arrow) with its alpha.
     parts = [(part, part.get_alpha()) for artist in overlays
              for part in [*artist.findobj(), *filter(None, [getattr(artist, "arrow_patch", None)])]]
-    family = _l10n.cjk_font() if texts else None
-    canvas_before, dpi_before, engine = fig.canvas, fig.dpi, fig.get_layout_engine()
+    engine = fig.get_layout_engine()
     state = [(t, t.get_text(), t.get_fontfamily()) for t in texts]
-    canvas = FigureCanvasAgg(fig)
     pictures = {}
-    try:
-        fig.dpi = dpi
-        for part, _ in parts:
-            part.set_alpha(0)
-        canvas.draw()  # laid out and placed with every word, none of them painted
-        for part, alpha in parts:
-            part.set_alpha(alpha)
-        renderer = canvas.get_renderer()
-        width, height = int(renderer.width), int(renderer.height)
-        drawn_ticks = {id(label) for axis in axes_axis for tick in (*axis.majorTicks, *axis.minorTicks)
-                       for label in (tick.label1, tick.label2)}
-        tick_words = any(id(t) in drawn_ticks for t in _l10n.worded_texts(fig))
-        if engine is not None:
-            fig.set_layout_engine("none")  # the English layout, for the words of every language
-        background = canvas.copy_from_bbox(fig.bbox)
-        catalogues = {} if tick_words else {locale: _l10n.catalogue(locale) for locale in locales}
-        words = {"en": None, **{_l10n.EDITIONS[locale]: [(t, c.translate(t.get_text())) for t in texts]
-                                for locale, c in catalogues.items()}}
-        fallback = [*matplotlib.rcParams["font.sans-serif"], family]
-        for lang, new_words in words.items() if texts or tick_words else ():
-            canvas.restore_region(background)
-            for text, new in new_words or ():
-                text.set_text(new)
-                text.set_fontfamily(list(dict.fromkeys([*text.get_fontfamily(), family])))
-            with (matplotlib.rc_context({"font.sans-serif": fallback}) if new_words else contextlib.nullcontext()), \
-                    _l10n.no_missing_glyph():
-                for artist in overlays:
-                    artist.draw(renderer)
-            pictures[lang] = _palette_png(bytes(canvas.buffer_rgba()), width, height, colors)
-        if not pictures:  # no word: the figure as drawn
-            pictures["en"] = _palette_png(bytes(canvas.buffer_rgba()), width, height, colors)
-    finally:
-        for text, before, family_before in state:
-            text.set_text(before)
-            text.set_fontfamily(family_before)
-        for part, alpha in parts:
-            part.set_alpha(alpha)
-        if engine is not None:
-            fig.set_layout_engine(engine)
-        fig.dpi = dpi_before
-        fig.set_canvas(canvas_before)
+    with _agg_canvas(fig, dpi) as canvas:
+        try:
+            for part, _ in parts:
+                part.set_alpha(0)
+            canvas.draw()  # laid out and placed with every word, none of them painted
+            for part, alpha in parts:
+                part.set_alpha(alpha)
+            renderer = canvas.get_renderer()
+            width, height = int(renderer.width), int(renderer.height)
+            drawn = _tick_labels(fig)
+            tick_words = any(id(t) in drawn for t in _l10n.worded_texts(fig))
+            if engine is not None:
+                fig.set_layout_engine("none")  # the English layout, for the words of every language
+            background = canvas.copy_from_bbox(fig.bbox)
+            # English, then each edition's words over the same pixels (none without words; drawn
+            # in full below when the tick labels hold words).
+            editions = [] if tick_words or not texts else list(locales)
+            family = _l10n.cjk_font() if editions else None
+            words = {"en": None, **{_l10n.EDITIONS[locale]: [(t, _l10n.catalogue(locale).translate(t.get_text()))
+                                                             for t in texts] for locale in editions}}
+            fallback = [*matplotlib.rcParams["font.sans-serif"], family]
+            for lang, new_words in words.items():
+                canvas.restore_region(background)
+                for text, new in new_words or ():
+                    text.set_text(new)
+                    text.set_fontfamily(list(dict.fromkeys([*text.get_fontfamily(), family])))
+                with (matplotlib.rc_context({"font.sans-serif": fallback}) if new_words else contextlib.nullcontext()), \
+                        _l10n.no_missing_glyph():
+                    for artist in overlays:
+                        artist.draw(renderer)
+                pictures[lang] = _palette_png(bytes(canvas.buffer_rgba()), width, height, colors)
+        finally:
+            for text, before, family_before in state:
+                text.set_text(before)
+                text.set_fontfamily(family_before)
+            for part, alpha in parts:
+                part.set_alpha(alpha)
+            if engine is not None:
+                fig.set_layout_engine(engine)
     if tick_words:
         draw = lambda f: figure_to_png(f, dpi, colors)  # noqa: E731
         pictures.update({_l10n.EDITIONS[locale]: _l10n.render_translated(fig, locale, draw) for locale in locales})
